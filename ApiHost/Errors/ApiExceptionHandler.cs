@@ -1,0 +1,59 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using M3CoreCRM.Runtime.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Errors;
+
+/// <summary>
+/// Turns every exception that escapes a handler into problem+json. Known failures get their
+/// contract status and code; anything else is a 500 whose body says nothing about the cause
+/// (the log has it, under the same trace id).
+/// </summary>
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    private const int StorageRetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, detail, retryAfter) = Classify(exception);
+        if (status >= 500)
+        {
+            LogFailure(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        if (retryAfter is { } seconds)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString();
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = ProblemDetailsSetup.Create(status, code, detail),
+        });
+    }
+
+    private static (int Status, string Code, string Detail, int? RetryAfter) Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (413, ProblemCodes.PayloadTooLarge, "The request body is larger than this endpoint accepts.", null),
+        BadHttpRequestException bad when bad.InnerException is JsonException =>
+            (400, ProblemCodes.ValidationFailed, "The request body is not valid JSON for this endpoint.", null),
+        BadHttpRequestException bad =>
+            (bad.StatusCode, ProblemCodes.ForStatus(bad.StatusCode), "The request could not be read.", null),
+        StorageConflictException =>
+            (409, ProblemCodes.Conflict, "The record was changed by another request at the same time; retry the request.", 0),
+        GrainCallTimeoutException =>
+            (503, ProblemCodes.Unavailable, "The service did not answer in time; retry the request.", StorageRetryAfterSeconds),
+        NpgsqlException { IsTransient: true } or SocketException or TimeoutException =>
+            (503, ProblemCodes.Unavailable, "Storage is not reachable at the moment; nothing was changed. Retry the request.", StorageRetryAfterSeconds),
+        _ => (500, ProblemCodes.InternalError, "An unexpected error occurred. Quote the traceId when reporting it.", null),
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
+    private static partial void LogFailure(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using M3CoreCRM.Testing;
+using M3CoreCRM.Tests.Infrastructure;
+
+namespace M3CoreCRM.Tests.Api;
+
+[Collection(PostgresCollection.Name)]
+public sealed class HostingTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task ReadyOnceStorageAnswersAndMigrationsAreApplied()
+    {
+        await using var api = new ApiFactory(await postgres.Server.CreateDatabaseAsync("api"));
+        using var client = api.CreateClient();
+
+        var ready = await WaitForAsync(client, "/health/ready", HttpStatusCode.OK);
+
+        Assert.Equal("healthy", ready.GetProperty("status").GetString());
+        Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("storage").GetString());
+    }
+
+    [Fact]
+    public async Task LiveButNotReadyWhileStorageIsUnreachable()
+    {
+        await using var api = new ApiFactory(TestPostgres.Unreachable());
+        using var client = api.CreateClient();
+
+        var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var body = await ready.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("nothing", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentIsServedAsOpenApi31()
+    {
+        await using var api = new ApiFactory(await postgres.Server.CreateDatabaseAsync("api"));
+        using var client = api.CreateClient();
+
+        var document = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.Equal("M3CoreCRM API", document.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task DocsPageLoadsTheLocallyServedScalarBundleForTheOpenApiDocument()
+    {
+        await using var api = new ApiFactory(await postgres.Server.CreateDatabaseAsync("api"));
+        using var client = api.CreateClient();
+
+        var page = await client.GetAsync(new Uri("/docs", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
+        var bundle = await client.GetAsync(new Uri("/docs/scalar-standalone.js", UriKind.Relative));
+        var script = await bundle.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("src=\"/docs/scalar-standalone.js\"", html, StringComparison.Ordinal);
+        Assert.Contains("url: '/openapi/v1.json'", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
+        Assert.Contains("createApiReference", script, StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient client, string path, HttpStatusCode expected)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var response = await client.GetAsync(new Uri(path, UriKind.Relative), timeout.Token);
+            if (response.StatusCode == expected)
+            {
+                return await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+}
