@@ -1,3 +1,4 @@
+using M3CoreCRM.Runtime.Persistence;
 using M3CoreCRM.Runtime.Storage;
 
 namespace M3CoreCRM.Silo.Storage;
@@ -6,7 +7,7 @@ namespace M3CoreCRM.Silo.Storage;
 /// Applies the migrations at start-up, retrying while PostgreSQL is unreachable, so the
 /// process stays live (and not ready) until the schema is in place.
 /// </summary>
-public sealed partial class SchemaMigrationService(MigrationRunner runner, ILogger<SchemaMigrationService> logger) : BackgroundService
+public sealed partial class SchemaMigrationService(MigrationRunner runner, ILogger<SchemaMigrationService> logger) : BackgroundService, IStorageGate
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private readonly TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -14,7 +15,8 @@ public sealed partial class SchemaMigrationService(MigrationRunner runner, ILogg
     public bool IsApplied => _applied.Task.IsCompletedSuccessfully;
 
     /// <summary>Completes once the schema is up to date; grain storage waits on it before its first query.</summary>
-    public Task WhenAppliedAsync(CancellationToken cancellationToken) => _applied.Task.WaitAsync(cancellationToken);
+    public Task WhenReadyAsync(CancellationToken cancellationToken) =>
+        _applied.Task.IsCompleted ? _applied.Task : _applied.Task.WaitAsync(cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

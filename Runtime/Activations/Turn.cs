@@ -1,0 +1,119 @@
+using M3CoreCRM.Runtime.Grains;
+
+namespace M3CoreCRM.Runtime.Activations;
+
+/// <summary>How a turn shares the activation: readers together, a writer alone, a re-entrant call inside the chain that waits for it.</summary>
+internal enum TurnKind
+{
+    Reader,
+    Writer,
+    Reentrant,
+}
+
+/// <summary>A request waiting in an activation's queue.</summary>
+internal abstract class Turn(TurnKind kind)
+{
+    public TurnKind Kind { get; } = kind;
+
+    /// <summary>Runs the turn on the activation; the activation is told when it ends.</summary>
+    public abstract void Run(Activation activation);
+
+    /// <summary>The activation went away before this turn ran: send it to the grain's next activation.</summary>
+    public abstract void Resubmit(Catalog catalog);
+
+    public abstract void Fail(Exception exception);
+}
+
+/// <summary>A grain method call that had to wait for its turn.</summary>
+internal sealed class MethodTurn<TResult>(GrainId grainId, MethodDispatcher<TResult> method, object?[] arguments, CallChain? chain, TurnKind kind) : Turn(kind)
+{
+    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<TResult> Task => _completion.Task;
+
+    public override void Run(Activation activation)
+    {
+        var task = activation.Execute(method, arguments, chain);
+        if (task.IsCompleted)
+        {
+            Complete(task);
+            activation.EndTurn(Kind);
+            return;
+        }
+
+        task.ContinueWith(
+            static (finished, state) =>
+            {
+                var (turn, activation) = ((MethodTurn<TResult>, Activation))state!;
+                turn.Complete(finished);
+                activation.EndTurn(turn.Kind);
+            },
+            (this, activation),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    public override void Resubmit(Catalog catalog)
+    {
+        var previous = CallChain.Current;
+        CallChain.Current = chain;
+        try
+        {
+            catalog.InvokeAsync(grainId, method, arguments).ContinueWith(
+                static (finished, state) => ((MethodTurn<TResult>)state!).Complete(finished),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+        finally
+        {
+            CallChain.Current = previous;
+        }
+    }
+
+    public override void Fail(Exception exception) => _completion.TrySetException(exception);
+
+    private void Complete(Task<TResult> finished)
+    {
+        if (finished.IsCompletedSuccessfully)
+        {
+            _completion.TrySetResult(finished.Result);
+        }
+        else if (finished.IsCanceled)
+        {
+            _completion.TrySetCanceled();
+        }
+        else
+        {
+            _completion.TrySetException(finished.Exception!.InnerExceptions);
+        }
+    }
+}
+
+/// <summary>A tick of a grain timer: runs alone, like a state-changing call.</summary>
+internal sealed class TimerTurn(Func<CancellationToken, Task> callback, CancellationToken cancellationToken) : Turn(TurnKind.Writer)
+{
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Task => _completion.Task;
+
+    public override void Run(Activation activation) =>
+        activation.ExecuteTimerTick(callback, cancellationToken).ContinueWith(
+            static (finished, state) =>
+            {
+                var (turn, activation) = ((TimerTurn, Activation))state!;
+                turn._completion.TrySetResult();
+                activation.EndTurn(TurnKind.Writer);
+            },
+            (this, activation),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    // A tick of an activation that is gone is simply not run: the timer died with it.
+    public override void Resubmit(Catalog catalog) => _completion.TrySetResult();
+
+    public override void Fail(Exception exception) => _completion.TrySetResult();
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace M3CoreCRM.Runtime.Events;
+
+/// <summary>A domain event a grain write carries (for example <c>unit.status_changed</c>).</summary>
+/// <param name="Type">The event type, as the contract names it.</param>
+/// <param name="EntityType">The kind of record the event is about (<c>lead</c>, <c>unit</c>, ...).</param>
+/// <param name="EntityId">The record's id.</param>
+/// <param name="Data">The payload, serialised as camelCase JSON.</param>
+public sealed record GrainEvent(string Type, string EntityType, Guid EntityId, object Data);
+
+/// <summary>An event as stored: its place in the tenant's sequence and its JSON payload.</summary>
+public sealed record StoredEvent(Guid TenantId, long Sequence, string Type, string EntityType, Guid EntityId, JsonElement Data, DateTimeOffset OccurredAt);

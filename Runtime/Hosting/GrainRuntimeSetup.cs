@@ -1,0 +1,52 @@
+using System.Reflection;
+using M3CoreCRM.Runtime.Activations;
+using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Runtime.Reminders;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace M3CoreCRM.Runtime.Hosting;
+
+/// <summary>Registers a silo's grain runtime: catalog, grain factory, storage, reminders, events.</summary>
+public static class GrainRuntimeSetup
+{
+    /// <summary>
+    /// The runtime with PostgreSQL storage (an <c>NpgsqlDataSource</c> must be registered) hosting
+    /// the grain classes of <paramref name="grainAssemblies"/>.
+    /// </summary>
+    public static IServiceCollection AddGrainRuntime(this IServiceCollection services, IConfiguration configuration, params Assembly[] grainAssemblies)
+    {
+        services.AddOptions<GrainRuntimeOptions>().Bind(configuration.GetSection(GrainRuntimeOptions.Section));
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IStorageGate, OpenStorageGate>();
+        services.TryAddSingleton<IGrainStorage, PostgresGrainStorage>();
+        services.TryAddSingleton<IReminderRegistry, PostgresReminderRegistry>();
+        services.AddSingleton(new GrainTypeRegistry(grainAssemblies));
+        services.AddSingleton<Catalog>();
+        services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<GrainTypeRegistry>(), sp.GetRequiredService<Catalog>()));
+
+        // Stopped in reverse order: events and reminders first, then every activation retires.
+        services.AddHostedService<CatalogLifetime>();
+        services.AddHostedService<ActivationCollector>();
+        services.AddHostedService<ReminderService>();
+        services.AddSingleton<EventNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventNotifications>());
+        services.AddSingleton<TenantEventLog>();
+        return services;
+    }
+
+    /// <summary>In-memory state and reminders: for unit tests of grain logic only.</summary>
+    public static IServiceCollection UseMemoryGrainStorage(this IServiceCollection services)
+    {
+        services.RemoveAll<IGrainStorage>();
+        services.RemoveAll<IReminderRegistry>();
+        services.AddSingleton<MemoryGrainStorage>();
+        services.AddSingleton<IGrainStorage>(sp => sp.GetRequiredService<MemoryGrainStorage>());
+        services.AddSingleton<IReminderRegistry, MemoryReminderRegistry>();
+        return services;
+    }
+}

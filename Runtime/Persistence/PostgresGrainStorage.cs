@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using M3CoreCRM.Runtime.Diagnostics;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Runtime.Grains;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace M3CoreCRM.Runtime.Persistence;
+
+/// <summary>
+/// Grain state in PostgreSQL: one table per grain type, primary key <c>(tenant_id, id)</c>, the
+/// state as <c>jsonb</c> (typed, indexed columns are generated from it by the table's migration),
+/// and <c>version</c>. Each write is one statement, so one round trip: the version-fenced
+/// <c>UPDATE</c> (or the first <c>INSERT ... ON CONFLICT DO NOTHING</c>), the bump of the
+/// tenant's event sequence row, the event rows and the <c>NOTIFY</c> commit together or not at all.
+/// </summary>
+public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IStorageGate gate) : IGrainStorage
+{
+    /// <summary>The channel on which every event append is announced, with payload <c>tenantId:lastSequence</c>.</summary>
+    public const string EventChannel = "m3_events";
+
+    private readonly ConcurrentDictionary<(string Table, WriteKind Kind), string> _sql = new();
+
+    private enum WriteKind
+    {
+        Insert,
+        Update,
+        InsertWithEvents,
+        UpdateWithEvents,
+    }
+
+    public async Task<StoredState?> ReadAsync(string table, GrainId grainId, CancellationToken cancellationToken)
+    {
+        await WaitForGateAsync(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        await using var command = dataSource.CreateCommand($"SELECT state::text, version FROM {Checked(table)} WHERE tenant_id = $1 AND id = $2");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.Key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        StoredState? result = await reader.ReadAsync(cancellationToken) ? new StoredState(reader.GetString(0), reader.GetInt64(1)) : null;
+        RuntimeMetrics.RecordStorage("read", started);
+        return result;
+    }
+
+    public async Task<long> WriteAsync(string table, GrainId grainId, string json, long expectedVersion, IReadOnlyList<GrainEvent> events, CancellationToken cancellationToken)
+    {
+        await WaitForGateAsync(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var kind = (expectedVersion == 0, events.Count == 0) switch
+        {
+            (true, true) => WriteKind.Insert,
+            (true, false) => WriteKind.InsertWithEvents,
+            (false, true) => WriteKind.Update,
+            (false, false) => WriteKind.UpdateWithEvents,
+        };
+        await using var command = dataSource.CreateCommand(_sql.GetOrAdd((Checked(table), kind), key => BuildWriteSql(key.Table, key.Kind)));
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.Key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        if (events.Count > 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Type)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.EntityType)] });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. events.Select(e => e.EntityId)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]>
+            {
+                TypedValue = [.. events.Select(e => JsonSerializer.Serialize(e.Data, e.Data.GetType(), GrainJson.Options))],
+                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            });
+        }
+
+        var version = await command.ExecuteScalarAsync(cancellationToken);
+        RuntimeMetrics.RecordStorage("write", started);
+        if (version is not long newVersion)
+        {
+            RuntimeMetrics.StorageConflicts.Add(1);
+            throw new StorageConflictException($"The state of {grainId} in {table} was changed by another writer (expected version {expectedVersion}).");
+        }
+
+        return newVersion;
+    }
+
+    public async Task ClearAsync(string table, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await WaitForGateAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand($"DELETE FROM {Checked(table)} WHERE tenant_id = $1 AND id = $2 AND version = $3");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.Key });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            RuntimeMetrics.StorageConflicts.Add(1);
+            throw new StorageConflictException($"The state of {grainId} in {table} was changed by another writer (expected version {expectedVersion}).");
+        }
+    }
+
+    private ValueTask WaitForGateAsync(CancellationToken cancellationToken)
+    {
+        var ready = gate.WhenReadyAsync(cancellationToken);
+        return ready.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(ready);
+    }
+
+    private static string BuildWriteSql(string table, WriteKind kind)
+    {
+        var written = kind is WriteKind.Insert or WriteKind.InsertWithEvents
+            ? $"INSERT INTO {table} (tenant_id, id, state, version) VALUES ($1, $2, $3, 1) ON CONFLICT DO NOTHING RETURNING version"
+            : $"UPDATE {table} SET state = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2 AND version = $4 RETURNING version";
+        if (kind is WriteKind.Insert or WriteKind.Update)
+        {
+            return $"WITH written AS ({written}) SELECT version FROM written";
+        }
+
+        // The sequence row is locked last and held only until commit: events get numbers in commit order, with no gaps.
+        return $"""
+            WITH written AS ({written}),
+            sequence AS (
+                INSERT INTO event_sequences AS s (tenant_id, last_seq)
+                SELECT $1, $5 FROM written
+                ON CONFLICT (tenant_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
+                RETURNING last_seq),
+            appended AS (
+                INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, data)
+                SELECT $1, sequence.last_seq - $5 + e.ord, e.type, e.entity_type, e.entity_id, e.data
+                FROM sequence, unnest($6::text[], $7::text[], $8::uuid[], $9::jsonb[]) WITH ORDINALITY AS e(type, entity_type, entity_id, data, ord)
+                RETURNING seq)
+            SELECT w.version, pg_notify('{EventChannel}', $1::text || ':' || (SELECT max(seq) FROM appended))
+            FROM written w
+            """;
+    }
+
+    private static string Checked(string table) => TableName().IsMatch(table)
+        ? table
+        : throw new ArgumentException($"'{table}' is not a valid state table name.", nameof(table));
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex TableName();
+}

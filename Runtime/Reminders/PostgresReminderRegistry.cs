@@ -1,0 +1,78 @@
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.Runtime.Reminders;
+
+/// <summary>Reminders in the <c>reminders</c> table, keyed by (tenant, grain type, grain key, name).</summary>
+public sealed class PostgresReminderRegistry(NpgsqlDataSource dataSource, IStorageGate gate) : IReminderRegistry
+{
+    public async Task RegisterAsync(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan? period, CancellationToken cancellationToken)
+    {
+        await gate.WhenReadyAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at, period_ms)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (tenant_id, grain_type, grain_key, name) DO UPDATE SET due_at = EXCLUDED.due_at, period_ms = EXCLUDED.period_ms
+            """);
+        AddKey(command, grainId, name);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = dueAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = period is { } p ? (long)p.TotalMilliseconds : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task UnregisterAsync(GrainId grainId, string name, CancellationToken cancellationToken)
+    {
+        await gate.WhenReadyAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand(
+            "DELETE FROM reminders WHERE tenant_id = $1 AND grain_type = $2 AND grain_key = $3 AND name = $4");
+        AddKey(command, grainId, name);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await gate.WhenReadyAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand("""
+            SELECT tenant_id, grain_type, grain_key, name, due_at, period_ms
+            FROM reminders WHERE due_at <= $1 ORDER BY due_at LIMIT $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var due = new List<ReminderEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add(new ReminderEntry(
+                new GrainId(reader.GetString(1), reader.GetGuid(0), reader.GetGuid(2)),
+                reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(5))));
+        }
+
+        return due;
+    }
+
+    public async Task CompleteAsync(ReminderEntry fired, DateTimeOffset? nextDueAt, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(nextDueAt is null
+            ? "DELETE FROM reminders WHERE tenant_id = $1 AND grain_type = $2 AND grain_key = $3 AND name = $4 AND due_at = $5"
+            : "UPDATE reminders SET due_at = $6 WHERE tenant_id = $1 AND grain_type = $2 AND grain_key = $3 AND name = $4 AND due_at = $5");
+        AddKey(command, fired.GrainId, fired.Name);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = fired.DueAt.ToUniversalTime() });
+        if (nextDueAt is { } next)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = next.ToUniversalTime() });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddKey(NpgsqlCommand command, GrainId grainId, string name)
+    {
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.Type });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.Key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+    }
+}
