@@ -8,7 +8,7 @@ namespace M3CoreCRM.Runtime.Events;
 
 /// <summary>
 /// One <c>LISTEN</c> connection per process for every subscriber: each <c>NOTIFY</c> on the event
-/// channel wakes the readers of that tenant. While the connection is down, and every few seconds
+/// channel (see <see cref="EventAnnouncer"/>) wakes the readers of that tenant. While the connection is down, and every few seconds
 /// regardless, waiters wake anyway and re-read, so a lost notification only delays, never loses.
 /// </summary>
 public sealed partial class EventNotifications(NpgsqlDataSource dataSource, IStorageGate gate, ILogger<EventNotifications> logger) : BackgroundService
@@ -63,12 +63,21 @@ public sealed partial class EventNotifications(NpgsqlDataSource dataSource, ISto
         }
     }
 
+    /// <summary>Wakes this process's readers of the tenant.</summary>
+    public void Signal(Guid tenantId)
+    {
+        if (_signals.TryRemove(tenantId, out var signal))
+        {
+            signal.TrySetResult();
+        }
+    }
+
     private void Signal(string payload)
     {
         var separator = payload.IndexOf(':', StringComparison.Ordinal);
-        if (separator > 0 && Guid.TryParse(payload.AsSpan(0, separator), out var tenantId) && _signals.TryRemove(tenantId, out var signal))
+        if (separator > 0 && Guid.TryParse(payload.AsSpan(0, separator), out var tenantId))
         {
-            signal.TrySetResult();
+            Signal(tenantId);
         }
     }
 

@@ -35,6 +35,8 @@ public static class GrainRuntimeSetup
         services.AddHostedService<ReminderService>();
         services.AddSingleton<EventNotifications>();
         services.AddHostedService(sp => sp.GetRequiredService<EventNotifications>());
+        services.AddSingleton<EventAnnouncer>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventAnnouncer>());
         services.AddSingleton<TenantEventLog>();
         return services;
     }

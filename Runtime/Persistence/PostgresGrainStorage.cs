@@ -18,9 +18,9 @@ namespace M3CoreCRM.Runtime.Persistence;
 /// <c>UPDATE</c> (or the first <c>INSERT ... ON CONFLICT DO NOTHING</c>), the bump of the
 /// tenant's event sequence row, the event rows and the <c>NOTIFY</c> commit together or not at all.
 /// </summary>
-public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IStorageGate gate) : IGrainStorage
+public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IStorageGate gate, EventAnnouncer announcer) : IGrainStorage
 {
-    /// <summary>The channel on which every event append is announced, with payload <c>tenantId:lastSequence</c>.</summary>
+    /// <summary>The channel on which event appends are announced, with payload <c>tenantId:lastSequence</c>.</summary>
     public const string EventChannel = "m3_events";
 
     private readonly ConcurrentDictionary<(string Table, WriteKind Kind), string> _sql = new();
@@ -75,15 +75,21 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
             });
         }
 
-        var version = await command.ExecuteScalarAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var written = await reader.ReadAsync(cancellationToken);
         RuntimeMetrics.RecordStorage("write", started);
-        if (version is not long newVersion)
+        if (!written)
         {
             RuntimeMetrics.StorageConflicts.Add(1);
             throw new StorageConflictException($"The state of {grainId} in {table} was changed by another writer (expected version {expectedVersion}).");
         }
 
-        return newVersion;
+        if (events.Count > 0)
+        {
+            announcer.Announce(grainId.TenantId, reader.GetInt64(1));
+        }
+
+        return reader.GetInt64(0);
     }
 
     public async Task ClearAsync(string table, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
@@ -113,7 +119,7 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
             : $"UPDATE {table} SET state = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2 AND version = $4 RETURNING version";
         if (kind is WriteKind.Insert or WriteKind.Update)
         {
-            return $"WITH written AS ({written}) SELECT version FROM written";
+            return written;
         }
 
         // The sequence row is locked last and held only until commit: events get numbers in commit order, with no gaps.
@@ -129,8 +135,7 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
                 SELECT $1, sequence.last_seq - $5 + e.ord, e.type, e.entity_type, e.entity_id, e.data
                 FROM sequence, unnest($6::text[], $7::text[], $8::uuid[], $9::jsonb[]) WITH ORDINALITY AS e(type, entity_type, entity_id, data, ord)
                 RETURNING seq)
-            SELECT w.version, pg_notify('{EventChannel}', $1::text || ':' || (SELECT max(seq) FROM appended))
-            FROM written w
+            SELECT w.version, (SELECT max(seq) FROM appended) FROM written w
             """;
     }
 

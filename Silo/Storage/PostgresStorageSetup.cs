@@ -16,7 +16,17 @@ public static class PostgresStorageSetup
     {
         builder.Services.AddSingleton(services => PostgresServer.Open(services.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton(services =>
-            new NpgsqlDataSourceBuilder(services.GetRequiredService<PostgresServer>().ConnectionString) { Name = "m3" }.Build());
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(services.GetRequiredService<PostgresServer>().ConnectionString) { Name = "m3" };
+
+            // The same few statements run all day (grain reads and writes): prepare them once per connection.
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 200;
+            }
+
+            return dataSource.Build();
+        });
         builder.Services.AddSingleton(services => new MigrationRunner(
             services.GetRequiredService<NpgsqlDataSource>(),
             SchemaMigration.FromEmbeddedResources(typeof(PostgresStorageSetup).Assembly),

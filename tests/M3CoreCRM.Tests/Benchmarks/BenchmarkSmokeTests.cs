@@ -1,0 +1,23 @@
+using M3CoreCRM.Benchmarks;
+using M3CoreCRM.Tests.Infrastructure;
+
+namespace M3CoreCRM.Tests.Benchmarks;
+
+/// <summary>A short run of the benchmark harness: it must work end to end and find nothing lost. Its timings mean nothing here.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class BenchmarkSmokeTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task RuntimeBenchmarkRunsEveryFigureAndLosesNothing()
+    {
+        var benchmark = new RuntimeBenchmark(TimeSpan.FromMilliseconds(250), readWorkers: 2, writeWorkers: 4);
+
+        var report = await benchmark.RunAsync(await postgres.Server.CreateDatabaseAsync("bench"));
+
+        Assert.All(
+            new[] { report.DirectCalls, report.GrainReads, report.RawUpdates, report.GrainWrites, report.GrainWritesWithEvents, report.GrainWritesWithEventsOneTenant },
+            figure => Assert.True(figure.Operations > 0, $"{figure.Name} did nothing"));
+        Assert.Equal(0, report.LostWrites);
+        Assert.Equal(0, report.SequenceGaps);
+    }
+}
