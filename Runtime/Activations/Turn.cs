@@ -29,11 +29,16 @@ internal sealed class MethodTurn<TResult>(GrainId grainId, MethodDispatcher<TRes
 {
     private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Queued turns run on the thread pool without the caller's execution context: take its request context along.
+    private readonly RequestContext? _context = RequestContext.Current;
+
     public Task<TResult> Task => _completion.Task;
 
     public override void Run(Activation activation)
     {
+        RequestContext.Current = _context;
         var task = activation.Execute(method, arguments, chain);
+        RequestContext.Current = null;
         if (task.IsCompleted)
         {
             Complete(task);
@@ -58,6 +63,7 @@ internal sealed class MethodTurn<TResult>(GrainId grainId, MethodDispatcher<TRes
     {
         var previous = CallChain.Current;
         CallChain.Current = chain;
+        RequestContext.Current = _context;
         try
         {
             catalog.InvokeAsync(grainId, method, arguments).ContinueWith(
@@ -70,6 +76,7 @@ internal sealed class MethodTurn<TResult>(GrainId grainId, MethodDispatcher<TRes
         finally
         {
             CallChain.Current = previous;
+            RequestContext.Current = null;
         }
     }
 

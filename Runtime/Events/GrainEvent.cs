@@ -2,12 +2,19 @@ using System.Text.Json;
 
 namespace M3CoreCRM.Runtime.Events;
 
-/// <summary>A domain event a grain write carries (for example <c>unit.status_changed</c>).</summary>
+/// <summary>
+/// A domain event a grain write carries (for example <c>unit.status_changed</c>). It is appended
+/// to the tenant's event log and recorded in the audit log, both in the write's transaction.
+/// </summary>
 /// <param name="Type">The event type, as the contract names it.</param>
 /// <param name="EntityType">The kind of record the event is about (<c>lead</c>, <c>unit</c>, ...).</param>
 /// <param name="EntityId">The record's id.</param>
 /// <param name="Data">The payload, serialised as camelCase JSON.</param>
-public sealed record GrainEvent(string Type, string EntityType, Guid EntityId, object Data);
+/// <param name="Changes">For the audit log: each changed field's value before and after (secrets never included).</param>
+public sealed record GrainEvent(string Type, string EntityType, Guid EntityId, object Data, IReadOnlyDictionary<string, FieldChange>? Changes = null);
+
+/// <summary>A field's value before and after a change.</summary>
+public sealed record FieldChange(object? Before, object? After);
 
 /// <summary>An event as stored: its place in the tenant's sequence and its JSON payload.</summary>
 public sealed record StoredEvent(Guid TenantId, long Sequence, string Type, string EntityType, Guid EntityId, JsonElement Data, DateTimeOffset OccurredAt);

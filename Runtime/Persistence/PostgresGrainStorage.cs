@@ -73,6 +73,14 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
                 TypedValue = [.. events.Select(e => JsonSerializer.Serialize(e.Data, e.Data.GetType(), GrainJson.Options))],
                 NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
             });
+            var context = RequestContext.Current;
+            command.Parameters.Add(new NpgsqlParameter { Value = context?.ActorId is { } actor ? actor : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)context?.ClientAddress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string?[]>
+            {
+                TypedValue = [.. events.Select(e => e.Changes is null ? null : JsonSerializer.Serialize(e.Changes, GrainJson.Options))],
+                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            });
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -115,7 +123,7 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
     private static string BuildWriteSql(string table, WriteKind kind)
     {
         var written = kind is WriteKind.Insert or WriteKind.InsertWithEvents
-            ? $"INSERT INTO {table} (tenant_id, id, state, version) VALUES ($1, $2, $3, 1) ON CONFLICT DO NOTHING RETURNING version"
+            ? $"INSERT INTO {table} (tenant_id, id, state, version) VALUES ($1, $2, $3, 1) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING version"
             : $"UPDATE {table} SET state = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2 AND version = $4 RETURNING version";
         if (kind is WriteKind.Insert or WriteKind.Update)
         {
@@ -123,6 +131,7 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
         }
 
         // The sequence row is locked last and held only until commit: events get numbers in commit order, with no gaps.
+        // Every event is also an audit entry, stamped with the request's actor and client address.
         return $"""
             WITH written AS ({written}),
             sequence AS (
@@ -134,7 +143,11 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
                 INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, data)
                 SELECT $1, sequence.last_seq - $5 + e.ord, e.type, e.entity_type, e.entity_id, e.data
                 FROM sequence, unnest($6::text[], $7::text[], $8::uuid[], $9::jsonb[]) WITH ORDINALITY AS e(type, entity_type, entity_id, data, ord)
-                RETURNING seq)
+                RETURNING seq),
+            audited AS (
+                INSERT INTO audit_logs (tenant_id, actor_id, client_address, action, entity_type, entity_id, changes)
+                SELECT $1, $10, $11, e.type, e.entity_type, e.entity_id, e.changes
+                FROM written, unnest($6::text[], $7::text[], $8::uuid[], $12::jsonb[]) AS e(type, entity_type, entity_id, changes))
             SELECT w.version, (SELECT max(seq) FROM appended) FROM written w
             """;
     }

@@ -91,9 +91,21 @@ public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.Contains("test_counter/", error.Message, StringComparison.Ordinal);
         }
 
-        // Once the cycle has timed out, both grains serve calls again.
-        Assert.Equal(1, await a.IncrementAsync());
-        Assert.Equal(1, await b.IncrementAsync());
+        // Once the timed-out turns have unwound, both grains serve calls again.
+        await Eventually.ReturnsAsync(() => AnswerOrZeroAsync(a), value => value > 0);
+        await Eventually.ReturnsAsync(() => AnswerOrZeroAsync(b), value => value > 0);
+
+        static async Task<long> AnswerOrZeroAsync(ICounterGrain grain)
+        {
+            try
+            {
+                return await grain.IncrementAsync();
+            }
+            catch (GrainCallTimeoutException)
+            {
+                return 0;
+            }
+        }
     }
 
     [Fact]

@@ -1,0 +1,39 @@
+namespace M3CoreCRM.Runtime.Errors;
+
+/// <summary>What kind of rule a request broke; the API host turns it into a status code.</summary>
+public enum DomainErrorKind
+{
+    /// <summary>400: the input breaks a rule.</summary>
+    Invalid,
+
+    /// <summary>401: credentials or tokens are not accepted.</summary>
+    Unauthenticated,
+
+    /// <summary>403: the caller may not do this.</summary>
+    Forbidden,
+
+    /// <summary>404: no such record (or not one the caller may see).</summary>
+    NotFound,
+
+    /// <summary>409: the record's state does not allow it.</summary>
+    Conflict,
+}
+
+/// <summary>
+/// A broken domain rule, with the contract's stable <see cref="Code"/> and a message fit for the
+/// caller (never internal detail). Grains throw it; it crosses grain calls and silos unchanged.
+/// </summary>
+public sealed class DomainException(DomainErrorKind kind, string code, string message, IReadOnlyDictionary<string, string[]>? errors = null) : Exception(message)
+{
+    public DomainErrorKind Kind { get; } = kind;
+
+    public string Code { get; } = code;
+
+    /// <summary>Per-field messages for validation failures.</summary>
+    public IReadOnlyDictionary<string, string[]>? Errors { get; } = errors;
+
+    public static DomainException NotFound(string what) => new(DomainErrorKind.NotFound, "not_found", $"{what} was not found.");
+
+    public static DomainException Invalid(string field, string message) =>
+        new(DomainErrorKind.Invalid, "validation_failed", message, new Dictionary<string, string[]> { [field] = [message] });
+}
