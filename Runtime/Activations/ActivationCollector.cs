@@ -34,7 +34,8 @@ internal sealed class ActivationCollector(Catalog catalog) : BackgroundService
             }
         }
 
-        var excess = catalog.Count - options.MaxActivations;
+        // Activations already on their way out still sit in the catalog; only live ones count against the bound.
+        var excess = activations.Count(a => a.IsLive) - options.MaxActivations;
         if (excess <= 0)
         {
             return;

@@ -104,6 +104,13 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
         _overCapacity.Dispose();
     }
 
+    // One deadline for the whole call, however many activations it had to try.
+    private static TimeSpan Remaining(long started, TimeSpan timeout)
+    {
+        var left = timeout - Stopwatch.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
     private Activation GetOrCreate(GrainId grainId)
     {
         if (_activations.TryGetValue(grainId, out var existing))
@@ -143,13 +150,13 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
                 var retiring = _activations.TryGetValue(grainId, out var current) ? current : null;
                 if (retiring is not null)
                 {
-                    await retiring.Gone.WaitAsync(timeout);
+                    await retiring.Gone.WaitAsync(Remaining(started, timeout));
                 }
 
                 task = GetOrCreate(grainId).InvokeAsync(method, arguments, chain);
             }
 
-            return await task.WaitAsync(timeout);
+            return await task.WaitAsync(Remaining(started, timeout));
         }
         catch (TimeoutException) when (task is null || !task.IsCompleted)
         {

@@ -10,13 +10,13 @@ internal enum TurnKind
     Reentrant,
 }
 
-/// <summary>A request waiting in an activation's queue.</summary>
+/// <summary>A request waiting in an activation's queue (always a reader or a writer: re-entrant calls never wait).</summary>
 internal abstract class Turn(TurnKind kind)
 {
     public TurnKind Kind { get; } = kind;
 
-    /// <summary>Runs the turn on the activation; the activation is told when it ends.</summary>
-    public abstract void Run(Activation activation);
+    /// <summary>Runs the turn on the activation as turn <paramref name="turnId"/>; the activation is told when it ends.</summary>
+    public abstract void Run(Activation activation, long turnId);
 
     /// <summary>The activation went away before this turn ran: send it to the grain's next activation.</summary>
     public abstract void Resubmit(Catalog catalog);
@@ -34,26 +34,26 @@ internal sealed class MethodTurn<TResult>(GrainId grainId, MethodDispatcher<TRes
 
     public Task<TResult> Task => _completion.Task;
 
-    public override void Run(Activation activation)
+    public override void Run(Activation activation, long turnId)
     {
         RequestContext.Current = _context;
-        var task = activation.Execute(method, arguments, chain);
+        var task = activation.Execute(method, arguments, chain, turnId);
         RequestContext.Current = null;
         if (task.IsCompleted)
         {
             Complete(task);
-            activation.EndTurn(Kind);
+            activation.EndTurn(Kind, turnId);
             return;
         }
 
         task.ContinueWith(
             static (finished, state) =>
             {
-                var (turn, activation) = ((MethodTurn<TResult>, Activation))state!;
+                var (turn, activation, turnId) = ((MethodTurn<TResult>, Activation, long))state!;
                 turn.Complete(finished);
-                activation.EndTurn(turn.Kind);
+                activation.EndTurn(turn.Kind, turnId);
             },
-            (this, activation),
+            (this, activation, turnId),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -106,15 +106,15 @@ internal sealed class TimerTurn(Func<CancellationToken, Task> callback, Cancella
 
     public Task Task => _completion.Task;
 
-    public override void Run(Activation activation) =>
-        activation.ExecuteTimerTick(callback, cancellationToken).ContinueWith(
+    public override void Run(Activation activation, long turnId) =>
+        activation.ExecuteTimerTick(callback, turnId, cancellationToken).ContinueWith(
             static (finished, state) =>
             {
-                var (turn, activation) = ((TimerTurn, Activation))state!;
+                var (turn, activation, turnId) = ((TimerTurn, Activation, long))state!;
                 turn._completion.TrySetResult();
-                activation.EndTurn(TurnKind.Writer);
+                activation.EndTurn(TurnKind.Writer, turnId);
             },
-            (this, activation),
+            (this, activation, turnId),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);

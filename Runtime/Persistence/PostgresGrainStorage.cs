@@ -83,7 +83,7 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
             });
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ExecuteWriteAsync(command, cancellationToken);
         var written = await reader.ReadAsync(cancellationToken);
         RuntimeMetrics.RecordStorage("write", started);
         if (!written)
@@ -111,6 +111,18 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
         {
             RuntimeMetrics.StorageConflicts.Add(1);
             throw new StorageConflictException($"The state of {grainId} in {table} was changed by another writer (expected version {expectedVersion}).");
+        }
+    }
+
+    private static async Task<NpgsqlDataReader> ExecuteWriteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await command.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new UniqueConstraintException(exception.ConstraintName ?? "unknown", exception);
         }
     }
 

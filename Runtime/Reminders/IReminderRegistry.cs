@@ -8,12 +8,13 @@ public sealed record ReminderEntry(GrainId GrainId, string Name, DateTimeOffset 
 /// <summary>Where reminders are kept: they outlive activations and silo restarts.</summary>
 public interface IReminderRegistry
 {
-    Task RegisterAsync(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan? period, CancellationToken cancellationToken);
+    /// <summary>Registers (or replaces) the reminder, due <paramref name="dueIn"/> from now by the registry's clock.</summary>
+    Task RegisterAsync(GrainId grainId, string name, TimeSpan dueIn, TimeSpan? period, CancellationToken cancellationToken);
 
     Task UnregisterAsync(GrainId grainId, string name, CancellationToken cancellationToken);
 
-    /// <summary>Reminders due at or before <paramref name="now"/>, earliest first.</summary>
-    Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    /// <summary>Reminders due now by the registry's clock, earliest first (one clock for every silo, so none fires early).</summary>
+    Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// After a delivery: removes a one-shot reminder, or moves a periodic one to <paramref name="nextDueAt"/>;

@@ -8,11 +8,11 @@ public sealed class MemoryReminderRegistry : IReminderRegistry
     private readonly Lock _lock = new();
     private readonly Dictionary<(GrainId, string), ReminderEntry> _entries = [];
 
-    public Task RegisterAsync(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan? period, CancellationToken cancellationToken)
+    public Task RegisterAsync(GrainId grainId, string name, TimeSpan dueIn, TimeSpan? period, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            _entries[(grainId, name)] = new ReminderEntry(grainId, name, dueAt, period);
+            _entries[(grainId, name)] = new ReminderEntry(grainId, name, DateTimeOffset.UtcNow + dueIn, period);
         }
 
         return Task.CompletedTask;
@@ -28,8 +28,9 @@ public sealed class MemoryReminderRegistry : IReminderRegistry
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, CancellationToken cancellationToken)
     {
+        var now = DateTimeOffset.UtcNow;
         lock (_lock)
         {
             return Task.FromResult<IReadOnlyList<ReminderEntry>>([.. _entries.Values.Where(e => e.DueAt <= now).OrderBy(e => e.DueAt).Take(limit)]);

@@ -7,16 +7,16 @@ namespace M3CoreCRM.Runtime.Reminders;
 /// <summary>Reminders in the <c>reminders</c> table, keyed by (tenant, grain type, grain key, name).</summary>
 public sealed class PostgresReminderRegistry(NpgsqlDataSource dataSource, IStorageGate gate) : IReminderRegistry
 {
-    public async Task RegisterAsync(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan? period, CancellationToken cancellationToken)
+    public async Task RegisterAsync(GrainId grainId, string name, TimeSpan dueIn, TimeSpan? period, CancellationToken cancellationToken)
     {
         await gate.WhenReadyAsync(cancellationToken);
         await using var command = dataSource.CreateCommand("""
             INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at, period_ms)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            VALUES ($1, $2, $3, $4, now() + $5, $6)
             ON CONFLICT (tenant_id, grain_type, grain_key, name) DO UPDATE SET due_at = EXCLUDED.due_at, period_ms = EXCLUDED.period_ms
             """);
         AddKey(command, grainId, name);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = dueAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = dueIn });
         command.Parameters.Add(new NpgsqlParameter { Value = period is { } p ? (long)p.TotalMilliseconds : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -30,14 +30,13 @@ public sealed class PostgresReminderRegistry(NpgsqlDataSource dataSource, IStora
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, CancellationToken cancellationToken)
     {
         await gate.WhenReadyAsync(cancellationToken);
         await using var command = dataSource.CreateCommand("""
             SELECT tenant_id, grain_type, grain_key, name, due_at, period_ms
-            FROM reminders WHERE due_at <= $1 ORDER BY due_at LIMIT $2
+            FROM reminders WHERE due_at <= now() ORDER BY due_at LIMIT $1
             """);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var due = new List<ReminderEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

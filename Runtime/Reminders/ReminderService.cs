@@ -31,7 +31,7 @@ internal sealed partial class ReminderService(
         {
             try
             {
-                foreach (var entry in await registry.ReadDueAsync(time.GetUtcNow(), BatchSize, stoppingToken))
+                foreach (var entry in await registry.ReadDueAsync(BatchSize, stoppingToken))
                 {
                     if (_inFlight.TryAdd((entry.GrainId, entry.Name), 0))
                     {
@@ -70,8 +70,9 @@ internal sealed partial class ReminderService(
                     next = entry.DueAt + (period * missed);
                 }
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever the handler threw (a cancellation of its own included), try again after the delay.
                 LogDeliveryFailed(logger, exception, entry.Name, entry.GrainId);
                 next = time.GetUtcNow() + options.Value.ReminderRetryDelay;
             }

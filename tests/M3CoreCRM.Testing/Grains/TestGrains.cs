@@ -33,6 +33,18 @@ public interface ICounterGrain : IGrain
 
     Task PingAsync();
 
+    /// <summary>Starts, without awaiting it, a call to <paramref name="other"/> that waits at the rendezvous and then calls back here.</summary>
+    Task StartDetachedCallBackAsync(Guid other, Guid rendezvous);
+
+    /// <summary>Waits at the rendezvous, then calls <paramref name="caller"/>.<see cref="ProbeWritersInsideAsync"/> and records what it saw.</summary>
+    Task CallBackAfterAsync(Guid caller, Guid rendezvous);
+
+    /// <summary>A state-changing call that stays inside until the rendezvous is complete.</summary>
+    Task HoldAsync(Guid rendezvous);
+
+    /// <summary>A state-changing call that reports how many other state-changing calls are inside right now.</summary>
+    Task<int> ProbeWritersInsideAsync();
+
     /// <summary>A timer whose ticks count and check that they never overlap.</summary>
     Task StartTickingAsync(TimeSpan period);
 
@@ -60,6 +72,7 @@ public sealed class CounterGrain([PersistentState(TestSchema.CounterTable)] IPer
     private int _ticks;
     private int _inTick;
     private int _maxInTick;
+    private int _writersInside;
 
     /// <summary>Grain ids whose activation was retired, with the reason: lets tests see collection happen.</summary>
     public static ConcurrentDictionary<GrainId, DeactivationReason> Deactivated { get; } = new();
@@ -94,6 +107,37 @@ public sealed class CounterGrain([PersistentState(TestSchema.CounterTable)] IPer
         depth == 0 ? 0 : 1 + await GrainFactory.GetGrain<ICounterGrain>(TenantId, other).BounceAsync(Key, depth - 1);
 
     public Task PingAsync() => Task.CompletedTask;
+
+    /// <summary>What <see cref="CallBackAfterAsync"/> calls saw, by the grain they called back.</summary>
+    public static ConcurrentDictionary<GrainId, int> ProbesSeen { get; } = new();
+
+    public Task StartDetachedCallBackAsync(Guid other, Guid rendezvous)
+    {
+        _ = GrainFactory.GetGrain<ICounterGrain>(TenantId, other).CallBackAfterAsync(Key, rendezvous);
+        return Task.CompletedTask;
+    }
+
+    public async Task CallBackAfterAsync(Guid caller, Guid rendezvous)
+    {
+        await Rendezvous.ArriveAsync(rendezvous, 2);
+        var callerGrain = GrainFactory.GetGrain<ICounterGrain>(TenantId, caller);
+        ProbesSeen[callerGrain.GetGrainId()] = await callerGrain.ProbeWritersInsideAsync();
+    }
+
+    public async Task HoldAsync(Guid rendezvous)
+    {
+        Interlocked.Increment(ref _writersInside);
+        try
+        {
+            await Rendezvous.ArriveAsync(rendezvous, 2);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _writersInside);
+        }
+    }
+
+    public Task<int> ProbeWritersInsideAsync() => Task.FromResult(Volatile.Read(ref _writersInside));
 
     public Task StartTickingAsync(TimeSpan period)
     {

@@ -1,7 +1,10 @@
+using M3CoreCRM.Runtime.Activations;
 using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Testing;
 using M3CoreCRM.Testing.Grains;
 using M3CoreCRM.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace M3CoreCRM.Tests.Runtime;
 
@@ -106,6 +109,30 @@ public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
                 return 0;
             }
         }
+    }
+
+    [Fact]
+    public async Task CallChainThatOutlivedItsTurnQueuesInsteadOfReEntering()
+    {
+        var aKey = Guid.CreateVersion7();
+        var a = Silo.Grains.GetGrain<ICounterGrain>(Tenant, aKey);
+        var callBack = Guid.NewGuid();
+        var hold = Guid.NewGuid();
+
+        // A's turn ends at once, but the call it left behind still carries that turn in its chain.
+        await a.StartDetachedCallBackAsync(Guid.CreateVersion7(), callBack);
+        var holding = a.HoldAsync(hold);
+        await Rendezvous.ArriveAsync(callBack, 2);
+
+        // The call back must wait for the writer inside A, not join it.
+        var catalog = Silo.Services.GetRequiredService<Catalog>();
+        var activation = catalog.Snapshot().Single(x => x.GrainId == a.GetGrainId());
+        await Eventually.TrueAsync(() => activation.QueueLength == 1 || CounterGrain.ProbesSeen.ContainsKey(a.GetGrainId()));
+        await Rendezvous.ArriveAsync(hold, 2);
+        await holding;
+
+        var seen = await Eventually.ReturnsAsync(() => Task.FromResult(CounterGrain.ProbesSeen.GetValueOrDefault(a.GetGrainId(), -1)), v => v >= 0);
+        Assert.Equal(0, seen);
     }
 
     [Fact]

@@ -1,0 +1,170 @@
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+
+namespace M3CoreCRM.Grains.Identity;
+
+public sealed class TenantState
+{
+    public string Name { get; set; } = "";
+
+    public string Slug { get; set; } = "";
+
+    public TenantStatus Status { get; set; }
+
+    public string Plan { get; set; } = "free";
+
+    public TenantSettings Settings { get; set; } = TenantSettings.Default;
+
+    public Dictionary<string, Guid> BuiltInRoleIds { get; set; } = [];
+
+    public List<LeadStatusDefinition> LeadStatuses { get; set; } = [];
+
+    public List<LeadSourceDefinition> LeadSources { get; set; } = [];
+
+    /// <summary>The owner to create while provisioning; cleared once they exist.</summary>
+    public NewTenantOwner? PendingOwner { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+[GrainType("tenant")]
+public sealed class TenantGrain([PersistentState("tenants")] IPersistentState<TenantState> state) : Grain, ITenantGrain, IRemindable
+{
+    private const string ProvisioningReminder = "provisioning";
+
+    public async Task<TenantInfo> CreateAsync(CreateTenant command)
+    {
+        if (state.RecordExists)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "tenant_exists", "This tenant already exists.");
+        }
+
+        state.State = new TenantState
+        {
+            Name = command.Name,
+            Slug = command.Slug,
+            Status = TenantStatus.Provisioning,
+            BuiltInRoleIds = BuiltInRoles.Names.ToDictionary(name => name, _ => Guid.CreateVersion7()),
+            LeadStatuses =
+            [
+                new(Guid.CreateVersion7(), "New", "open"),
+                new(Guid.CreateVersion7(), "Contacted", "open"),
+                new(Guid.CreateVersion7(), "Qualified", "open"),
+                new(Guid.CreateVersion7(), "Won", "won"),
+                new(Guid.CreateVersion7(), "Lost", "lost"),
+            ],
+            LeadSources =
+            [
+                new(Guid.CreateVersion7(), "Website"),
+                new(Guid.CreateVersion7(), "Referral"),
+                new(Guid.CreateVersion7(), "Walk-in"),
+                new(Guid.CreateVersion7(), "Cold call"),
+                new(Guid.CreateVersion7(), "Social media"),
+            ],
+            PendingOwner = command.Owner,
+            CreatedAt = DateTime.UtcNow,
+        };
+
+        try
+        {
+            await state.WriteStateAsync([new GrainEvent("tenant.created", "tenant", TenantId, new { command.Name, command.Slug })]);
+        }
+        catch (UniqueConstraintException)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "slug_taken", $"The slug '{command.Slug}' is taken.");
+        }
+
+        // If this process dies before provisioning finishes, the reminder finishes it.
+        await RegisterOrUpdateReminderAsync(ProvisioningReminder, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
+        await ProvisionAsync();
+        return Info();
+    }
+
+    public Task<TenantInfo> GetAsync() => state.RecordExists
+        ? Task.FromResult(Info())
+        : throw DomainException.NotFound("The tenant");
+
+    public async Task<TenantInfo> UpdateAsync(UpdateTenant command, long? expectedVersion)
+    {
+        EnsureExists();
+        Concurrency.Check(state.Version, expectedVersion);
+        var changes = new Dictionary<string, FieldChange>();
+        if (command.Name is { } name && name != state.State.Name)
+        {
+            changes["name"] = new FieldChange(state.State.Name, name);
+            state.State.Name = name;
+        }
+
+        if (command.Settings is { } settings && settings != state.State.Settings)
+        {
+            changes["settings"] = new FieldChange(state.State.Settings, settings);
+            state.State.Settings = settings;
+        }
+
+        if (changes.Count > 0)
+        {
+            await state.WriteStateAsync([new GrainEvent("tenant.updated", "tenant", TenantId, new { state.State.Name, state.State.Settings }, changes)]);
+        }
+
+        return Info();
+    }
+
+    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    {
+        if (reminderName == ProvisioningReminder)
+        {
+            await ProvisionAsync();
+        }
+    }
+
+    // Every step is idempotent (each grain's create accepts a repeat of itself), so a repeat after a crash completes what is missing.
+    private async Task ProvisionAsync()
+    {
+        if (state.State.Status != TenantStatus.Provisioning)
+        {
+            await UnregisterReminderAsync(ProvisioningReminder);
+            return;
+        }
+
+        foreach (var (name, roleId) in state.State.BuiltInRoleIds)
+        {
+            var role = GrainFactory.GetGrain<IRoleGrain>(TenantId, roleId);
+            await role.CreateAsync(new SaveRole(name, BuiltInRoles.GrantsOf(name)), builtIn: name);
+        }
+
+        if (state.State.PendingOwner is { } owner)
+        {
+            var user = GrainFactory.GetGrain<IUserGrain>(TenantId, owner.UserId);
+            await user.CreateAsync(new CreateUser(owner.Name, owner.Email, null, [state.State.BuiltInRoleIds[BuiltInRoles.Owner]], owner.PasswordHash, null, null));
+        }
+
+        state.State.PendingOwner = null;
+        state.State.Status = TenantStatus.Active;
+        await state.WriteStateAsync([new GrainEvent("tenant.activated", "tenant", TenantId, new { state.State.Slug })]);
+        await UnregisterReminderAsync(ProvisioningReminder);
+    }
+
+    private void EnsureExists()
+    {
+        if (!state.RecordExists)
+        {
+            throw DomainException.NotFound("The tenant");
+        }
+    }
+
+    private TenantInfo Info() => new(
+        TenantId,
+        state.State.Name,
+        state.State.Slug,
+        state.State.Status,
+        state.State.Plan,
+        state.State.Settings,
+        state.State.BuiltInRoleIds,
+        state.State.LeadStatuses,
+        state.State.LeadSources,
+        new DateTimeOffset(state.State.CreatedAt, TimeSpan.Zero),
+        state.Version);
+}

@@ -1,0 +1,241 @@
+using System.Security.Cryptography;
+using System.Text;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+
+namespace M3CoreCRM.Grains.Identity;
+
+public sealed class UserState
+{
+    public string Name { get; set; } = "";
+
+    public string Email { get; set; } = "";
+
+    public string? Mobile { get; set; }
+
+    public List<Guid> RoleIds { get; set; } = [];
+
+    public UserStatus Status { get; set; }
+
+    public string? PasswordHash { get; set; }
+
+    public string? InvitationTokenHash { get; set; }
+
+    public DateTime? InvitationExpiresAt { get; set; }
+
+    public Guid SecurityStamp { get; set; }
+
+    public bool EmailVerified { get; set; }
+
+    public bool MobileVerified { get; set; }
+
+    public Dictionary<VerificationChannel, PendingVerification> PendingVerifications { get; set; } = [];
+
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed record PendingVerification(string CodeHash, DateTime ExpiresAt, int FailedAttempts);
+
+[GrainType("user")]
+public sealed class UserGrain([PersistentState("users")] IPersistentState<UserState> state) : Grain, IUserGrain
+{
+    private const int MaxVerificationAttempts = 5;
+
+    public async Task<UserInfo> CreateAsync(CreateUser command)
+    {
+        if (state.RecordExists)
+        {
+            // A repeat of the same creation (tenant provisioning after a crash) is not an error.
+            if (string.Equals(state.State.Email, command.Email, StringComparison.OrdinalIgnoreCase))
+            {
+                return Info();
+            }
+
+            throw new DomainException(DomainErrorKind.Conflict, "user_exists", "This user already exists.");
+        }
+
+        state.State = new UserState
+        {
+            Name = command.Name,
+            Email = command.Email,
+            Mobile = command.Mobile,
+            RoleIds = [.. command.RoleIds.Distinct()],
+            Status = command.PasswordHash is null ? UserStatus.Invited : UserStatus.Active,
+            PasswordHash = command.PasswordHash,
+            InvitationTokenHash = command.InvitationTokenHash,
+            InvitationExpiresAt = command.InvitationExpiresAt?.UtcDateTime,
+            SecurityStamp = Guid.NewGuid(),
+            CreatedAt = DateTime.UtcNow,
+        };
+        await WriteAsync("user.created", Changes(("name", null, command.Name), ("email", null, command.Email), ("roleIds", null, command.RoleIds), ("status", null, state.State.Status)));
+        return Info();
+    }
+
+    public Task<UserInfo> GetAsync()
+    {
+        EnsureExists();
+        return Task.FromResult(Info());
+    }
+
+    public Task<UserCredentials> GetCredentialsAsync()
+    {
+        EnsureExists();
+        return Task.FromResult(new UserCredentials(Key, state.State.PasswordHash, state.State.Status, state.State.SecurityStamp));
+    }
+
+    public async Task<UserInfo> UpdateAsync(UpdateUser command, long? expectedVersion)
+    {
+        EnsureExists();
+        Concurrency.Check(state.Version, expectedVersion);
+        var s = state.State;
+        var changes = new Dictionary<string, FieldChange>();
+        Set(changes, "name", s.Name, command.Name, v => s.Name = v);
+        Set(changes, "email", s.Email, command.Email, v => { s.Email = v; s.EmailVerified = false; });
+        Set(changes, "mobile", s.Mobile, command.Mobile, v => { s.Mobile = v; s.MobileVerified = false; });
+        if (command.RoleIds is { } roleIds && !roleIds.Order().SequenceEqual(s.RoleIds.Order()))
+        {
+            changes["roleIds"] = new FieldChange(s.RoleIds.ToArray(), roleIds);
+            s.RoleIds = [.. roleIds.Distinct()];
+        }
+
+        if (command.Status is { } status && status != s.Status)
+        {
+            if (status == UserStatus.Invited || (status == UserStatus.Active && s.PasswordHash is null))
+            {
+                throw DomainException.Invalid("status", "An invited user becomes active by accepting the invitation.");
+            }
+
+            changes["status"] = new FieldChange(s.Status, status);
+            s.Status = status;
+            if (status == UserStatus.Disabled)
+            {
+                s.SecurityStamp = Guid.NewGuid();
+            }
+        }
+
+        if (changes.Count > 0)
+        {
+            await WriteAsync(changes.ContainsKey("status") && s.Status == UserStatus.Disabled ? "user.disabled" : "user.updated", changes);
+        }
+
+        return Info();
+    }
+
+    public Task<UserInfo> DisableAsync(long? expectedVersion) => UpdateAsync(new UpdateUser(null, null, null, null, UserStatus.Disabled), expectedVersion);
+
+    public async Task<Guid> ChangePasswordAsync(string passwordHash, Guid? keepFamilyId)
+    {
+        EnsureExists();
+        state.State.PasswordHash = passwordHash;
+        state.State.SecurityStamp = Guid.NewGuid();
+        await WriteAsync("user.password_changed", Changes(("password", "(secret)", "(secret)")));
+        if (keepFamilyId is { } family)
+        {
+            await GrainFactory.GetGrain<ITokenFamilyGrain>(TenantId, family).AdoptSecurityStampAsync(state.State.SecurityStamp);
+        }
+
+        return state.State.SecurityStamp;
+    }
+
+    public async Task<UserInfo> AcceptInvitationAsync(string tokenHash, string passwordHash)
+    {
+        EnsureExists();
+        var s = state.State;
+        if (s.Status != UserStatus.Invited || s.InvitationTokenHash is null || s.InvitationExpiresAt < DateTime.UtcNow || !SameHash(s.InvitationTokenHash, tokenHash))
+        {
+            throw new DomainException(DomainErrorKind.Invalid, "invalid_invitation", "The invitation is not valid, or it has expired or been used.");
+        }
+
+        s.InvitationTokenHash = null;
+        s.InvitationExpiresAt = null;
+        s.PasswordHash = passwordHash;
+        s.Status = UserStatus.Active;
+        s.EmailVerified = true; // The invitation reached this address.
+        await WriteAsync("user.activated", Changes(("status", UserStatus.Invited, UserStatus.Active)));
+        return Info();
+    }
+
+    public async Task RequestVerificationAsync(VerificationChannel channel, string codeHash, DateTimeOffset expiresAt)
+    {
+        EnsureExists();
+        if (channel == VerificationChannel.Mobile && state.State.Mobile is null)
+        {
+            throw DomainException.Invalid("mobile", "The user has no mobile number to verify.");
+        }
+
+        state.State.PendingVerifications[channel] = new PendingVerification(codeHash, expiresAt.UtcDateTime, 0);
+        await state.WriteStateAsync();
+    }
+
+    public async Task<UserInfo> ConfirmVerificationAsync(VerificationChannel channel, string codeHash)
+    {
+        EnsureExists();
+        var s = state.State;
+        if (!s.PendingVerifications.TryGetValue(channel, out var pending) || pending.ExpiresAt < DateTime.UtcNow || pending.FailedAttempts >= MaxVerificationAttempts)
+        {
+            throw new DomainException(DomainErrorKind.Invalid, "invalid_code", "The code is not valid or has expired; request a new one.");
+        }
+
+        if (!SameHash(pending.CodeHash, codeHash))
+        {
+            s.PendingVerifications[channel] = pending with { FailedAttempts = pending.FailedAttempts + 1 };
+            await state.WriteStateAsync();
+            throw new DomainException(DomainErrorKind.Invalid, "invalid_code", "The code is not valid or has expired; request a new one.");
+        }
+
+        s.PendingVerifications.Remove(channel);
+        if (channel == VerificationChannel.Email)
+        {
+            s.EmailVerified = true;
+        }
+        else
+        {
+            s.MobileVerified = true;
+        }
+
+        await WriteAsync("user.verified", Changes(($"{channel.ToString().ToLowerInvariant()}Verified", false, true)));
+        return Info();
+    }
+
+    private async Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes)
+    {
+        try
+        {
+            await state.WriteStateAsync([new GrainEvent(eventType, "user", Key, new { id = Key, state.State.Name, state.State.Status }, changes)]);
+        }
+        catch (UniqueConstraintException exception) when (exception.Constraint == "users_email")
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "email_taken", "Another user of this tenant has this email.");
+        }
+    }
+
+    private static Dictionary<string, FieldChange> Changes(params (string Field, object? Before, object? After)[] changes) =>
+        changes.ToDictionary(c => c.Field, c => new FieldChange(c.Before, c.After));
+
+    private static void Set(Dictionary<string, FieldChange> changes, string field, string? current, string? requested, Action<string> apply)
+    {
+        if (requested is not null && requested != current)
+        {
+            changes[field] = new FieldChange(current, requested);
+            apply(requested);
+        }
+    }
+
+    private static bool SameHash(string stored, string presented) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(presented));
+
+    private void EnsureExists()
+    {
+        if (!state.RecordExists)
+        {
+            throw DomainException.NotFound("The user");
+        }
+    }
+
+    private UserInfo Info() => new(
+        Key, state.State.Name, state.State.Email, state.State.Mobile, state.State.RoleIds, state.State.Status,
+        state.State.EmailVerified, state.State.MobileVerified, new DateTimeOffset(state.State.CreatedAt, TimeSpan.Zero), state.Version);
+}
