@@ -1,8 +1,17 @@
+using M3CoreCRM.ApiHost.Audit;
+using M3CoreCRM.ApiHost.Auth;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
+using M3CoreCRM.ApiHost.Groups;
 using M3CoreCRM.ApiHost.Health;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Me;
+using M3CoreCRM.ApiHost.Notifications;
 using M3CoreCRM.ApiHost.OpenApi;
 using M3CoreCRM.ApiHost.Reference;
+using M3CoreCRM.ApiHost.Roles;
+using M3CoreCRM.ApiHost.Tenants;
+using M3CoreCRM.ApiHost.Users;
 using M3CoreCRM.Silo.Hosting;
 using M3CoreCRM.Silo.Storage;
 
@@ -11,15 +20,32 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddM3Postgres();
 builder.AddM3Silo();
 builder.AddApiConventions();
+builder.AddApiIdentity();
+builder.AddApiRateLimits();
 builder.Services.AddApiProblemDetails();
 builder.Services.AddApiOpenApi();
+builder.Services.AddSingleton<DevelopmentOutbox>();
+builder.Services.AddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
+builder.Services.AddSingleton<Sessions>();
+builder.Services.AddSingleton<UserQueries>();
 
 var app = builder.Build();
 
 app.UseApiProblemDetails();
+app.UseApiIdentity();
+app.UseRateLimiter();
+
 app.MapHealthApi();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapApiReference();
+app.MapTenantsApi();
+app.MapAuthApi();
+app.MapMeApi();
+app.MapUsersApi();
+app.MapRolesApi();
+app.MapGroupsApi();
+app.MapPermissionsApi();
+app.MapAuditLogsApi();
 app.LogDocsAddress();
 
 app.Run();

@@ -17,6 +17,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is DomainException domain)
+        {
+            return await WriteDomainProblemAsync(httpContext, domain);
+        }
+
         var (status, code, detail, retryAfter) = Classify(exception);
         if (status >= 500)
         {
@@ -35,6 +40,26 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Exception = exception,
             ProblemDetails = ProblemDetailsSetup.Create(status, code, detail),
         });
+    }
+
+    private async ValueTask<bool> WriteDomainProblemAsync(HttpContext httpContext, DomainException exception)
+    {
+        var status = exception.Code == "version_mismatch" ? StatusCodes.Status412PreconditionFailed : exception.Kind switch
+        {
+            DomainErrorKind.Invalid => StatusCodes.Status400BadRequest,
+            DomainErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
+            DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+            DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status409Conflict,
+        };
+        var problem = ProblemDetailsSetup.Create(status, exception.Code, exception.Message);
+        if (exception.Errors is { } errors)
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
 
     private static (int Status, string Code, string Detail, int? RetryAfter) Classify(Exception exception) => exception switch

@@ -1,0 +1,170 @@
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Errors;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Notifications;
+using M3CoreCRM.ApiHost.Users;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Auth;
+
+public sealed record LoginRequest(string? Email, string? Password);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+public sealed record AcceptInvitationRequest(string? Token, string? Password);
+
+public sealed record ConfirmVerificationRequest(string? Code);
+
+public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn, UserView? User = null);
+
+public sealed record AccessTokenResponse(string AccessToken, int ExpiresIn);
+
+/// <summary>Login, token refresh with rotation, logout, invitations and verification codes.</summary>
+public static class AuthApi
+{
+    public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
+    {
+        var open = endpoints.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Auth);
+        open.MapPost("/login", LoginAsync).WithName("Login");
+        open.MapPost("/refresh", RefreshAsync).WithName("RefreshToken");
+        open.MapPost("/invitations/accept", AcceptInvitationAsync).WithName("AcceptInvitation");
+
+        var signedIn = endpoints.MapTenantGroup("/api/v1/auth", "Auth");
+        signedIn.MapPost("/logout", LogoutAsync).WithName("Logout");
+        signedIn.MapPost("/verify/{channel}/request", RequestVerificationAsync).WithName("RequestVerification");
+        signedIn.MapPost("/verify/{channel}/confirm", ConfirmVerificationAsync).WithName("ConfirmVerification");
+        return signedIn;
+    }
+
+    /// <summary>
+    /// Same 401 <c>invalid_credentials</c> for an unknown email and a wrong password, in similar time
+    /// (an unknown email still costs one Argon2id verification).
+    /// </summary>
+    private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, HttpContext context, TenantDirectory tenants, NpgsqlDataSource db, Argon2id argon, Sessions sessions, AuditWriter audit, AccountThrottle throttle)
+    {
+        var header = context.Request.Headers[TenancyMiddleware.TenantHeader].ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return ProblemDetailsSetup.Problem(400, "tenant_required", $"Login needs the {TenancyMiddleware.TenantHeader} header (the tenant's id or slug).");
+        }
+
+        new Validation().Required("email", request.Email, 254).Required("password", request.Password, PasswordPolicy.MaximumLength).ThrowIfInvalid();
+        var tenant = await tenants.FindAsync(header, context.RequestAborted);
+        var email = request.Email!.Trim().ToLowerInvariant();
+        if (!throttle.TryAcquire($"{tenant?.Id ?? Guid.Empty}:{email}", out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ProblemDetailsSetup.Problem(429, ProblemCodes.RateLimited, "Too many login attempts for this account; wait before trying again.");
+        }
+
+        var account = tenant is { Status: "active" } ? await FindAccountAsync(db, tenant.Id, email, context.RequestAborted) : null;
+        var verified = account is { PasswordHash: { } hash } ? Argon2id.Verify(hash, request.Password!) : argon.VerifyAgainstNothing(request.Password!);
+        var clientAddress = context.Connection.RemoteIpAddress?.ToString();
+        if (!verified || account is null || account.Status != "active")
+        {
+            if (tenant is not null)
+            {
+                await audit.WriteAsync(tenant.Id, account?.Id, clientAddress, "auth.login_failed", "user", account?.Id, new { email }, context.RequestAborted);
+            }
+
+            return ProblemDetailsSetup.Problem(401, "invalid_credentials", "The email or password is not correct.");
+        }
+
+        using var requestContext = RequestContext.Begin(account.Id, clientAddress);
+        var pair = await sessions.StartAsync(tenant!.Id, account.Id, context.RequestAborted);
+        await audit.WriteAsync(tenant.Id, account.Id, clientAddress, "auth.login", "user", account.Id, null, context.RequestAborted);
+        return TypedResults.Ok(pair);
+    }
+
+    /// <summary>The presented token is spent and a new pair is issued; a spent token coming back revokes the whole family (401 <c>token_reused</c>).</summary>
+    private static async Task<Ok<TokenPair>> RefreshAsync(RefreshRequest request, Sessions sessions, CancellationToken cancellationToken)
+    {
+        if (!RefreshToken.TryParse(request.RefreshToken, out var token))
+        {
+            throw new DomainException(DomainErrorKind.Unauthenticated, "unauthenticated", "The refresh token is not valid.");
+        }
+
+        return TypedResults.Ok(await sessions.RotateAsync(token, cancellationToken));
+    }
+
+    private static async Task<NoContent> LogoutAsync(Caller caller, IGrainFactory grains)
+    {
+        await grains.GetGrain<ITokenFamilyGrain>(caller.TenantId, caller.FamilyId).RevokeAsync();
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<TokenPair>> AcceptInvitationAsync(AcceptInvitationRequest request, IGrainFactory grains, Argon2id argon, Sessions sessions, HttpContext context)
+    {
+        if (!Invitation.TryParse(request.Token, out var invitation))
+        {
+            throw new DomainException(DomainErrorKind.Invalid, "invalid_invitation", "The invitation is not valid, or it has expired or been used.");
+        }
+
+        var user = grains.GetGrain<IUserGrain>(invitation.TenantId, invitation.UserId);
+        UserInfo current;
+        try
+        {
+            current = await user.GetAsync();
+        }
+        catch (DomainException exception) when (exception.Kind == DomainErrorKind.NotFound)
+        {
+            throw new DomainException(DomainErrorKind.Invalid, "invalid_invitation", "The invitation is not valid, or it has expired or been used.");
+        }
+
+        if (PasswordPolicy.Check(request.Password, current.Email, current.Name) is { } problem)
+        {
+            throw DomainException.Invalid("password", problem);
+        }
+
+        using var requestContext = RequestContext.Begin(invitation.UserId, context.Connection.RemoteIpAddress?.ToString());
+        var accepted = await user.AcceptInvitationAsync(TokenService.HashSecret(invitation.Secret), argon.Hash(request.Password!));
+        var pair = await sessions.StartAsync(invitation.TenantId, accepted.Id, context.RequestAborted);
+        return TypedResults.Ok(pair with { User = UserView.From(accepted, []) });
+    }
+
+    private static async Task<Accepted> RequestVerificationAsync(string channel, Caller caller, IGrainFactory grains, INotificationOutbox outbox, CancellationToken cancellationToken)
+    {
+        var kind = ParseChannel(channel);
+        var user = grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId);
+        var info = await user.GetAsync();
+        var code = TokenService.NewCode();
+        await user.RequestVerificationAsync(kind, TokenService.HashSecret(code), DateTimeOffset.UtcNow.AddMinutes(15));
+        await outbox.SendAsync(
+            kind == VerificationChannel.Email
+                ? new OutgoingMessage("email", info.Email, "Your verification code", $"Your M3CoreCRM verification code is {code}. It expires in 15 minutes.")
+                : new OutgoingMessage("sms", info.Mobile!, "Verification code", $"M3CoreCRM code: {code}"),
+            cancellationToken);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Ok<UserView>> ConfirmVerificationAsync(string channel, ConfirmVerificationRequest request, Caller caller, IGrainFactory grains, UserQueries users, CancellationToken cancellationToken)
+    {
+        new Validation().Required("code", request.Code, 12).ThrowIfInvalid();
+        var info = await grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId).ConfirmVerificationAsync(ParseChannel(channel), TokenService.HashSecret(request.Code!.Trim()));
+        return TypedResults.Ok(UserView.From(info, await users.GroupIdsAsync(caller.TenantId, info.Id, cancellationToken)));
+    }
+
+    private static VerificationChannel ParseChannel(string channel) => channel switch
+    {
+        "email" => VerificationChannel.Email,
+        "mobile" => VerificationChannel.Mobile,
+        _ => throw DomainException.NotFound("The verification channel"),
+    };
+
+    private static async Task<Account?> FindAccountAsync(NpgsqlDataSource db, Guid tenantId, string email, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT id, state ->> 'passwordHash', status FROM users WHERE tenant_id = $1 AND email = $2");
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(email);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Account(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2))
+            : null;
+    }
+
+    private sealed record Account(Guid Id, string? PasswordHash, string Status);
+}

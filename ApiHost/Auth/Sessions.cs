@@ -1,0 +1,53 @@
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Grains;
+
+namespace M3CoreCRM.ApiHost.Auth;
+
+/// <summary>Starts a login's token family and rotates its refresh tokens.</summary>
+public sealed class Sessions(IGrainFactory grains, TokenService tokens, TimeProvider time)
+{
+    public async Task<TokenPair> StartAsync(Guid tenantId, Guid userId, CancellationToken cancellationToken)
+    {
+        var credentials = await grains.GetGrain<IUserGrain>(tenantId, userId).GetCredentialsAsync();
+        var familyId = Guid.CreateVersion7();
+        var refresh = RefreshToken.New(tenantId, familyId);
+        await grains.GetGrain<ITokenFamilyGrain>(tenantId, familyId)
+            .StartAsync(userId, credentials.SecurityStamp, refresh.SecretHash, time.GetUtcNow() + tokens.Options.RefreshTokenLifetime);
+        return Pair(tenantId, userId, credentials.SecurityStamp, familyId, refresh);
+    }
+
+    public async Task<TokenPair> RotateAsync(RefreshToken presented, CancellationToken cancellationToken)
+    {
+        var next = RefreshToken.New(presented.TenantId, presented.FamilyId);
+        var holder = await grains.GetGrain<ITokenFamilyGrain>(presented.TenantId, presented.FamilyId)
+            .RotateAsync(presented.SecretHash, next.SecretHash, time.GetUtcNow() + tokens.Options.RefreshTokenLifetime);
+        return Pair(presented.TenantId, holder.UserId, holder.SecurityStamp, presented.FamilyId, next);
+    }
+
+    /// <summary>A new access token for the same login (after the user's security stamp changed); its refresh token stays as it is.</summary>
+    public AccessTokenResponse Reissue(Guid tenantId, Guid userId, Guid securityStamp, Guid familyId) =>
+        new(tokens.IssueAccessToken(tenantId, userId, securityStamp, familyId), (int)tokens.Options.AccessTokenLifetime.TotalSeconds);
+
+    private TokenPair Pair(Guid tenantId, Guid userId, Guid stamp, Guid familyId, RefreshToken refresh) =>
+        new(tokens.IssueAccessToken(tenantId, userId, stamp, familyId), refresh.ToString(), (int)tokens.Options.AccessTokenLifetime.TotalSeconds);
+}
+
+/// <summary>An invitation token as it travels in the email: <c>tenant.user.secret</c>; the user grain keeps only the secret's hash.</summary>
+public sealed record Invitation(Guid TenantId, Guid UserId, string Secret)
+{
+    public override string ToString() => $"{TenantId:N}.{UserId:N}.{Secret}";
+
+    public static bool TryParse(string? value, out Invitation invitation)
+    {
+        invitation = default!;
+        var parts = value?.Split('.') ?? [];
+        if (parts.Length != 3 || !Guid.TryParseExact(parts[0], "N", out var tenant) || !Guid.TryParseExact(parts[1], "N", out var user) || parts[2].Length is < 20 or > 100)
+        {
+            return false;
+        }
+
+        invitation = new Invitation(tenant, user, parts[2]);
+        return true;
+    }
+}

@@ -1,0 +1,96 @@
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Users;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Grains;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Groups;
+
+public sealed record SaveGroupRequest(string? Name, Guid[]? MemberIds, Guid? ManagerId);
+
+/// <summary>Teams: members and a manager; the unit of <c>group</c> scope, round-robin assignment and approval routing.</summary>
+public static class GroupsApi
+{
+    public static RouteGroupBuilder MapGroupsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/groups", "Groups");
+        group.MapGet("", ListAsync).WithName("ListGroups");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetGroup");
+        group.MapPost("", CreateAsync).WithName("CreateGroup").RequirePermission(Permissions.UsersManage);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateGroup").RequirePermission(Permissions.UsersManage);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteGroup").RequirePermission(Permissions.UsersManage);
+        return group;
+    }
+
+    private static async Task<Ok<Page<GroupInfo>>> ListAsync(Caller caller, IGrainFactory grains, NpgsqlDataSource db, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
+        await using var command = db.CreateCommand("""
+            SELECT id, name FROM groups g WHERE tenant_id = $1 AND NOT deleted AND ($2::text IS NULL OR (lower(g.name), g.id) > ($2, $3))
+            ORDER BY lower(g.name), g.id LIMIT $4
+            """);
+        command.Parameters.AddWithValue(caller.TenantId);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(after?.Id ?? Guid.Empty);
+        command.Parameters.AddWithValue(take + 1);
+        var rows = new List<(Guid Id, string Name)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetGuid(0), reader.GetString(1)));
+            }
+        }
+
+        var page = rows.Take(take).ToList();
+        var groups = await Task.WhenAll(page.Select(r => grains.GetGrain<IGroupGrain>(caller.TenantId, r.Id).GetAsync()));
+        var next = rows.Count > take ? new Cursor(page[^1].Name.ToLowerInvariant(), page[^1].Id).Encode() : null;
+        return TypedResults.Ok(new Page<GroupInfo>(groups, next));
+    }
+
+    private static async Task<Ok<GroupInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
+    {
+        var group = await grains.GetGrain<IGroupGrain>(caller.TenantId, id).GetAsync();
+        Versioning.SetETag(response, group.Version);
+        return TypedResults.Ok(group);
+    }
+
+    private static async Task<Created<GroupInfo>> CreateAsync(SaveGroupRequest request, Caller caller, IGrainFactory grains, UserQueries users, CancellationToken cancellationToken)
+    {
+        await ValidateAsync(request, caller, users, cancellationToken);
+        var id = Guid.CreateVersion7();
+        var group = await grains.GetGrain<IGroupGrain>(caller.TenantId, id).CreateAsync(new SaveGroup(request.Name!.Trim(), request.MemberIds ?? [], request.ManagerId));
+        return TypedResults.Created($"/api/v1/groups/{id}", group);
+    }
+
+    private static async Task<Ok<GroupInfo>> UpdateAsync(Guid id, SaveGroupRequest request, Caller caller, IGrainFactory grains, UserQueries users, HttpContext context, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IGroupGrain>(caller.TenantId, id);
+        var current = await grain.GetAsync();
+        var merged = new SaveGroupRequest(request.Name ?? current.Name, request.MemberIds ?? [.. current.MemberIds], request.ManagerId ?? current.ManagerId);
+        await ValidateAsync(merged, caller, users, cancellationToken);
+        var group = await grain.UpdateAsync(new SaveGroup(merged.Name!.Trim(), merged.MemberIds!, merged.ManagerId), Versioning.IfMatch(context.Request));
+        Versioning.SetETag(context.Response, group.Version);
+        return TypedResults.Ok(group);
+    }
+
+    private static async Task<NoContent> DeleteAsync(Guid id, Caller caller, IGrainFactory grains, HttpContext context)
+    {
+        await grains.GetGrain<IGroupGrain>(caller.TenantId, id).DeleteAsync(Versioning.IfMatch(context.Request));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task ValidateAsync(SaveGroupRequest request, Caller caller, UserQueries users, CancellationToken cancellationToken)
+    {
+        var validation = new Validation().Required("name", request.Name, 100);
+        var people = (request.MemberIds ?? []).Concat(request.ManagerId is { } manager ? [manager] : []).ToArray();
+        if (people.Length > 0 && await users.UnknownUsersAsync(caller.TenantId, people, cancellationToken) is { Length: > 0 } unknown)
+        {
+            validation.Add("memberIds", $"Unknown users: {string.Join(", ", unknown)}.");
+        }
+
+        validation.ThrowIfInvalid();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Identity;
+
+/// <summary>The user's standing on each request: active, same security stamp as the token, and the grants of their roles.</summary>
+public sealed record UserAccess(bool Active, Guid SecurityStamp, IReadOnlyDictionary<string, PermissionScope> Grants);
+
+public sealed class AccessResolver(NpgsqlDataSource dataSource)
+{
+    /// <summary>Null when the user does not exist in the tenant.</summary>
+    public async Task<UserAccess?> GetAsync(Guid tenantId, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT u.status, u.state ->> 'securityStamp',
+                   coalesce(jsonb_agg(r.state -> 'grants') FILTER (WHERE r.id IS NOT NULL), '[]'::jsonb)::text
+            FROM users u
+            LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND NOT r.deleted AND (u.state -> 'roleIds') ? r.id::text
+            WHERE u.tenant_id = $1 AND u.id = $2
+            GROUP BY u.status, u.state
+            """);
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(userId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var grants = new Dictionary<string, PermissionScope>(StringComparer.Ordinal);
+        foreach (var roleGrants in JsonSerializer.Deserialize<PermissionGrant[][]>(reader.GetString(2), GrainJson.Options) ?? [])
+        {
+            foreach (var grant in roleGrants)
+            {
+                if (!grants.TryGetValue(grant.Permission, out var scope) || scope < grant.Scope)
+                {
+                    grants[grant.Permission] = grant.Scope;
+                }
+            }
+        }
+
+        return new UserAccess(reader.GetString(0) == "active", Guid.Parse(reader.GetString(1)), grants);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Reflection;
+using M3CoreCRM.Grains.Abstractions.Identity;
+
+namespace M3CoreCRM.ApiHost.Identity;
+
+/// <summary>
+/// The authenticated caller of a tenant-scoped request: tenant, user, the login's token family,
+/// client address, and the grants of the user's roles (the widest scope per permission).
+/// Handlers take it as a parameter.
+/// </summary>
+public sealed record Caller(Guid TenantId, Guid UserId, Guid FamilyId, string? ClientAddress, IReadOnlyDictionary<string, PermissionScope> Grants)
+{
+    public PermissionScope? ScopeOf(string permission) => Grants.TryGetValue(permission, out var scope) ? scope : null;
+
+    public bool Can(string permission) => Grants.ContainsKey(permission);
+
+    public static ValueTask<Caller?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        ValueTask.FromResult(context.Items.TryGetValue(typeof(Caller), out var caller) ? caller as Caller : null);
+}
+
+/// <summary>Marks a route group as tenant-scoped: it needs a token, <c>X-Tenant-Id</c>, and the caller resolved.</summary>
+public sealed class TenantScopedEndpoint;
+
+/// <summary>The permission an endpoint requires.</summary>
+public sealed record RequiredPermission(string Permission);
+
+public static class EndpointPermissionExtensions
+{
+    public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string permission)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        if (!Permissions.Exists(permission))
+        {
+            throw new ArgumentException($"'{permission}' is not in the permission catalog.", nameof(permission));
+        }
+
+        return builder.WithMetadata(new RequiredPermission(permission));
+    }
+
+    /// <summary>A route group for tenant-scoped endpoints: authenticated, tenant-checked, per-tenant and per-user rate limited.</summary>
+    public static RouteGroupBuilder MapTenantGroup(this IEndpointRouteBuilder endpoints, string prefix, string tag) =>
+        endpoints.MapGroup(prefix)
+            .RequireAuthorization()
+            .WithMetadata(new TenantScopedEndpoint())
+            .WithTags(tag);
+}

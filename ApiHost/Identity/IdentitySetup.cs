@@ -1,0 +1,58 @@
+using M3CoreCRM.ApiHost.Errors;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace M3CoreCRM.ApiHost.Identity;
+
+/// <summary>Authentication (JWT bearer), the caller pipeline, passwords and tokens.</summary>
+public static class IdentitySetup
+{
+    public static WebApplicationBuilder AddApiIdentity(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var dataDirectory = builder.Configuration["M3_DATA_DIR"] ?? Path.Combine(Directory.GetCurrentDirectory(), ".data");
+        var signingKey = TokenService.LoadSigningKey(options, dataDirectory);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new Argon2id(options.Argon2));
+        builder.Services.AddSingleton(services => new TokenService(options, signingKey, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<TenantDirectory>();
+        builder.Services.AddSingleton<AccessResolver>();
+        builder.Services.AddSingleton<AuditWriter>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenService(options, signingKey, TimeProvider.System).ValidationParameters();
+            jwt.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var expired = context.AuthenticateFailure is SecurityTokenExpiredException;
+                    await TenancyMiddleware.WriteAsync(
+                        context.HttpContext,
+                        context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>(),
+                        401,
+                        expired ? "token_expired" : ProblemCodes.Unauthenticated,
+                        expired ? "The access token has expired; refresh it." : "This route needs a valid access token.");
+                },
+                OnForbidden = context => TenancyMiddleware.WriteAsync(
+                    context.HttpContext,
+                    context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>(),
+                    403,
+                    ProblemCodes.Forbidden,
+                    "The caller may not do this."),
+            };
+        });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    public static WebApplication UseApiIdentity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<TenancyMiddleware>();
+        return app;
+    }
+}

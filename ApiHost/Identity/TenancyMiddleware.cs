@@ -1,0 +1,69 @@
+using M3CoreCRM.ApiHost.Errors;
+using M3CoreCRM.Runtime.Grains;
+
+namespace M3CoreCRM.ApiHost.Identity;
+
+/// <summary>
+/// For tenant-scoped endpoints, after authentication: <c>X-Tenant-Id</c> must be present (400
+/// <c>tenant_required</c>) and name the token's tenant (403 <c>tenant_mismatch</c>); the user must
+/// still be active with the token's security stamp (401); and the endpoint's permission must be
+/// granted (403 <c>forbidden</c>, audited). Grain calls of the request carry the caller as actor.
+/// </summary>
+public sealed class TenancyMiddleware(RequestDelegate next)
+{
+    public const string TenantHeader = "X-Tenant-Id";
+
+    public async Task InvokeAsync(HttpContext context, TenantDirectory tenants, AccessResolver access, AuditWriter audit, IProblemDetailsService problems)
+    {
+        var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<TenantScopedEndpoint>() is null || context.User.Identity?.IsAuthenticated != true)
+        {
+            await next(context);
+            return;
+        }
+
+        if (!context.Request.Headers.TryGetValue(TenantHeader, out var header) || string.IsNullOrWhiteSpace(header))
+        {
+            await WriteAsync(context, problems, 400, "tenant_required", $"This route needs the {TenantHeader} header (the tenant's id or slug).");
+            return;
+        }
+
+        var tokenTenant = Guid.Parse(context.User.FindFirst(M3Claims.TenantId)!.Value);
+        var tenant = await tenants.FindAsync(header.ToString(), context.RequestAborted);
+        if (tenant is null || tenant.Id != tokenTenant)
+        {
+            await WriteAsync(context, problems, 403, "tenant_mismatch", $"The {TenantHeader} header does not name the tenant of the access token.");
+            return;
+        }
+
+        var userId = Guid.Parse(context.User.FindFirst(M3Claims.UserId)!.Value);
+        var stamp = Guid.Parse(context.User.FindFirst(M3Claims.SecurityStamp)!.Value);
+        var user = await access.GetAsync(tenant.Id, userId, context.RequestAborted);
+        if (user is null || !user.Active || user.SecurityStamp != stamp || tenant.Status != "active")
+        {
+            await WriteAsync(context, problems, 401, "unauthenticated", "The session has ended; log in again.");
+            return;
+        }
+
+        var clientAddress = context.Connection.RemoteIpAddress?.ToString();
+        var caller = new Caller(tenant.Id, userId, Guid.Parse(context.User.FindFirst(M3Claims.FamilyId)!.Value), clientAddress, user.Grants);
+        context.Items[typeof(Caller)] = caller;
+
+        if (endpoint.Metadata.GetMetadata<RequiredPermission>() is { } required && !caller.Can(required.Permission))
+        {
+            await audit.WriteAsync(tenant.Id, userId, clientAddress, "permission.denied", null, null,
+                new { permission = required.Permission, method = context.Request.Method, path = context.Request.Path.Value }, context.RequestAborted);
+            await WriteAsync(context, problems, 403, "forbidden", $"This needs the permission '{required.Permission}'.");
+            return;
+        }
+
+        using var requestContext = RequestContext.Begin(userId, clientAddress);
+        await next(context);
+    }
+
+    internal static async Task WriteAsync(HttpContext context, IProblemDetailsService problems, int status, string code, string detail)
+    {
+        context.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = ProblemDetailsSetup.Create(status, code, detail) });
+    }
+}

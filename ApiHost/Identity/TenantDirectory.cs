@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Identity;
+
+/// <summary>A tenant as the request pipeline needs it.</summary>
+public sealed record TenantRef(Guid Id, string Slug, string Status, string Name);
+
+/// <summary>
+/// Resolves <c>X-Tenant-Id</c> (an id or a slug) to a tenant. Slugs never change, so hits are kept
+/// for a short while; a miss is never kept, so a tenant just signed up is found at once.
+/// </summary>
+public sealed partial class TenantDirectory(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    private static readonly TimeSpan KeepFor = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<string, (TenantRef Tenant, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    public static bool IsValidSlug(string slug) => Slug().IsMatch(slug);
+
+    public async Task<TenantRef?> FindAsync(string idOrSlug, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(idOrSlug, out var hit) && hit.Until > time.GetUtcNow())
+        {
+            return hit.Tenant;
+        }
+
+        NpgsqlCommand command;
+        if (Guid.TryParse(idOrSlug, out var id))
+        {
+            command = dataSource.CreateCommand("SELECT id, slug, state ->> 'status', name FROM tenants WHERE tenant_id = $1 AND id = $1");
+            command.Parameters.AddWithValue(id);
+        }
+        else if (IsValidSlug(idOrSlug))
+        {
+            command = dataSource.CreateCommand("SELECT id, slug, state ->> 'status', name FROM tenants WHERE slug = $1");
+            command.Parameters.AddWithValue(idOrSlug);
+        }
+        else
+        {
+            return null;
+        }
+
+        await using (command)
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            var tenant = new TenantRef(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            _cache[idOrSlug] = (tenant, time.GetUtcNow() + KeepFor);
+            return tenant;
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
+    private static partial Regex Slug();
+}

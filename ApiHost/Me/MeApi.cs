@@ -1,0 +1,66 @@
+using M3CoreCRM.ApiHost.Auth;
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Users;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
+
+namespace M3CoreCRM.ApiHost.Me;
+
+public sealed record MeView(UserView User, IReadOnlyDictionary<string, PermissionScope> Permissions);
+
+public sealed record UpdateMeRequest(string? Name, string? Mobile);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+/// <summary>The caller's own profile and password.</summary>
+public static class MeApi
+{
+    public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/me", "Me");
+        group.MapGet("", GetAsync).WithName("GetMe");
+        group.MapPatch("", UpdateAsync).WithName("UpdateMe");
+        group.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword");
+        return group;
+    }
+
+    private static async Task<Ok<MeView>> GetAsync(Caller caller, IGrainFactory grains, UserQueries users, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var user = await grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId).GetAsync();
+        Versioning.SetETag(response, user.Version);
+        return TypedResults.Ok(new MeView(UserView.From(user, await users.GroupIdsAsync(caller.TenantId, caller.UserId, cancellationToken)), caller.Grants));
+    }
+
+    private static async Task<Ok<UserView>> UpdateAsync(UpdateMeRequest request, Caller caller, IGrainFactory grains, UserQueries users, HttpContext context, CancellationToken cancellationToken)
+    {
+        new Validation().Optional("name", request.Name, 200).Phone("mobile", request.Mobile).ThrowIfInvalid();
+        var user = await grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId)
+            .UpdateAsync(new UpdateUser(request.Name?.Trim(), null, request.Mobile, null, null), Versioning.IfMatch(context.Request));
+        Versioning.SetETag(context.Response, user.Version);
+        return TypedResults.Ok(UserView.From(user, await users.GroupIdsAsync(caller.TenantId, caller.UserId, cancellationToken)));
+    }
+
+    /// <summary>Every other session of the user ends; this one keeps its refresh token and continues with the new access token returned here.</summary>
+    private static async Task<Ok<AccessTokenResponse>> ChangePasswordAsync(ChangePasswordRequest request, Caller caller, IGrainFactory grains, Argon2id argon, Sessions sessions, HttpContext context)
+    {
+        new Validation().Required("currentPassword", request.CurrentPassword, PasswordPolicy.MaximumLength).ThrowIfInvalid();
+        var grain = grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId);
+        var credentials = await grain.GetCredentialsAsync();
+        if (credentials.PasswordHash is null || !Argon2id.Verify(credentials.PasswordHash, request.CurrentPassword!))
+        {
+            throw new DomainException(DomainErrorKind.Invalid, "invalid_credentials", "The current password is not correct.",
+                new Dictionary<string, string[]> { ["currentPassword"] = ["The current password is not correct."] });
+        }
+
+        var user = await grain.GetAsync();
+        if (PasswordPolicy.Check(request.NewPassword, user.Email, user.Name) is { } problem)
+        {
+            throw DomainException.Invalid("newPassword", problem);
+        }
+
+        var stamp = await grain.ChangePasswordAsync(argon.Hash(request.NewPassword!), caller.FamilyId);
+        return TypedResults.Ok(sessions.Reissue(caller.TenantId, caller.UserId, stamp, caller.FamilyId));
+    }
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+
+namespace M3CoreCRM.ApiHost.Notifications;
+
+/// <summary>A message for a person through a channel: <c>email</c>, <c>sms</c> or <c>whatsapp</c>.</summary>
+public sealed record OutgoingMessage(string Channel, string To, string Subject, string Body);
+
+/// <summary>Where messages to people go. Real providers (email, Infobip SMS and WhatsApp) come with the integrations issue.</summary>
+public interface INotificationOutbox
+{
+    Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The development channel: writes each message to the log and keeps the latest in memory
+/// (for tests and local runs). Never configured with a real provider.
+/// </summary>
+public sealed partial class DevelopmentOutbox(ILogger<DevelopmentOutbox> logger) : INotificationOutbox
+{
+    private const int Kept = 500;
+    private readonly ConcurrentQueue<OutgoingMessage> _sent = new();
+
+    public IReadOnlyList<OutgoingMessage> Sent => [.. _sent];
+
+    public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        LogMessage(logger, message.Channel, message.To, message.Subject, message.Body);
+        _sent.Enqueue(message);
+        while (_sent.Count > Kept && _sent.TryDequeue(out _))
+        {
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Development {Channel} to {To}: {Subject}. {Body}")]
+    private static partial void LogMessage(ILogger logger, string channel, string to, string subject, string body);
+}

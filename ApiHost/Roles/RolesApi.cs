@@ -1,0 +1,86 @@
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Grains;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Roles;
+
+public sealed record SaveRoleRequest(string? Name, PermissionGrant[]? Grants);
+
+/// <summary>Roles: named sets of grants <c>{ permission, scope }</c>; the built-in ones cannot be deleted.</summary>
+public static class RolesApi
+{
+    public static RouteGroupBuilder MapRolesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/roles", "Roles");
+        group.MapGet("", ListAsync).WithName("ListRoles");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetRole");
+        group.MapPost("", CreateAsync).WithName("CreateRole").RequirePermission(Permissions.RolesManage);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateRole").RequirePermission(Permissions.RolesManage);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRole").RequirePermission(Permissions.RolesManage);
+        return group;
+    }
+
+    private static async Task<Ok<Page<RoleInfo>>> ListAsync(Caller caller, IGrainFactory grains, NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        // A tenant has a handful of roles: one page, in name order.
+        await using var command = db.CreateCommand("SELECT id FROM roles WHERE tenant_id = $1 AND NOT deleted ORDER BY lower(name), id LIMIT 200");
+        command.Parameters.AddWithValue(caller.TenantId);
+        var ids = new List<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+        }
+
+        var roles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IRoleGrain>(caller.TenantId, id).GetAsync()));
+        return TypedResults.Ok(new Page<RoleInfo>(roles, null));
+    }
+
+    private static async Task<Ok<RoleInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
+    {
+        var role = await grains.GetGrain<IRoleGrain>(caller.TenantId, id).GetAsync();
+        Versioning.SetETag(response, role.Version);
+        return TypedResults.Ok(role);
+    }
+
+    private static async Task<Created<RoleInfo>> CreateAsync(SaveRoleRequest request, Caller caller, IGrainFactory grains)
+    {
+        Validate(request);
+        var id = Guid.CreateVersion7();
+        var role = await grains.GetGrain<IRoleGrain>(caller.TenantId, id).CreateAsync(new SaveRole(request.Name!.Trim(), request.Grants!), builtIn: null);
+        return TypedResults.Created($"/api/v1/roles/{id}", role);
+    }
+
+    private static async Task<Ok<RoleInfo>> UpdateAsync(Guid id, SaveRoleRequest request, Caller caller, IGrainFactory grains, HttpContext context)
+    {
+        var grain = grains.GetGrain<IRoleGrain>(caller.TenantId, id);
+        var current = await grain.GetAsync();
+        Validate(request with { Name = request.Name ?? current.Name, Grants = request.Grants ?? [.. current.Grants] });
+        var role = await grain.UpdateAsync(new SaveRole((request.Name ?? current.Name).Trim(), request.Grants ?? current.Grants), Versioning.IfMatch(context.Request));
+        Versioning.SetETag(context.Response, role.Version);
+        return TypedResults.Ok(role);
+    }
+
+    private static async Task<NoContent> DeleteAsync(Guid id, Caller caller, IGrainFactory grains, HttpContext context)
+    {
+        await grains.GetGrain<IRoleGrain>(caller.TenantId, id).DeleteAsync(Versioning.IfMatch(context.Request));
+        return TypedResults.NoContent();
+    }
+
+    private static void Validate(SaveRoleRequest request)
+    {
+        var validation = new Validation().Required("name", request.Name, 100).Check(request.Grants is not null, "grants", "Required (it may be empty).");
+        foreach (var (grant, index) in (request.Grants ?? []).Select((g, i) => (g, i)))
+        {
+            validation
+                .Check(grant is not null && Permissions.Exists(grant.Permission), $"grants[{index}].permission", "Not a permission of the catalog (GET /api/v1/permissions).")
+                .Check(grant is not null && Enum.IsDefined(grant.Scope), $"grants[{index}].scope", "One of own, group, all.");
+        }
+
+        validation.ThrowIfInvalid();
+    }
+}
