@@ -4,6 +4,7 @@ using System.Text.Json;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Audit;
@@ -26,7 +27,8 @@ public static class AuditLogsApi
     {
         var take = Cursor.Limit(limit);
         var before = Cursor.Decode(cursor) is { Value: { } value } && long.TryParse(value, CultureInfo.InvariantCulture, out var id) ? id : (long?)null;
-        await using var command = db.CreateCommand();
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
         var sql = new StringBuilder("SELECT id, at, actor_id, client_address, action, entity_type, entity_id, changes::text FROM audit_logs WHERE tenant_id = $1");
         command.Parameters.AddWithValue(caller.TenantId);
         void Filter(string condition, object value)
@@ -75,7 +77,7 @@ public static class AuditLogsApi
         command.CommandText = sql.ToString();
 
         var items = new List<AuditEntryView>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             items.Add(new AuditEntryView(

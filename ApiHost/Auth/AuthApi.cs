@@ -6,6 +6,7 @@ using M3CoreCRM.ApiHost.Users;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Auth;
@@ -157,10 +158,9 @@ public static class AuthApi
 
     private static async Task<Account?> FindAccountAsync(NpgsqlDataSource db, Guid tenantId, string email, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT id, state ->> 'passwordHash', status FROM users WHERE tenant_id = $1 AND email = $2");
-        command.Parameters.AddWithValue(tenantId);
-        command.Parameters.AddWithValue(email);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = db.ForTenant(tenantId);
+        batch.Add("SELECT id, state ->> 'passwordHash', status FROM users WHERE tenant_id = $1 AND email = $2").With(tenantId).With(email);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new Account(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2))
             : null;

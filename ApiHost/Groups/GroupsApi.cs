@@ -3,6 +3,7 @@ using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Users;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Groups;
@@ -27,7 +28,8 @@ public static class GroupsApi
     {
         var take = Cursor.Limit(limit);
         var after = Cursor.Decode(cursor);
-        await using var command = db.CreateCommand("""
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("""
             SELECT id, name FROM groups g WHERE tenant_id = $1 AND NOT deleted AND ($2::text IS NULL OR (lower(g.name), g.id) > ($2, $3))
             ORDER BY lower(g.name), g.id LIMIT $4
             """);
@@ -36,7 +38,7 @@ public static class GroupsApi
         command.Parameters.AddWithValue(after?.Id ?? Guid.Empty);
         command.Parameters.AddWithValue(take + 1);
         var rows = new List<(Guid Id, string Name)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await batch.ReadAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -13,17 +13,16 @@ public sealed class AccessResolver(NpgsqlDataSource dataSource)
     /// <summary>Null when the user does not exist in the tenant.</summary>
     public async Task<UserAccess?> GetAsync(Guid tenantId, Guid userId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var batch = dataSource.ForTenant(tenantId);
+        batch.Add("""
             SELECT u.status, u.state ->> 'securityStamp',
                    coalesce(jsonb_agg(r.state -> 'grants') FILTER (WHERE r.id IS NOT NULL), '[]'::jsonb)::text
             FROM users u
             LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND NOT r.deleted AND (u.state -> 'roleIds') ? r.id::text
             WHERE u.tenant_id = $1 AND u.id = $2
             GROUP BY u.status, u.state
-            """);
-        command.Parameters.AddWithValue(tenantId);
-        command.Parameters.AddWithValue(userId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            """).With(tenantId).With(userId);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Identity;
@@ -25,25 +26,23 @@ public sealed partial class TenantDirectory(NpgsqlDataSource dataSource, TimePro
             return hit.Tenant;
         }
 
-        NpgsqlCommand command;
+        // Which tenant a request names is not known yet: this lookup is the one place the API reads across tenants.
+        await using var batch = dataSource.ForSystem();
         if (Guid.TryParse(idOrSlug, out var id))
         {
-            command = dataSource.CreateCommand("SELECT id, slug, state ->> 'status', name FROM tenants WHERE tenant_id = $1 AND id = $1");
-            command.Parameters.AddWithValue(id);
+            batch.Add("SELECT id, slug, state ->> 'status', name FROM tenants WHERE tenant_id = $1 AND id = $1").With(id);
         }
         else if (IsValidSlug(idOrSlug))
         {
-            command = dataSource.CreateCommand("SELECT id, slug, state ->> 'status', name FROM tenants WHERE slug = $1");
-            command.Parameters.AddWithValue(idOrSlug);
+            batch.Add("SELECT id, slug, state ->> 'status', name FROM tenants WHERE slug = $1").With(idOrSlug);
         }
         else
         {
             return null;
         }
 
-        await using (command)
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await batch.ReadAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
                 return null;

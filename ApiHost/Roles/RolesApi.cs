@@ -2,6 +2,7 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Roles;
@@ -25,10 +26,10 @@ public static class RolesApi
     private static async Task<Ok<Page<RoleInfo>>> ListAsync(Caller caller, IGrainFactory grains, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         // A tenant has a handful of roles: one page, in name order.
-        await using var command = db.CreateCommand("SELECT id FROM roles WHERE tenant_id = $1 AND NOT deleted ORDER BY lower(name), id LIMIT 200");
-        command.Parameters.AddWithValue(caller.TenantId);
+        await using var batch = db.ForTenant(caller.TenantId);
+        batch.Add("SELECT id FROM roles WHERE tenant_id = $1 AND NOT deleted ORDER BY lower(name), id LIMIT 200").With(caller.TenantId);
         var ids = new List<Guid>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await batch.ReadAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {

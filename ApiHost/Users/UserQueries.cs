@@ -27,11 +27,10 @@ public sealed class UserQueries(NpgsqlDataSource db)
 
     public async Task<IReadOnlyList<Guid>> GroupIdsAsync(Guid tenantId, Guid userId, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT id FROM groups WHERE tenant_id = $1 AND NOT deleted AND (state -> 'memberIds') ? $2 ORDER BY id");
-        command.Parameters.AddWithValue(tenantId);
-        command.Parameters.AddWithValue(userId.ToString());
+        await using var batch = db.ForTenant(tenantId);
+        batch.Add("SELECT id FROM groups WHERE tenant_id = $1 AND NOT deleted AND (state -> 'memberIds') ? $2 ORDER BY id").With(tenantId).With(userId.ToString());
         var ids = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             ids.Add(reader.GetGuid(0));
@@ -51,7 +50,8 @@ public sealed class UserQueries(NpgsqlDataSource db)
                    u.created_at::text, u.name, u.email
             FROM users u WHERE u.tenant_id = $1
             """);
-        await using var command = db.CreateCommand();
+        await using var batch = db.ForTenant(tenantId);
+        var command = batch.Add("");
         command.Parameters.AddWithValue(tenantId);
         if (status is not null)
         {
@@ -77,7 +77,7 @@ public sealed class UserQueries(NpgsqlDataSource db)
         command.CommandText = sql.ToString();
 
         var items = new List<(UserView View, string? SortValue)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var state = JsonDocument.Parse(reader.GetString(1)).RootElement;
@@ -111,22 +111,20 @@ public sealed class UserQueries(NpgsqlDataSource db)
     public async Task<Guid[]> UnknownUsersAsync(Guid tenantId, IEnumerable<Guid> ids, CancellationToken cancellationToken)
     {
         var wanted = ids.Distinct().ToArray();
-        await using var command = db.CreateCommand("SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2)");
-        command.Parameters.AddWithValue(tenantId);
-        command.Parameters.AddWithValue(wanted);
-        return await MissingAsync(command, wanted, cancellationToken);
+        await using var batch = db.ForTenant(tenantId);
+        batch.Add("SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2)").With(tenantId).With(wanted);
+        return await MissingAsync(batch, wanted, cancellationToken);
     }
 
     private async Task<Guid[]> UnknownAsync(string table, Guid tenantId, IEnumerable<Guid> ids, CancellationToken cancellationToken)
     {
         var wanted = ids.Distinct().ToArray();
-        await using var command = db.CreateCommand($"SELECT id FROM {table} WHERE tenant_id = $1 AND id = ANY($2) AND NOT deleted");
-        command.Parameters.AddWithValue(tenantId);
-        command.Parameters.AddWithValue(wanted);
-        return await MissingAsync(command, wanted, cancellationToken);
+        await using var batch = db.ForTenant(tenantId);
+        batch.Add($"SELECT id FROM {table} WHERE tenant_id = $1 AND id = ANY($2) AND NOT deleted").With(tenantId).With(wanted);
+        return await MissingAsync(batch, wanted, cancellationToken);
     }
 
-    private static async Task<Guid[]> MissingAsync(NpgsqlCommand command, Guid[] wanted, CancellationToken cancellationToken)
+    private static async Task<Guid[]> MissingAsync(NpgsqlBatch batch, Guid[] wanted, CancellationToken cancellationToken)
     {
         if (wanted.Length == 0)
         {
@@ -134,7 +132,7 @@ public sealed class UserQueries(NpgsqlDataSource db)
         }
 
         var found = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             found.Add(reader.GetGuid(0));

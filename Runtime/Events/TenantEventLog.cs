@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.Runtime.Events;
@@ -14,15 +15,13 @@ public sealed class TenantEventLog(NpgsqlDataSource dataSource, EventNotificatio
     /// <summary>Up to <paramref name="limit"/> events of the tenant after <paramref name="afterSequence"/>, in order.</summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(Guid tenantId, long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var batch = dataSource.ForTenant(tenantId);
+        batch.Add("""
             SELECT seq, type, entity_type, entity_id, data::text, occurred_at
             FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            """).With(tenantId).With(afterSequence).With(limit);
         var events = new List<StoredEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             using var data = JsonDocument.Parse(reader.GetString(4));

@@ -37,10 +37,9 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
     {
         await WaitForGateAsync(cancellationToken);
         var started = Stopwatch.GetTimestamp();
-        await using var command = dataSource.CreateCommand($"SELECT state::text, version FROM {Checked(table)} WHERE tenant_id = $1 AND id = $2");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.Key });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = dataSource.ForTenant(grainId.TenantId);
+        batch.Add($"SELECT state::text, version FROM {Checked(table)} WHERE tenant_id = $1 AND id = $2").With(grainId.TenantId).With(grainId.Key);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         StoredState? result = await reader.ReadAsync(cancellationToken) ? new StoredState(reader.GetString(0), reader.GetInt64(1)) : null;
         RuntimeMetrics.RecordStorage("read", started);
         return result;
@@ -57,7 +56,8 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
             (false, true) => WriteKind.Update,
             (false, false) => WriteKind.UpdateWithEvents,
         };
-        await using var command = dataSource.CreateCommand(_sql.GetOrAdd((Checked(table), kind), key => BuildWriteSql(key.Table, key.Kind)));
+        await using var batch = dataSource.ForTenant(grainId.TenantId);
+        var command = batch.Add(_sql.GetOrAdd((Checked(table), kind), key => BuildWriteSql(key.Table, key.Kind)));
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.Key });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -83,7 +83,7 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
             });
         }
 
-        await using var reader = await ExecuteWriteAsync(command, cancellationToken);
+        await using var reader = await ExecuteWriteAsync(batch, cancellationToken);
         var written = await reader.ReadAsync(cancellationToken);
         RuntimeMetrics.RecordStorage("write", started);
         if (!written)
@@ -103,22 +103,20 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
     public async Task ClearAsync(string table, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
     {
         await WaitForGateAsync(cancellationToken);
-        await using var command = dataSource.CreateCommand($"DELETE FROM {Checked(table)} WHERE tenant_id = $1 AND id = $2 AND version = $3");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.Key });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        await using var batch = dataSource.ForTenant(grainId.TenantId);
+        batch.Add($"DELETE FROM {Checked(table)} WHERE tenant_id = $1 AND id = $2 AND version = $3").With(grainId.TenantId).With(grainId.Key).With(expectedVersion);
+        if (await batch.ExecuteAsync(cancellationToken) == 0)
         {
             RuntimeMetrics.StorageConflicts.Add(1);
             throw new StorageConflictException($"The state of {grainId} in {table} was changed by another writer (expected version {expectedVersion}).");
         }
     }
 
-    private static async Task<NpgsqlDataReader> ExecuteWriteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<NpgsqlDataReader> ExecuteWriteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         try
         {
-            return await command.ExecuteReaderAsync(cancellationToken);
+            return await batch.ReadAsync(cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {

@@ -10,7 +10,8 @@ public sealed class PostgresReminderRegistry(NpgsqlDataSource dataSource, IStora
     public async Task RegisterAsync(GrainId grainId, string name, TimeSpan dueIn, TimeSpan? period, CancellationToken cancellationToken)
     {
         await gate.WhenReadyAsync(cancellationToken);
-        await using var command = dataSource.CreateCommand("""
+        await using var batch = dataSource.ForTenant(grainId.TenantId);
+        var command = batch.Add("""
             INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at, period_ms)
             VALUES ($1, $2, $3, $4, now() + $5, $6)
             ON CONFLICT (tenant_id, grain_type, grain_key, name) DO UPDATE SET due_at = EXCLUDED.due_at, period_ms = EXCLUDED.period_ms
@@ -18,28 +19,28 @@ public sealed class PostgresReminderRegistry(NpgsqlDataSource dataSource, IStora
         AddKey(command, grainId, name);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = dueIn });
         command.Parameters.Add(new NpgsqlParameter { Value = period is { } p ? (long)p.TotalMilliseconds : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await batch.ExecuteAsync(cancellationToken);
     }
 
     public async Task UnregisterAsync(GrainId grainId, string name, CancellationToken cancellationToken)
     {
         await gate.WhenReadyAsync(cancellationToken);
-        await using var command = dataSource.CreateCommand(
-            "DELETE FROM reminders WHERE tenant_id = $1 AND grain_type = $2 AND grain_key = $3 AND name = $4");
-        AddKey(command, grainId, name);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = dataSource.ForTenant(grainId.TenantId);
+        AddKey(batch.Add("DELETE FROM reminders WHERE tenant_id = $1 AND grain_type = $2 AND grain_key = $3 AND name = $4"), grainId, name);
+        await batch.ExecuteAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, CancellationToken cancellationToken)
     {
         await gate.WhenReadyAsync(cancellationToken);
-        await using var command = dataSource.CreateCommand("""
+        // The poller works across tenants (in a cluster: across the tenants this silo owns).
+        await using var batch = dataSource.ForSystem();
+        batch.Add("""
             SELECT tenant_id, grain_type, grain_key, name, due_at, period_ms
             FROM reminders WHERE due_at <= now() ORDER BY due_at LIMIT $1
-            """);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            """).With(limit);
         var due = new List<ReminderEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             due.Add(new ReminderEntry(
@@ -54,7 +55,8 @@ public sealed class PostgresReminderRegistry(NpgsqlDataSource dataSource, IStora
 
     public async Task CompleteAsync(ReminderEntry fired, DateTimeOffset? nextDueAt, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(nextDueAt is null
+        await using var batch = dataSource.ForTenant(fired.GrainId.TenantId);
+        var command = batch.Add(nextDueAt is null
             ? "DELETE FROM reminders WHERE tenant_id = $1 AND grain_type = $2 AND grain_key = $3 AND name = $4 AND due_at = $5"
             : "UPDATE reminders SET due_at = $6 WHERE tenant_id = $1 AND grain_type = $2 AND grain_key = $3 AND name = $4 AND due_at = $5");
         AddKey(command, fired.GrainId, fired.Name);
@@ -64,10 +66,10 @@ public sealed class PostgresReminderRegistry(NpgsqlDataSource dataSource, IStora
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = next.ToUniversalTime() });
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await batch.ExecuteAsync(cancellationToken);
     }
 
-    private static void AddKey(NpgsqlCommand command, GrainId grainId, string name)
+    private static void AddKey(NpgsqlBatchCommand command, GrainId grainId, string name)
     {
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.Type });

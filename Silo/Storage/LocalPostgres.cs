@@ -17,10 +17,14 @@ public sealed class LocalPostgres : IAsyncDisposable
     private const string DatabaseName = "m3crm";
     private const string SuperUser = "m3";
 
+    // The system connects as this role: not a superuser, so row-level security applies to it.
+    private const string AppUser = "m3_app";
+
     private readonly string _dataDirectory;
     private readonly string _binDirectory;
     private readonly bool _startedHere;
     private readonly bool _deleteOnStop;
+    private readonly string _password;
     private int _stopped;
 
     private LocalPostgres(string rootDirectory, string binDirectory, int port, string password, bool startedHere, bool deleteOnStop)
@@ -31,15 +35,16 @@ public sealed class LocalPostgres : IAsyncDisposable
         Port = port;
         _startedHere = startedHere;
         _deleteOnStop = deleteOnStop;
-        AdminConnectionString = Build(port, password, "postgres");
-        ConnectionString = Build(port, password, DatabaseName);
+        _password = password;
+        AdminConnectionString = Build(port, SuperUser, password, "postgres");
+        ConnectionString = Build(port, AppUser, password, DatabaseName);
     }
 
     public string RootDirectory { get; }
 
     public int Port { get; }
 
-    /// <summary>Connection string of the application database.</summary>
+    /// <summary>Connection string of the application database, as the application role (which can also create databases).</summary>
     public string ConnectionString { get; }
 
     /// <summary>Connection string of the <c>postgres</c> maintenance database (for creating databases).</summary>
@@ -80,6 +85,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
 
         var server = new LocalPostgres(rootDirectory, bin, port, password, startedHere, deleteOnStop);
+        await server.EnsureAppRoleAsync(cancellationToken);
         await server.EnsureDatabaseAsync(DatabaseName, cancellationToken);
         return server;
     }
@@ -107,6 +113,19 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
     }
 
+    private async Task EnsureAppRoleAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand($"SELECT 1 FROM pg_roles WHERE rolname = '{AppUser}'", connection);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            // The password is hex from our own generator: safe inside the literal.
+            await using var create = new NpgsqlCommand($"CREATE ROLE {AppUser} LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS PASSWORD '{_password}'", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     private async Task EnsureDatabaseAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
@@ -115,7 +134,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         exists.Parameters.Add(new() { Value = name });
         if (await exists.ExecuteScalarAsync(cancellationToken) is null)
         {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" OWNER {AppUser}", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -239,11 +258,11 @@ public sealed class LocalPostgres : IAsyncDisposable
                 "Install PostgreSQL 15 (apt-get install postgresql), or point the system at a running server with ConnectionStrings__Postgres (tests: M3_TEST_POSTGRES).");
     }
 
-    private static string Build(int port, string password, string database) => new NpgsqlConnectionStringBuilder
+    private static string Build(int port, string user, string password, string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = port,
-        Username = SuperUser,
+        Username = user,
         Password = password,
         Database = database,
         MaxPoolSize = 100,

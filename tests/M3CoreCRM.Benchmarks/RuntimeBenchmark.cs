@@ -1,4 +1,5 @@
 using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
 using M3CoreCRM.Testing;
 using M3CoreCRM.Testing.Grains;
 using Npgsql;
@@ -85,9 +86,13 @@ public sealed class RuntimeBenchmark(TimeSpan duration, int readWorkers, int wri
 
     private static async Task<long> CountSequenceGapsAsync(NpgsqlDataSource dataSource, Guid tenant)
     {
-        await using var command = dataSource.CreateCommand("SELECT coalesce(max(seq) - count(*), 0) FROM events WHERE tenant_id = $1");
-        command.Parameters.AddWithValue(tenant);
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var batch = dataSource.ForTenant(tenant);
+        batch.Add("SELECT count(*), coalesce(max(seq) - count(*), 0) FROM events WHERE tenant_id = $1").With(tenant);
+        await using var reader = await batch.ReadAsync(CancellationToken.None);
+        await reader.ReadAsync();
+
+        // No events at all would hide a broken check: count that as a gap.
+        return reader.GetInt64(0) == 0 ? 1 : reader.GetInt64(1);
     }
 
     private sealed class PlainCounter

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Runtime.Persistence;
 using M3CoreCRM.Testing;
 using M3CoreCRM.Testing.Grains;
 using M3CoreCRM.Tests.Infrastructure;
@@ -200,18 +201,16 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
     private async Task<DateTimeOffset> DueAtAsync(Guid key)
     {
         await using var dataSource = NpgsqlDataSource.Create(_database);
-        await using var command = dataSource.CreateCommand("SELECT due_at FROM reminders WHERE tenant_id = $1 AND grain_key = $2");
-        command.Parameters.AddWithValue(_tenant);
-        command.Parameters.AddWithValue(key);
-        return new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync())!, TimeSpan.Zero);
+        await using var batch = dataSource.ForTenant(_tenant);
+        batch.Add("SELECT due_at FROM reminders WHERE tenant_id = $1 AND grain_key = $2").With(_tenant).With(key);
+        return new DateTimeOffset((DateTime)(await batch.ScalarAsync(CancellationToken.None))!, TimeSpan.Zero);
     }
 
     private async Task<long> ReminderRowsAsync(Guid key)
     {
         await using var dataSource = NpgsqlDataSource.Create(_database);
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM reminders WHERE tenant_id = $1 AND grain_key = $2");
-        command.Parameters.AddWithValue(_tenant);
-        command.Parameters.AddWithValue(key);
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var batch = dataSource.ForTenant(_tenant);
+        batch.Add("SELECT count(*) FROM reminders WHERE tenant_id = $1 AND grain_key = $2").With(_tenant).With(key);
+        return (long)(await batch.ScalarAsync(CancellationToken.None))!;
     }
 }

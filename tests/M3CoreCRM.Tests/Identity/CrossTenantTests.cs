@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using M3CoreCRM.Tests.Infrastructure;
+
+namespace M3CoreCRM.Tests.Identity;
+
+/// <summary>
+/// Tenant B's token, tenant A's ids: every tenant-scoped route of the OpenAPI document, found from
+/// the document itself, so that a new route is covered the day it is added.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(postgres)
+{
+    private static readonly string[] Public = ["/api/v1/tenants", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/invitations/accept"];
+
+    [Fact]
+    public async Task EveryRouteWithAnIdAnswersNotFoundForAnotherTenantsId()
+    {
+        var a = await TenantSession.SignUpAsync(Http);
+        var b = await TenantSession.SignUpAsync(Http);
+        var samples = await SampleIdsOfAsync(a);
+        var checkedRoutes = 0;
+
+        foreach (var (path, method) in await RoutesAsync())
+        {
+            // Routes that name a record by id (other parameters, such as a verification channel, act on the caller's own records).
+            if (!path.Contains("{id}", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var resource = path.Split('/')[3];
+            Assert.True(samples.TryGetValue(resource, out var id), $"No sample id of tenant A for {method} {path}: add one to {nameof(SampleIdsOfAsync)}.");
+            var concrete = path.Replace("{id}", id.ToString(), StringComparison.Ordinal);
+            var response = await b.SendAsync(new HttpMethod(method), concrete, method is "GET" or "DELETE" ? null : new { });
+
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {concrete} with another tenant's id answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            checkedRoutes++;
+        }
+
+        Assert.True(checkedRoutes >= 9, $"Only {checkedRoutes} routes with ids were found in the OpenAPI document.");
+    }
+
+    [Fact]
+    public async Task NoListRouteShowsAnotherTenantsRecords()
+    {
+        var a = await TenantSession.SignUpAsync(Http);
+        var b = await TenantSession.SignUpAsync(Http);
+        var aIds = (await SampleIdsOfAsync(a)).Values.Select(id => id.ToString()).Append(a.TenantId.ToString()).Append(a.UserId.ToString()).ToArray();
+
+        foreach (var (path, method) in await RoutesAsync())
+        {
+            if (method != "GET" || path.Contains('{', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var body = await (await b.SendAsync(HttpMethod.Get, path)).Content.ReadAsStringAsync();
+            foreach (var id in aIds)
+            {
+                Assert.DoesNotContain(id, body, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+    }
+
+    private async Task<List<(string Path, string Method)>> RoutesAsync()
+    {
+        var document = await Http.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative));
+        var routes = new List<(string, string)>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            if (!path.Name.StartsWith("/api/v1/", StringComparison.Ordinal) || Public.Contains(path.Name))
+            {
+                continue;
+            }
+
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "patch" or "delete"))
+            {
+                routes.Add((path.Name, operation.Name.ToUpperInvariant()));
+            }
+        }
+
+        Assert.NotEmpty(routes);
+        return routes;
+    }
+
+    /// <summary>One record of each kind that routes take by id, created in tenant A.</summary>
+    private static async Task<Dictionary<string, Guid>> SampleIdsOfAsync(TenantSession a)
+    {
+        var group = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "A team", memberIds = new[] { a.UserId } }, HttpStatusCode.Created);
+        var role = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/roles", new { name = "A role", grants = Array.Empty<object>() }, HttpStatusCode.Created);
+        var user = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/users", new { name = "A person", email = $"person@{a.Slug}.test", roleIds = Array.Empty<Guid>() }, HttpStatusCode.Created);
+        return new Dictionary<string, Guid>
+        {
+            ["users"] = user.GetProperty("id").GetGuid(),
+            ["roles"] = role.GetProperty("id").GetGuid(),
+            ["groups"] = group.GetProperty("id").GetGuid(),
+        };
+    }
+}
