@@ -28,8 +28,10 @@ public sealed class TokenFamilyState
 [GrainType("token_family")]
 public sealed class TokenFamilyGrain([PersistentState("token_families")] IPersistentState<TokenFamilyState> state) : Grain, ITokenFamilyGrain
 {
-    // A family refreshed every 15 minutes for 30 days spends about 2,900 tokens; the newest 500 are remembered as spent.
-    private const int RememberedSpentTokens = 500;
+    // Reuse matters while a stolen token and its rightful holder race, that is among the latest tokens:
+    // the newest 32 (eight hours of a client refreshing every 15 minutes) are remembered as spent. An
+    // older one is simply invalid. Keeping more would make every refresh rewrite an ever larger state.
+    private const int RememberedSpentTokens = 32;
 
     public async Task StartAsync(Guid userId, Guid securityStamp, string tokenHash, DateTimeOffset expiresAt)
     {

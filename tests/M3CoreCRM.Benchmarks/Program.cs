@@ -5,23 +5,25 @@ using M3CoreCRM.Silo.Storage;
 namespace M3CoreCRM.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime [--seconds 5] [--read-workers N] [--write-workers N]</c>.
+/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N]</c>.
 /// Uses the server in <c>M3_BENCH_POSTGRES</c>, or starts a durable (fsync on) throwaway one.
-/// Prints each figure with its yardstick and ratio, as rows for the README's performance table.
+/// Prints each figure with its yardstick from the same run, as rows for the README's performance table.
 /// </summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] != "runtime")
+        var scenario = args.FirstOrDefault();
+        if (scenario is not ("runtime" or "identity" or "all"))
         {
-            await Console.Error.WriteLineAsync("usage: M3CoreCRM.Benchmarks runtime [--seconds 5] [--read-workers N] [--write-workers N]");
+            await Console.Error.WriteLineAsync("usage: M3CoreCRM.Benchmarks runtime|identity|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N]");
             return 2;
         }
 
         var seconds = Option(args, "--seconds", 5);
         var readWorkers = Option(args, "--read-workers", Environment.ProcessorCount * 4);
         var writeWorkers = Option(args, "--write-workers", 32);
+        var clients = Option(args, "--clients", 50);
 
         var external = Environment.GetEnvironmentVariable("M3_BENCH_POSTGRES");
         LocalPostgres? local = null;
@@ -32,10 +34,31 @@ internal static class Program
 
         try
         {
-            var connectionString = external ?? await local!.CreateDatabaseAsync($"bench_{Guid.NewGuid():N}", CancellationToken.None);
-            var report = await new RuntimeBenchmark(TimeSpan.FromSeconds(seconds), readWorkers, writeWorkers).RunAsync(connectionString);
-            Print(report, seconds, readWorkers, writeWorkers);
-            return report.LostWrites == 0 && report.SequenceGaps == 0 ? 0 : 1;
+            Console.WriteLine($"# {DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Split(' ')[0]}, .NET {Environment.Version}, {seconds} s per figure");
+            Console.WriteLine("| figure | per second | p50 ms | p95 ms | p99 ms | yardstick (same run) | yardstick per second | ratio |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            var consistent = true;
+            if (scenario is "runtime" or "all")
+            {
+                var report = await new RuntimeBenchmark(TimeSpan.FromSeconds(seconds), readWorkers, writeWorkers).RunAsync(await DatabaseAsync(external, local));
+                Row(report.GrainReads, report.DirectCalls);
+                Row(report.GrainWrites, report.RawUpdates);
+                Row(report.GrainWritesWithEvents, report.RawUpdates);
+                Row(report.GrainWritesWithEventsOneTenant, report.RawUpdates);
+                Console.WriteLine($"runtime ({readWorkers} read workers, {writeWorkers} write workers): {report.LostWrites} acknowledged writes lost, {report.SequenceGaps} gaps in the event sequence");
+                consistent = report.LostWrites == 0 && report.SequenceGaps == 0;
+            }
+
+            if (scenario is "identity" or "all")
+            {
+                var report = await new IdentityBenchmark(TimeSpan.FromSeconds(seconds), clients).RunAsync(await DatabaseAsync(external, local));
+                Row(report.Login, report.RawArgon2id);
+                Row(report.Refresh, report.Health);
+                Row(report.Health, report.Health);
+                Console.WriteLine($"identity: {clients} concurrent clients over HTTP to one ApiHost process; Argon2id m=19 MiB, t=2, p=1");
+            }
+
+            return consistent ? 0 : 1;
         }
         finally
         {
@@ -46,23 +69,12 @@ internal static class Program
         }
     }
 
-    private static void Print(RuntimeReport report, int seconds, int readWorkers, int writeWorkers)
-    {
-        var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Split(' ')[0]}, .NET {Environment.Version}";
-        Console.WriteLine($"# runtime benchmark, {date}, {machine}, {seconds} s per figure, {readWorkers} read workers, {writeWorkers} write workers");
-        Console.WriteLine("| figure | per second | p50 ms | p99 ms | yardstick | yardstick per second | ratio |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        Row(report.GrainReads, report.DirectCalls);
-        Row(report.GrainWrites, report.RawUpdates);
-        Row(report.GrainWritesWithEvents, report.RawUpdates);
-        Row(report.GrainWritesWithEventsOneTenant, report.RawUpdates);
-        Console.WriteLine($"consistency: {report.LostWrites} acknowledged writes lost, {report.SequenceGaps} gaps in the event sequence");
-    }
+    private static async Task<string> DatabaseAsync(string? external, LocalPostgres? local) =>
+        external ?? await local!.CreateDatabaseAsync($"bench_{Guid.NewGuid():N}", CancellationToken.None);
 
     private static void Row(Measurement figure, Measurement yardstick) => Console.WriteLine(
         string.Create(CultureInfo.InvariantCulture,
-            $"| {figure.Name} | {figure.PerSecond:N0} | {figure.P50Ms:0.###} | {figure.P99Ms:0.###} | {yardstick.Name} | {yardstick.PerSecond:N0} | {figure.PerSecond / yardstick.PerSecond:P0} |"));
+            $"| {figure.Name} | {figure.PerSecond:N0} | {figure.P50Ms:0.###} | {figure.P95Ms:0.###} | {figure.P99Ms:0.###} | {yardstick.Name} | {yardstick.PerSecond:N0} | {figure.PerSecond / yardstick.PerSecond:P0} |"));
 
     private static int Option(string[] args, string name, int fallback)
     {
