@@ -28,6 +28,7 @@ builder.Services.AddSingleton<DevelopmentOutbox>();
 builder.Services.AddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
 builder.Services.AddSingleton<Sessions>();
 builder.Services.AddSingleton<UserQueries>();
+builder.Services.AddHostedService<IdempotencyKeyCleanup>();
 
 var app = builder.Build();
 

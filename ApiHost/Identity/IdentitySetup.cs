@@ -53,6 +53,7 @@ public static class IdentitySetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<TenancyMiddleware>();
+        app.UseMiddleware<Conventions.IdempotencyMiddleware>();
         return app;
     }
 }

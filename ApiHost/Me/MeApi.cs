@@ -22,7 +22,7 @@ public static class MeApi
         var group = endpoints.MapTenantGroup("/api/v1/me", "Me");
         group.MapGet("", GetAsync).WithName("GetMe");
         group.MapPatch("", UpdateAsync).WithName("UpdateMe");
-        group.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword");
+        group.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword").WithMetadata(new NoIdempotencyReplay());
         return group;
     }
 
