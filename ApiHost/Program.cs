@@ -28,13 +28,13 @@ builder.Services.AddSingleton<DevelopmentOutbox>();
 builder.Services.AddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
 builder.Services.AddSingleton<Sessions>();
 builder.Services.AddSingleton<UserQueries>();
+builder.Services.AddSingleton<RoleGuard>();
 builder.Services.AddHostedService<IdempotencyKeyCleanup>();
 
 var app = builder.Build();
 
 app.UseApiProblemDetails();
 app.UseApiIdentity();
-app.UseRateLimiter();
 
 app.MapHealthApi();
 app.MapOpenApi("/openapi/{documentName}.json");

@@ -105,16 +105,14 @@ public static class AuthApi
             throw new DomainException(DomainErrorKind.Invalid, "invalid_invitation", "The invitation is not valid, or it has expired or been used.");
         }
 
+        // The token is checked first, so that nothing about the account is said to someone without it.
         var user = grains.GetGrain<IUserGrain>(invitation.TenantId, invitation.UserId);
-        UserInfo current;
-        try
-        {
-            current = await user.GetAsync();
-        }
-        catch (DomainException exception) when (exception.Kind == DomainErrorKind.NotFound)
+        if (!await user.IsInvitationValidAsync(TokenService.HashSecret(invitation.Secret)))
         {
             throw new DomainException(DomainErrorKind.Invalid, "invalid_invitation", "The invitation is not valid, or it has expired or been used.");
         }
+
+        var current = await user.GetAsync();
 
         if (PasswordPolicy.Check(request.Password, current.Email, current.Name) is { } problem)
         {

@@ -15,7 +15,8 @@ public sealed class NoIdempotencyReplay;
 /// (status, Location, ETag, body) is kept for 24 h; the same key with the same body gets that response
 /// again and nothing runs twice; the same key with another body is 409 <c>idempotency_key_reused</c>;
 /// a repeat while the first is still running is 409 <c>request_in_progress</c> with <c>Retry-After</c>.
-/// A response of 500 or more is not kept, so the request may be retried.
+/// Only a success is kept: a refusal did nothing, and running the request again gives the same
+/// refusal (or, for a transient one such as 429 or 503, the success it should get after waiting).
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -62,7 +63,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         finally
         {
             context.Response.Body = original;
-            if (completed && context.Response.StatusCode < 500 && buffer.Length <= MaxStoredBody)
+            if (completed && context.Response.StatusCode is >= 200 and < 300 && buffer.Length <= MaxStoredBody)
             {
                 await StoreAsync(db, caller.TenantId, callerKey, key, context.Response, buffer.ToArray());
             }

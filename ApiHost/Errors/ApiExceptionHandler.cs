@@ -50,8 +50,13 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             DomainErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
             DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
             DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
+            DomainErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
             _ => StatusCodes.Status409Conflict,
         };
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            httpContext.Response.Headers.RetryAfter = "60";
+        }
         var problem = ProblemDetailsSetup.Create(status, exception.Code, exception.Message);
         if (exception.Errors is { } errors)
         {
@@ -74,6 +79,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             (409, ProblemCodes.Conflict, "The record was changed by another request at the same time; retry the request.", 0),
         GrainCallTimeoutException =>
             (503, ProblemCodes.Unavailable, "The service did not answer in time; retry the request.", StorageRetryAfterSeconds),
+        PostgresException { SqlState: [ '2', '2', ..] } =>
+            (400, ProblemCodes.ValidationFailed, "A value in the request is not valid for its field.", null),
         NpgsqlException { IsTransient: true } or SocketException or TimeoutException =>
             (503, ProblemCodes.Unavailable, "Storage is not reachable at the moment; nothing was changed. Retry the request.", StorageRetryAfterSeconds),
         _ => (500, ProblemCodes.InternalError, "An unexpected error occurred. Quote the traceId when reporting it.", null),

@@ -48,9 +48,14 @@ public static class IdentitySetup
         return builder;
     }
 
+    /// <summary>
+    /// Authentication, then rate limits (partitioned by the token's tenant and user, and before any
+    /// database work, so that floods of refused requests are limited too), then the caller pipeline.
+    /// </summary>
     public static WebApplication UseApiIdentity(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<TenancyMiddleware>();
         app.UseMiddleware<Conventions.IdempotencyMiddleware>();

@@ -38,15 +38,18 @@ public sealed class TenancyMiddleware(RequestDelegate next)
 
         var userId = Guid.Parse(context.User.FindFirst(M3Claims.UserId)!.Value);
         var stamp = Guid.Parse(context.User.FindFirst(M3Claims.SecurityStamp)!.Value);
-        var user = await access.GetAsync(tenant.Id, userId, context.RequestAborted);
-        if (user is null || !user.Active || user.SecurityStamp != stamp || tenant.Status != "active")
+        var familyId = Guid.Parse(context.User.FindFirst(M3Claims.FamilyId)!.Value);
+
+        // Disabling a user, a password change, logout and a detected token reuse end access at once, not when the access token expires.
+        var user = await access.GetAsync(tenant.Id, userId, familyId, context.RequestAborted);
+        if (user is null || !user.Active || user.SecurityStamp != stamp || !user.SessionLive || tenant.Status != "active")
         {
             await WriteAsync(context, problems, 401, "unauthenticated", "The session has ended; log in again.");
             return;
         }
 
         var clientAddress = context.Connection.RemoteIpAddress?.ToString();
-        var caller = new Caller(tenant.Id, userId, Guid.Parse(context.User.FindFirst(M3Claims.FamilyId)!.Value), clientAddress, user.Grants);
+        var caller = new Caller(tenant.Id, userId, familyId, clientAddress, user.Grants);
         context.Items[typeof(Caller)] = caller;
 
         if (endpoint.Metadata.GetMetadata<RequiredPermission>() is { } required && !caller.Can(required.Permission))

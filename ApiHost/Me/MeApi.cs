@@ -43,13 +43,22 @@ public static class MeApi
     }
 
     /// <summary>Every other session of the user ends; this one keeps its refresh token and continues with the new access token returned here.</summary>
-    private static async Task<Ok<AccessTokenResponse>> ChangePasswordAsync(ChangePasswordRequest request, Caller caller, IGrainFactory grains, Argon2id argon, Sessions sessions, HttpContext context)
+    private static async Task<Ok<AccessTokenResponse>> ChangePasswordAsync(
+        ChangePasswordRequest request, Caller caller, IGrainFactory grains, Argon2id argon, Sessions sessions, AccountThrottle throttle, AuditWriter audit, HttpContext context)
     {
         new Validation().Required("currentPassword", request.CurrentPassword, PasswordPolicy.MaximumLength).ThrowIfInvalid();
+
+        // Guessing the current password with a stolen access token is limited like guessing it at login.
+        if (!throttle.TryAcquire($"password:{caller.TenantId}:{caller.UserId}", out _))
+        {
+            throw new DomainException(DomainErrorKind.TooManyRequests, "rate_limited", "Too many password change attempts; wait before trying again.");
+        }
+
         var grain = grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId);
         var credentials = await grain.GetCredentialsAsync();
         if (credentials.PasswordHash is null || !Argon2id.Verify(credentials.PasswordHash, request.CurrentPassword!))
         {
+            await audit.WriteAsync(caller.TenantId, caller.UserId, caller.ClientAddress, "auth.password_change_failed", "user", caller.UserId, null, context.RequestAborted);
             throw new DomainException(DomainErrorKind.Invalid, "invalid_credentials", "The current password is not correct.",
                 new Dictionary<string, string[]> { ["currentPassword"] = ["The current password is not correct."] });
         }

@@ -12,8 +12,9 @@ public interface INotificationOutbox
 }
 
 /// <summary>
-/// The development channel: writes each message to the log and keeps the latest in memory
-/// (for tests and local runs). Never configured with a real provider.
+/// The development channel: notes each message in the log (channel, recipient and subject only:
+/// bodies carry invitation tokens and codes, which never go to a log) and keeps the latest in
+/// memory, where local runs and tests read them. Replaced by the real providers when configured.
 /// </summary>
 public sealed partial class DevelopmentOutbox(ILogger<DevelopmentOutbox> logger) : INotificationOutbox
 {
@@ -24,7 +25,7 @@ public sealed partial class DevelopmentOutbox(ILogger<DevelopmentOutbox> logger)
 
     public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        LogMessage(logger, message.Channel, message.To, message.Subject, message.Body);
+        LogMessage(logger, message.Channel, message.To, message.Subject);
         _sent.Enqueue(message);
         while (_sent.Count > Kept && _sent.TryDequeue(out _))
         {
@@ -33,6 +34,6 @@ public sealed partial class DevelopmentOutbox(ILogger<DevelopmentOutbox> logger)
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Development {Channel} to {To}: {Subject}. {Body}")]
-    private static partial void LogMessage(ILogger logger, string channel, string to, string subject, string body);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Development {Channel} to {To}: {Subject} (kept in the development outbox)")]
+    private static partial void LogMessage(ILogger logger, string channel, string to, string subject);
 }

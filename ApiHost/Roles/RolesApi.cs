@@ -51,6 +51,7 @@ public static class RolesApi
     private static async Task<Created<RoleInfo>> CreateAsync(SaveRoleRequest request, Caller caller, IGrainFactory grains)
     {
         Validate(request);
+        RoleGuard.EnsureCallerHolds(caller, request.Grants!);
         var id = Guid.CreateVersion7();
         var role = await grains.GetGrain<IRoleGrain>(caller.TenantId, id).CreateAsync(new SaveRole(request.Name!.Trim(), request.Grants!), builtIn: null);
         return TypedResults.Created($"/api/v1/roles/{id}", role);
@@ -61,6 +62,7 @@ public static class RolesApi
         var grain = grains.GetGrain<IRoleGrain>(caller.TenantId, id);
         var current = await grain.GetAsync();
         Validate(request with { Name = request.Name ?? current.Name, Grants = request.Grants ?? [.. current.Grants] });
+        RoleGuard.EnsureCallerHolds(caller, request.Grants ?? []);
         var role = await grain.UpdateAsync(new SaveRole((request.Name ?? current.Name).Trim(), request.Grants ?? current.Grants), Versioning.IfMatch(context.Request));
         Versioning.SetETag(context.Response, role.Version);
         return TypedResults.Ok(role);

@@ -67,6 +67,11 @@ public sealed class UserQueries(NpgsqlDataSource db)
 
         if (after is not null)
         {
+            if (column.SqlType == "timestamptz" && !DateTimeOffset.TryParse(after.Value, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                throw Runtime.Errors.DomainException.Invalid("cursor", "The cursor is not one this API returned, or belongs to another sort.");
+            }
+
             command.Parameters.AddWithValue((object?)after.Value ?? DBNull.Value);
             command.Parameters.AddWithValue(after.Id);
             sql.Append(" AND ").Append(SortOptions.After(column, descending, command.Parameters.Count - 1, "u"));

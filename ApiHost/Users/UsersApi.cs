@@ -18,7 +18,7 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/users", "Users");
-        group.MapGet("", ListAsync).WithName("ListUsers");
+        group.MapGet("", ListAsync).WithName("ListUsers").RequirePermission(Permissions.UsersManage);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUser");
         group.MapPost("", CreateAsync).WithName("CreateUser").RequirePermission(Permissions.UsersManage);
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser").RequirePermission(Permissions.UsersManage);
@@ -29,15 +29,21 @@ public static class UsersApi
     private static async Task<Ok<Page<UserView>>> ListAsync(Caller caller, UserQueries users, string? status, string? q, string? sort, string? cursor, int? limit, CancellationToken cancellationToken) =>
         TypedResults.Ok(await users.ListAsync(caller.TenantId, status, q, sort, cursor, limit, cancellationToken));
 
+    /// <summary>One's own account, or anyone's with <c>users.manage</c> (to others it reads as not found).</summary>
     private static async Task<Ok<UserView>> GetAsync(Guid id, Caller caller, IGrainFactory grains, UserQueries users, HttpResponse response, CancellationToken cancellationToken)
     {
+        if (id != caller.UserId && !caller.Can(Permissions.UsersManage))
+        {
+            throw DomainException.NotFound("The user");
+        }
+
         var user = await grains.GetGrain<IUserGrain>(caller.TenantId, id).GetAsync();
         Versioning.SetETag(response, user.Version);
         return TypedResults.Ok(UserView.From(user, await users.GroupIdsAsync(caller.TenantId, id, cancellationToken)));
     }
 
     private static async Task<Created<UserView>> CreateAsync(
-        CreateUserRequest request, Caller caller, IGrainFactory grains, UserQueries users, Argon2id argon, TokenService tokens, INotificationOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
+        CreateUserRequest request, Caller caller, IGrainFactory grains, UserQueries users, RoleGuard guard, Argon2id argon, TokenService tokens, INotificationOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
     {
         var validation = new Validation()
             .Required("name", request.Name, 200)
@@ -50,6 +56,7 @@ public static class UsersApi
 
         await CheckReferencesAsync(validation, caller.TenantId, users, request.RoleIds, request.GroupIds, cancellationToken);
         validation.ThrowIfInvalid();
+        await guard.EnsureAllowedAsync(caller, null, request.RoleIds ?? [], disabling: false);
 
         var id = Guid.CreateVersion7();
         var invitation = request.Password is null ? new Invitation(caller.TenantId, id, TokenService.NewSecret()) : null;
@@ -75,12 +82,13 @@ public static class UsersApi
         return TypedResults.Created($"/api/v1/users/{id}", UserView.From(user, [.. request.GroupIds?.Distinct() ?? []]));
     }
 
-    private static async Task<Ok<UserView>> UpdateAsync(Guid id, UpdateUserRequest request, Caller caller, IGrainFactory grains, UserQueries users, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Ok<UserView>> UpdateAsync(Guid id, UpdateUserRequest request, Caller caller, IGrainFactory grains, UserQueries users, RoleGuard guard, HttpContext context, CancellationToken cancellationToken)
     {
         var validation = new Validation().Optional("name", request.Name, 200).Email("email", request.Email, required: false).Phone("mobile", request.Mobile);
         await CheckReferencesAsync(validation, caller.TenantId, users, request.RoleIds, request.GroupIds, cancellationToken);
         validation.Check(!(id == caller.UserId && request.Status == UserStatus.Disabled), "status", "You cannot disable yourself.");
         validation.ThrowIfInvalid();
+        await guard.EnsureAllowedAsync(caller, id, request.RoleIds, disabling: request.Status == UserStatus.Disabled);
 
         var grain = grains.GetGrain<IUserGrain>(caller.TenantId, id);
         var user = await grain.UpdateAsync(new UpdateUser(request.Name?.Trim(), request.Email?.Trim(), request.Mobile, request.RoleIds, request.Status), Versioning.IfMatch(context.Request));
@@ -102,12 +110,14 @@ public static class UsersApi
         return TypedResults.Ok(UserView.From(user, await users.GroupIdsAsync(caller.TenantId, id, cancellationToken)));
     }
 
-    private static async Task<NoContent> DisableAsync(Guid id, Caller caller, IGrainFactory grains, HttpContext context)
+    private static async Task<NoContent> DisableAsync(Guid id, Caller caller, IGrainFactory grains, RoleGuard guard, HttpContext context)
     {
         if (id == caller.UserId)
         {
             throw new DomainException(DomainErrorKind.Conflict, "cannot_disable_self", "You cannot disable yourself.");
         }
+
+        await guard.EnsureAllowedAsync(caller, id, null, disabling: true);
 
         await grains.GetGrain<IUserGrain>(caller.TenantId, id).DisableAsync(Versioning.IfMatch(context.Request));
         return TypedResults.NoContent();

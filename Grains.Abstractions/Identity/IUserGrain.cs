@@ -63,12 +63,16 @@ public interface IUserGrain : IGrain
     /// <summary>Sets a new password hash and a new security stamp (every session but <paramref name="keepFamilyId"/> ends); returns the new stamp.</summary>
     Task<Guid> ChangePasswordAsync(string passwordHash, Guid? keepFamilyId);
 
+    /// <summary>Whether an invitation with this token hash is pending and unexpired (checked before anything else is said about the account).</summary>
+    [ReadOnly]
+    Task<bool> IsInvitationValidAsync(string tokenHash);
+
     /// <summary>Activates an invited user whose single-use invitation token hashes to <paramref name="tokenHash"/>.</summary>
     Task<UserInfo> AcceptInvitationAsync(string tokenHash, string passwordHash);
 
-    /// <summary>Stores the hash of a new verification code for the channel (replacing any earlier one).</summary>
+    /// <summary>Stores the hash of a new verification code for the channel (replacing any earlier one); at most one a minute and five an hour (429).</summary>
     Task RequestVerificationAsync(VerificationChannel channel, string codeHash, DateTimeOffset expiresAt);
 
-    /// <summary>Marks the channel verified when the code matches; a wrong or expired code is 400 <c>invalid_code</c>.</summary>
+    /// <summary>Marks the channel verified when the code matches; a wrong or expired code is 400 <c>invalid_code</c>; five wrong codes in an hour lock it (429).</summary>
     Task<UserInfo> ConfirmVerificationAsync(VerificationChannel channel, string codeHash);
 }

@@ -49,6 +49,16 @@ public sealed class RoleGrain([PersistentState("roles")] IPersistentState<RoleSt
         EnsureExists();
         Concurrency.Check(state.Version, expectedVersion);
         Validate(command);
+        if (state.State.BuiltIn == BuiltInRoles.Owner)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "built_in_role", "The owner role cannot be changed.");
+        }
+
+        if (state.State.BuiltIn is not null && command.Name != state.State.Name)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "built_in_role", "A built-in role cannot be renamed.");
+        }
+
         var grants = Normalise(command.Grants);
         var changes = new Dictionary<string, FieldChange>();
         if (command.Name != state.State.Name)

@@ -34,6 +34,11 @@ public sealed class UserState
 
     public Dictionary<VerificationChannel, PendingVerification> PendingVerifications { get; set; } = [];
 
+    /// <summary>When codes were requested and when wrong codes were tried, within the last hour: the limits outlive each code.</summary>
+    public Dictionary<VerificationChannel, List<DateTime>> VerificationRequests { get; set; } = [];
+
+    public Dictionary<VerificationChannel, List<DateTime>> VerificationFailures { get; set; } = [];
+
     public DateTime CreatedAt { get; set; }
 }
 
@@ -42,7 +47,9 @@ public sealed record PendingVerification(string CodeHash, DateTime ExpiresAt, in
 [GrainType("user")]
 public sealed class UserGrain([PersistentState("users")] IPersistentState<UserState> state) : Grain, IUserGrain
 {
-    private const int MaxVerificationAttempts = 5;
+    private const int MaxVerificationFailuresPerHour = 5;
+    private const int MaxVerificationRequestsPerHour = 5;
+    private static readonly TimeSpan MinimumTimeBetweenCodes = TimeSpan.FromMinutes(1);
 
     public async Task<UserInfo> CreateAsync(CreateUser command)
     {
@@ -166,6 +173,13 @@ public sealed class UserGrain([PersistentState("users")] IPersistentState<UserSt
             throw DomainException.Invalid("mobile", "The user has no mobile number to verify.");
         }
 
+        var requests = Recent(state.State.VerificationRequests, channel);
+        if (requests.Count >= MaxVerificationRequestsPerHour || (requests.Count > 0 && DateTime.UtcNow - requests[^1] < MinimumTimeBetweenCodes))
+        {
+            throw new DomainException(DomainErrorKind.TooManyRequests, "rate_limited", "A code was requested too recently or too often; wait before asking again.");
+        }
+
+        requests.Add(DateTime.UtcNow);
         state.State.PendingVerifications[channel] = new PendingVerification(codeHash, expiresAt.UtcDateTime, 0);
         await state.WriteStateAsync();
     }
@@ -174,14 +188,20 @@ public sealed class UserGrain([PersistentState("users")] IPersistentState<UserSt
     {
         EnsureExists();
         var s = state.State;
-        if (!s.PendingVerifications.TryGetValue(channel, out var pending) || pending.ExpiresAt < DateTime.UtcNow || pending.FailedAttempts >= MaxVerificationAttempts)
+        var failures = Recent(s.VerificationFailures, channel);
+        if (failures.Count >= MaxVerificationFailuresPerHour)
+        {
+            throw new DomainException(DomainErrorKind.TooManyRequests, "rate_limited", "Too many wrong codes; wait an hour before trying again.");
+        }
+
+        if (!s.PendingVerifications.TryGetValue(channel, out var pending) || pending.ExpiresAt < DateTime.UtcNow)
         {
             throw new DomainException(DomainErrorKind.Invalid, "invalid_code", "The code is not valid or has expired; request a new one.");
         }
 
         if (!SameHash(pending.CodeHash, codeHash))
         {
-            s.PendingVerifications[channel] = pending with { FailedAttempts = pending.FailedAttempts + 1 };
+            failures.Add(DateTime.UtcNow);
             await state.WriteStateAsync();
             throw new DomainException(DomainErrorKind.Invalid, "invalid_code", "The code is not valid or has expired; request a new one.");
         }
@@ -222,6 +242,22 @@ public sealed class UserGrain([PersistentState("users")] IPersistentState<UserSt
             changes[field] = new FieldChange(current, requested);
             apply(requested);
         }
+    }
+
+    public Task<bool> IsInvitationValidAsync(string tokenHash) => Task.FromResult(
+        state.RecordExists && state.State.Status == UserStatus.Invited && state.State.InvitationTokenHash is { } stored
+        && state.State.InvitationExpiresAt >= DateTime.UtcNow && SameHash(stored, tokenHash));
+
+    // The channel's timestamps of the last hour (older ones are dropped), as a list the caller may add to.
+    private static List<DateTime> Recent(Dictionary<VerificationChannel, List<DateTime>> log, VerificationChannel channel)
+    {
+        if (!log.TryGetValue(channel, out var times))
+        {
+            log[channel] = times = [];
+        }
+
+        times.RemoveAll(t => DateTime.UtcNow - t > TimeSpan.FromHours(1));
+        return times;
     }
 
     private static bool SameHash(string stored, string presented) =>

@@ -17,6 +17,9 @@ public enum DomainErrorKind
 
     /// <summary>409: the record's state does not allow it.</summary>
     Conflict,
+
+    /// <summary>429: the caller has done this too often for now.</summary>
+    TooManyRequests,
 }
 
 /// <summary>

@@ -111,6 +111,7 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
 
         var replay = await RefreshAsync(tenant.RefreshToken);
         await ErrorFormatTests.AssertProblemAsync(replay, HttpStatusCode.Unauthorized, "token_reused");
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, "/api/v1/me"), HttpStatusCode.Unauthorized, "unauthenticated");
 
         var afterRevoke = await RefreshAsync(secondToken!);
         await ErrorFormatTests.AssertProblemAsync(afterRevoke, HttpStatusCode.Unauthorized, "unauthenticated");
@@ -136,6 +137,7 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
 
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         await ErrorFormatTests.AssertProblemAsync(await RefreshAsync(tenant.RefreshToken), HttpStatusCode.Unauthorized, "unauthenticated");
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, "/api/v1/me"), HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
     [Fact]
