@@ -23,6 +23,7 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
     private readonly GrainTypeRegistry _registry;
     private readonly Meter _meter;
     private readonly SemaphoreSlim _overCapacity = new(0, 1);
+    private readonly IWriteFence _ownership;
     private IGrainFactory? _grainFactory;
 
     public Catalog(
@@ -30,6 +31,7 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
         IServiceProvider services,
         IGrainStorage storage,
         IReminderRegistry reminders,
+        IWriteFence ownership,
         IOptions<GrainRuntimeOptions> options,
         IMeterFactory meterFactory,
         ILogger<Catalog> logger)
@@ -40,6 +42,8 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
         Reminders = reminders;
         Options = options.Value;
         Logger = logger;
+        _ownership = ownership;
+        ownership.OwnershipLost += RetireTenant;
         _meter = RuntimeMetrics.ObserveCatalog(meterFactory, () => _activations.Count, () => _activations.Values.Sum(a => (long)a.QueueLength));
     }
 
@@ -64,6 +68,11 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
     {
         RuntimeMetrics.Calls.Add(1);
         var started = Stopwatch.GetTimestamp();
+        if (!_ownership.Owns(grainId.TenantId))
+        {
+            return InvokeOnceOwnedAsync(grainId, method, arguments, CallChain.Current, started);
+        }
+
         var task = GetOrCreate(grainId).InvokeAsync(method, arguments, CallChain.Current);
         if (task is { IsCompleted: true })
         {
@@ -75,6 +84,25 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
     }
 
     public IReadOnlyList<Activation> Snapshot() => [.. _activations.Values];
+
+    // In a cluster: a tenant's grains activate only on the silo holding its lease.
+    private async Task<TResult> InvokeOnceOwnedAsync<TResult>(GrainId grainId, MethodDispatcher<TResult> method, object?[] arguments, CallChain? chain, long started)
+    {
+        using (var timeout = new CancellationTokenSource(Options.CallTimeout))
+        {
+            await _ownership.EnsureOwnedAsync(grainId.TenantId, timeout.Token);
+        }
+
+        return await AwaitAsync(GetOrCreate(grainId).InvokeAsync(method, arguments, chain), grainId, method, arguments, chain, started);
+    }
+
+    private void RetireTenant(Guid tenantId)
+    {
+        foreach (var activation in _activations.Values.Where(a => a.GrainId.TenantId == tenantId))
+        {
+            activation.DeactivateOnIdle(DeactivationReason.OwnershipLost);
+        }
+    }
 
     public bool IsActive(GrainId grainId) => _activations.ContainsKey(grainId);
 
@@ -100,6 +128,7 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
 
     public void Dispose()
     {
+        _ownership.OwnershipLost -= RetireTenant;
         _meter.Dispose();
         _overCapacity.Dispose();
     }

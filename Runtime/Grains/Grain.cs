@@ -19,6 +19,9 @@ public enum DeactivationReason
 
     /// <summary>The silo is stopping.</summary>
     ShuttingDown,
+
+    /// <summary>Another silo owns the grain's tenant now.</summary>
+    OwnershipLost,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using M3CoreCRM.Runtime.Activations;
+using M3CoreCRM.Runtime.Cluster;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Runtime.Persistence;
@@ -28,6 +29,22 @@ public static class GrainRuntimeSetup
         services.AddSingleton(new GrainTypeRegistry(grainAssemblies));
         services.AddSingleton<Catalog>();
         services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<GrainTypeRegistry>(), sp.GetRequiredService<Catalog>()));
+
+        // In a cluster, membership and leases start first and stop last: activations retire (and may still write) under a held lease.
+        var cluster = configuration.GetSection(ClusterOptions.Section);
+        services.AddOptions<ClusterOptions>().Bind(cluster);
+        if (cluster.GetValue<bool>(nameof(ClusterOptions.Enabled)))
+        {
+            services.AddSingleton<ClusterMembership>();
+            services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
+            services.AddSingleton<TenantLeases>();
+            services.AddSingleton<IWriteFence>(sp => sp.GetRequiredService<TenantLeases>());
+            services.AddHostedService(sp => sp.GetRequiredService<TenantLeases>());
+        }
+        else
+        {
+            services.TryAddSingleton<IWriteFence, SingleSilo>();
+        }
 
         // Stopped in reverse order: events and reminders first, then every activation retires.
         services.AddHostedService<CatalogLifetime>();

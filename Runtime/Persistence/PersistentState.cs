@@ -1,4 +1,5 @@
 using System.Text.Json;
+using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Grains;
 
@@ -32,6 +33,12 @@ internal sealed class PersistentState<TState>(string table, GrainId grainId, IGr
         try
         {
             Version = await storage.WriteAsync(table, grainId, json, Version, events, CancellationToken.None);
+        }
+        catch (NotOwnerException)
+        {
+            // Another silo owns the tenant now: this activation must not serve it any more.
+            onUnknownState();
+            throw;
         }
         catch (Exception)
         {

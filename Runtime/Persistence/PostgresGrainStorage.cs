@@ -18,12 +18,12 @@ namespace M3CoreCRM.Runtime.Persistence;
 /// <c>UPDATE</c> (or the first <c>INSERT ... ON CONFLICT DO NOTHING</c>), the bump of the
 /// tenant's event sequence row, the event rows and the <c>NOTIFY</c> commit together or not at all.
 /// </summary>
-public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IStorageGate gate, EventAnnouncer announcer) : IGrainStorage
+public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IStorageGate gate, EventAnnouncer announcer, IWriteFence fence) : IGrainStorage
 {
     /// <summary>The channel on which event appends are announced, with payload <c>tenantId:lastSequence</c>.</summary>
     public const string EventChannel = "m3_events";
 
-    private readonly ConcurrentDictionary<(string Table, WriteKind Kind), string> _sql = new();
+    private readonly ConcurrentDictionary<(string Table, WriteKind Kind, bool Fenced), string> _sql = new();
 
     private enum WriteKind
     {
@@ -56,8 +56,16 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
             (false, true) => WriteKind.Update,
             (false, false) => WriteKind.UpdateWithEvents,
         };
+        // In a cluster the write holds the tenant's lease row (FOR SHARE) and happens only under this silo's epoch.
+        var lease = fence.Enabled ? fence.For(grainId.TenantId) ?? throw new NotOwnerException(grainId.TenantId, null) : ((Guid SiloId, long Epoch)?)null;
         await using var batch = dataSource.ForTenant(grainId.TenantId);
-        var command = batch.Add(_sql.GetOrAdd((Checked(table), kind), key => BuildWriteSql(key.Table, key.Kind)));
+        if (lease is { } held)
+        {
+            batch.Add("SELECT 1 FROM tenant_leases WHERE tenant_id = $1 AND silo_id = $2 AND epoch = $3 AND expires_at > now() FOR SHARE")
+                .With(grainId.TenantId).With(held.SiloId).With(held.Epoch);
+        }
+
+        var command = batch.Add(_sql.GetOrAdd((Checked(table), kind, lease is not null), key => BuildWriteSql(key.Table, key.Kind, key.Fenced)));
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.TenantId });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = grainId.Key });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -83,7 +91,24 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
             });
         }
 
+        if (lease is { } fenceBy)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = fenceBy.SiloId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fenceBy.Epoch });
+        }
+
         await using var reader = await ExecuteWriteAsync(batch, cancellationToken);
+        if (lease is not null)
+        {
+            var leaseHeld = await reader.ReadAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            if (!leaseHeld)
+            {
+                fence.Lost(grainId.TenantId);
+                throw new NotOwnerException(grainId.TenantId, null);
+            }
+        }
+
         var written = await reader.ReadAsync(cancellationToken);
         RuntimeMetrics.RecordStorage("write", started);
         if (!written)
@@ -130,11 +155,16 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
         return ready.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(ready);
     }
 
-    private static string BuildWriteSql(string table, WriteKind kind)
+    private static string BuildWriteSql(string table, WriteKind kind, bool fenced)
     {
+        // The fence's silo and epoch are the last two parameters.
+        var fenceParameter = kind is WriteKind.Insert or WriteKind.Update ? 5 : 13;
+        var fence = fenced
+            ? $"EXISTS (SELECT 1 FROM tenant_leases WHERE tenant_id = $1 AND silo_id = ${fenceParameter} AND epoch = ${fenceParameter + 1} AND expires_at > now())"
+            : "TRUE";
         var written = kind is WriteKind.Insert or WriteKind.InsertWithEvents
-            ? $"INSERT INTO {table} (tenant_id, id, state, version) VALUES ($1, $2, $3, 1) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING version"
-            : $"UPDATE {table} SET state = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2 AND version = $4 RETURNING version";
+            ? $"INSERT INTO {table} (tenant_id, id, state, version) SELECT $1, $2, $3, 1 WHERE {fence} ON CONFLICT (tenant_id, id) DO NOTHING RETURNING version"
+            : $"UPDATE {table} SET state = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2 AND version = $4 AND {fence} RETURNING version";
         if (kind is WriteKind.Insert or WriteKind.Update)
         {
             return written;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using M3CoreCRM.Runtime.Activations;
+using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -69,6 +70,11 @@ internal sealed partial class ReminderService(
                     var missed = Math.Floor((firedAt - entry.DueAt) / period) + 1;
                     next = entry.DueAt + (period * missed);
                 }
+            }
+            catch (NotOwnerException)
+            {
+                // Another silo owns the tenant and delivers its reminders: leave the row as it is.
+                return;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {

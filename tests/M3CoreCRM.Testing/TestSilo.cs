@@ -3,6 +3,7 @@ using M3CoreCRM.Runtime.Hosting;
 using M3CoreCRM.Silo.Hosting;
 using M3CoreCRM.Silo.Storage;
 using M3CoreCRM.Testing.Grains;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,10 +27,11 @@ public sealed class TestSilo : IAsyncDisposable
 
     public NpgsqlDataSource DataSource => _host.Services.GetRequiredService<NpgsqlDataSource>();
 
-    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null)
+    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:" + PostgresStorageSetup.ConnectionStringName] = connectionString;
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.AddM3Postgres();
         builder.AddM3Silo(typeof(CounterGrain).Assembly);
