@@ -18,7 +18,7 @@ using M3CoreCRM.Silo.Storage;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddM3Postgres();
-builder.AddM3Silo();
+builder.AddM3Grains();
 builder.AddApiConventions();
 builder.AddApiIdentity();
 builder.AddApiRateLimits();

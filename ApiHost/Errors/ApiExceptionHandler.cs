@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using M3CoreCRM.Runtime.Cluster;
 using M3CoreCRM.Runtime.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
@@ -77,6 +78,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             (bad.StatusCode, ProblemCodes.ForStatus(bad.StatusCode), "The request could not be read.", null),
         StorageConflictException =>
             (409, ProblemCodes.Conflict, "The record was changed by another request at the same time; retry the request.", 0),
+        ClusterUnavailableException =>
+            (503, ProblemCodes.Unavailable, "The service is moving work between servers; retry the request.", StorageRetryAfterSeconds),
         GrainCallTimeoutException =>
             (503, ProblemCodes.Unavailable, "The service did not answer in time; retry the request.", StorageRetryAfterSeconds),
         PostgresException { SqlState: [ '2', '2', ..] } =>

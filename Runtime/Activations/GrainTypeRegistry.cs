@@ -38,6 +38,7 @@ internal sealed class GrainTypeRegistry
     private readonly FrozenDictionary<Type, GrainClass> _byInterface;
     private readonly FrozenDictionary<string, GrainClass> _byTypeName;
     private readonly ConcurrentDictionary<MethodInfo, MethodDispatcher> _dispatchers = new();
+    private readonly Dictionary<(string Interface, string Method), MethodDispatcher> _byName = [];
 
     public GrainTypeRegistry(IEnumerable<Assembly> assemblies)
     {
@@ -65,7 +66,17 @@ internal sealed class GrainTypeRegistry
 
                 foreach (var method in AllMethods(grainInterface))
                 {
-                    _dispatchers[method] = MethodDispatcher.Create(method.DeclaringType!, method);
+                    var dispatcher = MethodDispatcher.Create(method.DeclaringType!, method);
+                    _dispatchers[method] = dispatcher;
+
+                    // Calls that cross a process name the method by interface and name: grain interfaces do not overload.
+                    var key = (method.DeclaringType!.FullName!, method.Name);
+                    if (_byName.TryGetValue(key, out var other) && other.Method != method)
+                    {
+                        throw new InvalidOperationException($"Grain interface {method.DeclaringType.Name} overloads {method.Name}; grain methods need distinct names.");
+                    }
+
+                    _byName[key] = dispatcher;
                 }
             }
         }
@@ -91,6 +102,10 @@ internal sealed class GrainTypeRegistry
     public MethodDispatcher Dispatcher(MethodInfo interfaceMethod) => _dispatchers.TryGetValue(interfaceMethod, out var dispatcher)
         ? dispatcher
         : throw new InvalidOperationException($"{interfaceMethod.DeclaringType?.Name}.{interfaceMethod.Name} is not a method of a registered grain interface.");
+
+    /// <summary>The dispatcher of a method named across a process boundary.</summary>
+    public bool TryGetDispatcher(string grainInterface, string method, out MethodDispatcher dispatcher) =>
+        _byName.TryGetValue((grainInterface, method), out dispatcher!);
 
     public static string TypeNameOf(Type grainClass) =>
         grainClass.GetCustomAttribute<GrainTypeAttribute>()?.Name

@@ -15,10 +15,26 @@ internal abstract class MethodDispatcher(string name, bool isReadOnly)
 
     public bool IsReadOnly { get; } = isReadOnly;
 
+    /// <summary>The interface method, for calls that cross a process: its parameter types read the arguments.</summary>
+    public MethodInfo Method { get; private set; } = null!;
+
+    /// <summary>What the call returns (null for a plain <see cref="Task"/>).</summary>
+    public abstract Type? ResultType { get; }
+
     /// <summary>Sends the call through the router and returns the task the proxy hands back to the caller.</summary>
     public abstract object Send(IGrainCallRouter router, GrainId grainId, object?[] arguments);
 
+    /// <summary>Sends the call and returns its result as an object (for a remote caller).</summary>
+    public abstract Task<object?> SendBoxedAsync(IGrainCallRouter router, GrainId grainId, object?[] arguments);
+
     public static MethodDispatcher Create(Type grainInterface, MethodInfo method)
+    {
+        var dispatcher = CreateFor(grainInterface, method);
+        dispatcher.Method = method;
+        return dispatcher;
+    }
+
+    private static MethodDispatcher CreateFor(Type grainInterface, MethodInfo method)
     {
         var returnType = method.ReturnType;
         var name = $"{grainInterface.Name}.{method.Name}";
@@ -74,10 +90,15 @@ internal abstract class MethodDispatcher(string name, bool isReadOnly)
 internal sealed class MethodDispatcher<TResult>(string name, bool isReadOnly, Func<object, object?[], Task<TResult>> invoke)
     : MethodDispatcher(name, isReadOnly)
 {
+    public override Type? ResultType => Method.ReturnType == typeof(Task) ? null : typeof(TResult);
+
     public Task<TResult> Invoke(object grain, object?[] arguments) => invoke(grain, arguments);
 
     public override object Send(IGrainCallRouter router, GrainId grainId, object?[] arguments) =>
         router.InvokeAsync(grainId, this, arguments);
+
+    public override async Task<object?> SendBoxedAsync(IGrainCallRouter router, GrainId grainId, object?[] arguments) =>
+        await router.InvokeAsync(grainId, this, arguments);
 }
 
 /// <summary>Where grain calls go: to the local catalog, or (in a cluster) to the silo that owns the tenant.</summary>

@@ -40,6 +40,7 @@ public static class GrainRuntimeSetup
             services.AddSingleton<TenantLeases>();
             services.AddSingleton<IWriteFence>(sp => sp.GetRequiredService<TenantLeases>());
             services.AddHostedService(sp => sp.GetRequiredService<TenantLeases>());
+            services.AddSingleton<GrainCallHandler>();
         }
         else
         {
@@ -54,6 +55,31 @@ public static class GrainRuntimeSetup
         services.AddHostedService(sp => sp.GetRequiredService<EventNotifications>());
         services.AddSingleton<EventAnnouncer>();
         services.AddHostedService(sp => sp.GetRequiredService<EventAnnouncer>());
+        services.AddSingleton<TenantEventLog>();
+        return services;
+    }
+
+    /// <summary>
+    /// A process that hosts no silo and sends every grain call to the silo that owns the tenant
+    /// (<c>M3_SILO=remote</c>). Needs an <c>NpgsqlDataSource</c> (membership, events) and the cluster secret.
+    /// </summary>
+    public static IServiceCollection AddGrainClient(this IServiceCollection services, IConfiguration configuration, string clusterSecret, params Assembly[] grainAssemblies)
+    {
+        services.AddOptions<GrainRuntimeOptions>().Bind(configuration.GetSection(GrainRuntimeOptions.Section));
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IStorageGate, OpenStorageGate>();
+        services.AddSingleton(new GrainTypeRegistry(grainAssemblies));
+        services.AddSingleton<ClusterView>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterView>());
+        services.AddSingleton<IGrainFactory>(sp =>
+        {
+            var timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GrainRuntimeOptions>>().Value.CallTimeout + TimeSpan.FromSeconds(5);
+            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = timeout };
+            return new GrainFactory(sp.GetRequiredService<GrainTypeRegistry>(), new RemoteGrainRouter(sp.GetRequiredService<ClusterView>(), http, clusterSecret));
+        });
+        services.AddSingleton<EventNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventNotifications>());
         services.AddSingleton<TenantEventLog>();
         return services;
     }

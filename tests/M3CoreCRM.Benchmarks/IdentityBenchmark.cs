@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.Testing;
 
 namespace M3CoreCRM.Benchmarks;
 
@@ -15,7 +16,15 @@ public sealed class IdentityBenchmark(TimeSpan duration, int clients)
 
     public async Task<IdentityReport> RunAsync(string connectionString)
     {
-        await using var api = await ApiHostProcess.StartAsync(connectionString);
+        await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["M3_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"m3-bench-api-{Guid.NewGuid():N}"),
+            ["RateLimits__AuthPerAddressPerMinute"] = "10000000",
+            ["RateLimits__LoginPerAccountPer15Minutes"] = "10000000",
+            ["RateLimits__TenantPerSecond"] = "10000000",
+            ["RateLimits__UserPerSecond"] = "10000000",
+        });
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2 }) { BaseAddress = api.Address };
         var slug = $"bench-{Guid.NewGuid():N}"[..24];
         var signUp = await http.PostAsJsonAsync("/api/v1/tenants", new { name = "Bench", slug, owner = new { name = "Owner", email = $"owner@{slug}.test", password = Password } });

@@ -87,6 +87,46 @@ public sealed class ClusterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task SiloStartedLaterTakesAFairShareOfTenantsAfterRebalancing()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync("cluster");
+        await using var first = await TestSilo.StartAsync(database, settings: ClusterSettings(Guid.CreateVersion7()));
+        var tenants = Enumerable.Range(0, 20).Select(_ => (Tenant: Guid.CreateVersion7(), Key: Guid.CreateVersion7())).ToList();
+        foreach (var (tenant, key) in tenants)
+        {
+            await first.Grains.GetGrain<ICounterGrain>(tenant, key).IncrementAsync();
+        }
+
+        var firstLeases = first.Services.GetRequiredService<TenantLeases>();
+        Assert.Equal(20, firstLeases.HeldTenants.Count);
+
+        await using var second = await TestSilo.StartAsync(database, settings: ClusterSettings(Guid.CreateVersion7()));
+        var secondMembership = second.Services.GetRequiredService<ClusterMembership>();
+        await secondMembership.RefreshAsync(CancellationToken.None);
+        var moving = tenants.Where(t => Placement.Choose(t.Tenant, secondMembership.Live) == secondMembership.SiloId).ToList();
+        Assert.InRange(moving.Count, 4, 16);
+
+        // The first silo hands over what is now the second's place at its next renewal; the second serves it with its stored state.
+        foreach (var (tenant, key) in moving)
+        {
+            var value = await Eventually.ReturnsAsync(async () =>
+            {
+                try
+                {
+                    return await second.Grains.GetGrain<ICounterGrain>(tenant, key).IncrementAsync();
+                }
+                catch (NotOwnerException)
+                {
+                    return -1;
+                }
+            }, v => v > 0, TimeSpan.FromSeconds(15));
+            Assert.Equal(2, value);
+        }
+
+        Assert.Equal(20 - moving.Count, firstLeases.HeldTenants.Count);
+    }
+
+    [Fact]
     public async Task OldOwnersWriteIsRejectedByFencingOnceAnotherSiloTookTheLease()
     {
         var database = await postgres.Server.CreateDatabaseAsync("cluster");
