@@ -64,6 +64,46 @@ public sealed class RemoteSiloTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task SiloForwardsACallForATenantItDoesNotOwnToTheOwner()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync("remote");
+        await using var first = await HostProcess.StartAsync("M3CoreCRM.Silo", SiloEnvironment(database));
+        await using var second = await HostProcess.StartAsync("M3CoreCRM.Silo", SiloEnvironment(database));
+        await using var api = new ApiFactory(database, new Dictionary<string, string> { ["M3_SILO"] = "remote", ["M3_CLUSTER_SECRET"] = Secret });
+        using var http = api.CreateClient();
+        var tenant = await TenantSession.SignUpAsync(http);
+        var owner = (await LeaseHoldersAsync(api, [tenant]))[tenant.TenantId];
+        var silos = new[] { first, second };
+
+        // Ask both silos directly: one owns the tenant, the other must forward.
+        foreach (var silo in silos)
+        {
+            using var client = new HttpClient { BaseAddress = silo.Address };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/grains/call")
+            {
+                Content = JsonContent.Create(new
+                {
+                    @interface = "M3CoreCRM.Grains.Abstractions.Identity.ITenantGrain",
+                    method = "GetAsync",
+                    tenantId = tenant.TenantId,
+                    key = tenant.TenantId,
+                    grainType = "tenant",
+                    arguments = Array.Empty<object>(),
+                }),
+            };
+            request.Headers.Add("X-Cluster-Secret", Secret);
+            var answer = await client.SendAsync(request);
+            var body = await answer.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("failure").ValueKind);
+            Assert.Equal(tenant.Slug, body.GetProperty("result").GetProperty("slug").GetString());
+        }
+
+        Assert.Equal(owner, (await LeaseHoldersAsync(api, [tenant]))[tenant.TenantId]);
+    }
+
+    [Fact]
     public async Task SilosInternalEndpointRefusesCallersWithoutTheClusterSecret()
     {
         var database = await postgres.Server.CreateDatabaseAsync("remote");
