@@ -59,7 +59,10 @@ public sealed class ClusterView(NpgsqlDataSource db, IStorageGate gate, IOptions
 
 /// <summary>
 /// Sends grain calls to the silo that owns the tenant, over HTTP on the silos' internal port with the
-/// cluster secret. A "not owner" answer, or a silo that does not answer, refreshes the view and retries.
+/// cluster secret. It retries, with a fresh view, only when the call surely did not run: the silo said
+/// "not owner", or no connection to it could be made. A call that may have run (the connection broke
+/// after sending, the silo failed) is never sent again: the caller gets a 503 and retries under its
+/// Idempotency-Key, so nothing is done twice.
 /// </summary>
 internal sealed class RemoteGrainRouter(ClusterView view, HttpClient http, string clusterSecret) : IGrainCallRouter
 {
@@ -105,16 +108,19 @@ internal sealed class RemoteGrainRouter(ClusterView view, HttpClient http, strin
 
                 if (!answer.IsSuccessStatusCode)
                 {
-                    last = new ClusterUnavailableException($"Silo {owner.Id} answered {(int)answer.StatusCode}.");
-                    continue;
+                    throw new ClusterUnavailableException($"Silo {owner.Id} answered {(int)answer.StatusCode}.");
                 }
 
                 response = await answer.Content.ReadFromJsonAsync<GrainCallResponse>(GrainJson.Options);
             }
-            catch (HttpRequestException exception)
+            catch (HttpRequestException exception) when (exception.HttpRequestError == HttpRequestError.ConnectionError)
             {
-                last = new ClusterUnavailableException($"Silo {owner.Id} did not answer.", exception);
+                last = new ClusterUnavailableException($"Silo {owner.Id} could not be reached.", exception);
                 continue;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                throw new ClusterUnavailableException($"Silo {owner.Id} did not answer; the call may or may not have run.", exception);
             }
 
             switch (response?.Failure)
