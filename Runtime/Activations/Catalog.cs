@@ -43,7 +43,7 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
         Options = options.Value;
         Logger = logger;
         _ownership = ownership;
-        ownership.OwnershipLost += RetireTenant;
+        ownership.RetireTenant = RetireTenantAsync;
         _meter = RuntimeMetrics.ObserveCatalog(meterFactory, () => _activations.Count, () => _activations.Values.Sum(a => (long)a.QueueLength));
     }
 
@@ -96,11 +96,23 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
         return await AwaitAsync(GetOrCreate(grainId).InvokeAsync(method, arguments, chain), grainId, method, arguments, chain, started);
     }
 
-    private void RetireTenant(Guid tenantId)
+    // Retires the tenant's activations and waits (at most a call timeout) until they are gone.
+    private async Task RetireTenantAsync(Guid tenantId)
     {
+        var going = new List<Task>();
         foreach (var activation in _activations.Values.Where(a => a.GrainId.TenantId == tenantId))
         {
             activation.DeactivateOnIdle(DeactivationReason.OwnershipLost);
+            going.Add(activation.Gone);
+        }
+
+        try
+        {
+            await Task.WhenAll(going).WaitAsync(Options.CallTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // A turn that does not end in time keeps running; its writes are fenced by the lease it no longer holds.
         }
     }
 
@@ -128,7 +140,7 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
 
     public void Dispose()
     {
-        _ownership.OwnershipLost -= RetireTenant;
+        _ownership.RetireTenant = null;
         _meter.Dispose();
         _overCapacity.Dispose();
     }

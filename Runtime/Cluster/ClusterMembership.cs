@@ -39,6 +39,12 @@ public sealed partial class ClusterMembership(NpgsqlDataSource db, IStorageGate 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        await MarkLeavingAsync(cancellationToken);
+    }
+
+    /// <summary>Takes this silo out of placement: API hosts stop sending it calls while it winds down.</summary>
+    public async Task MarkLeavingAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await using var batch = db.ForSystem();
@@ -75,8 +81,11 @@ public sealed partial class ClusterMembership(NpgsqlDataSource db, IStorageGate 
             {
                 await using (var batch = db.ForSystem())
                 {
-                    batch.Add("UPDATE silos SET heartbeat_at = now(), status = 'active' WHERE id = $1").With(SiloId);
-                    await batch.ExecuteAsync(stoppingToken);
+                    batch.Add("UPDATE silos SET heartbeat_at = now(), status = 'active' WHERE id = $1 AND status = 'active'").With(SiloId);
+
+                    // Every start registers a new silo id: entries silent for a day are history.
+                    batch.Add("DELETE FROM silos WHERE heartbeat_at < now() - interval '1 day'");
+                    await batch.ExecuteNonQueryAsync(stoppingToken);
                 }
 
                 await RefreshAsync(stoppingToken);
@@ -93,6 +102,14 @@ public sealed partial class ClusterMembership(NpgsqlDataSource db, IStorageGate 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark this silo as leaving")]
     private static partial void LogLeaveFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Registered last, so stopped first: the silo leaves placement before its activations wind down.</summary>
+internal sealed class ClusterDeparture(ClusterMembership membership) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => membership.MarkLeavingAsync(cancellationToken);
 }
 
 /// <summary>Rendezvous (highest random weight) hashing: every process that sees the same live silos places a tenant on the same one.</summary>

@@ -49,6 +49,8 @@ public static class GrainCallEndpoint
         return endpoints;
     }
 
+    private static GrainCallResponse MaybeRan(string message) => new(null, new GrainCallFailure("maybe_ran", null, message, null, null, null));
+
     // The owner by this silo's view; null when that is this silo itself or the owner does not answer (the caller retries).
     private static async Task<GrainCallResponse?> ForwardAsync(ClusterMembership membership, HttpClient http, string secret, GrainCallRequest request)
     {
@@ -68,11 +70,18 @@ public static class GrainCallEndpoint
             message.Headers.Add(RemoteGrainRouter.SecretHeader, secret);
             message.Headers.Add(ForwardedHeader, "1");
             using var answer = await http.SendAsync(message);
-            return answer.IsSuccessStatusCode ? await answer.Content.ReadFromJsonAsync<GrainCallResponse>(GrainJson.Options) : null;
+            return answer.IsSuccessStatusCode
+                ? await answer.Content.ReadFromJsonAsync<GrainCallResponse>(GrainJson.Options)
+                : MaybeRan($"The owner answered {(int)answer.StatusCode}.");
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException exception) when (exception.HttpRequestError == HttpRequestError.ConnectionError)
         {
+            // Never reached the owner: nothing ran, the caller may try again.
             return null;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return MaybeRan("The owner did not answer.");
         }
     }
 }

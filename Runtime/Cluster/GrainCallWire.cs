@@ -36,9 +36,16 @@ internal sealed class GrainCallHandler(GrainTypeRegistry registry, Catalog catal
         }
 
         var arguments = new object?[parameters.Length];
-        for (var i = 0; i < parameters.Length; i++)
+        try
         {
-            arguments[i] = request.Arguments[i].Deserialize(parameters[i].ParameterType, GrainJson.Options);
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                arguments[i] = request.Arguments[i].Deserialize(parameters[i].ParameterType, GrainJson.Options);
+            }
+        }
+        catch (JsonException)
+        {
+            return Fail("unknown_method", $"The arguments do not fit {dispatcher.Name}.");
         }
 
         using var context = RequestContext.Begin(request.ActorId, request.ClientAddress);
@@ -53,9 +60,14 @@ internal sealed class GrainCallHandler(GrainTypeRegistry registry, Catalog catal
         {
             return new GrainCallResponse(null, new GrainCallFailure("domain", exception.Code, exception.Message, exception.Kind, exception.Errors, null));
         }
-        catch (NotOwnerException exception)
+        catch (NotOwnerException exception) when (exception.BeforeRunning)
         {
             return new GrainCallResponse(null, new GrainCallFailure("not_owner", null, null, null, null, exception.OwnerHint));
+        }
+        catch (NotOwnerException)
+        {
+            // The call ran and one of its writes was refused: it must not be sent anywhere again.
+            return new GrainCallResponse(null, new GrainCallFailure("maybe_ran", null, "The tenant moved while the call ran.", null, null, null));
         }
         catch (StorageConflictException exception)
         {
@@ -64,6 +76,19 @@ internal sealed class GrainCallHandler(GrainTypeRegistry registry, Catalog catal
         catch (GrainCallTimeoutException exception)
         {
             return new GrainCallResponse(null, new GrainCallFailure("timeout", null, exception.Message, null, null, null));
+        }
+        catch (Npgsql.PostgresException exception) when (exception.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            return new GrainCallResponse(null, new GrainCallFailure("domain", "validation_failed", "A value in the request is not valid for its field.", DomainErrorKind.Invalid, null, null));
+        }
+        catch (Npgsql.NpgsqlException exception) when (exception.IsTransient)
+        {
+            return new GrainCallResponse(null, new GrainCallFailure("maybe_ran", null, "Storage was not reachable.", null, null, null));
+        }
+        catch (Exception)
+        {
+            // The silo's log has the details; the caller learns only that it failed.
+            return new GrainCallResponse(null, new GrainCallFailure("internal", null, null, null, null, null));
         }
     }
 

@@ -136,6 +136,8 @@ internal sealed class RemoteGrainRouter(ClusterView view, HttpClient http, strin
                     throw new StorageConflictException(conflict.Message ?? "");
                 case { Kind: "timeout" } timeout:
                     throw new GrainCallTimeoutException(timeout.Message ?? $"Call to {method.Name} on grain {grainId} timed out.");
+                case { Kind: "maybe_ran" } uncertain:
+                    throw new ClusterUnavailableException(uncertain.Message ?? "The call may or may not have run.");
                 case var other:
                     throw new InvalidOperationException($"The silo could not run {method.Name}: {other.Message}");
             }

@@ -21,9 +21,13 @@ public sealed partial class TenantLeases(NpgsqlDataSource db, ClusterMembership 
 {
     private readonly ConcurrentDictionary<Guid, (long Epoch, long ValidUntil)> _held = new();
 
-    public event Action<Guid>? OwnershipLost;
+    public Func<Guid, Task>? RetireTenant { get; set; }
 
     public bool Enabled => true;
+
+    public Guid? SiloId => membership.SiloId;
+
+    public bool IsPlacedHere(Guid tenantId) => Placement.Choose(tenantId, membership.Live) == membership.SiloId;
 
     public IReadOnlyCollection<Guid> HeldTenants => [.. _held.Keys];
 
@@ -32,11 +36,11 @@ public sealed partial class TenantLeases(NpgsqlDataSource db, ClusterMembership 
 
     public bool Owns(Guid tenantId) => _held.TryGetValue(tenantId, out var lease) && Stopwatch.GetTimestamp() < lease.ValidUntil;
 
-    public void Lost(Guid tenantId)
+    public void Lost(Guid tenantId, long epoch)
     {
-        if (_held.TryRemove(tenantId, out _))
+        if (_held.TryGetValue(tenantId, out var lease) && lease.Epoch == epoch && _held.TryRemove(new KeyValuePair<Guid, (long, long)>(tenantId, lease)))
         {
-            OwnershipLost?.Invoke(tenantId);
+            _ = RetireTenant?.Invoke(tenantId);
         }
     }
 
@@ -47,6 +51,12 @@ public sealed partial class TenantLeases(NpgsqlDataSource db, ClusterMembership 
             return;
         }
 
+        // A lease this silo no longer trusts: whatever still runs under it retires before the tenant is taken again.
+        if (_held.TryRemove(tenantId, out _) && RetireTenant is { } retire)
+        {
+            await retire(tenantId);
+        }
+
         var place = Placement.Choose(tenantId, membership.Live);
         if (place != membership.SiloId)
         {
@@ -54,7 +64,7 @@ public sealed partial class TenantLeases(NpgsqlDataSource db, ClusterMembership 
             place = Placement.Choose(tenantId, membership.Live);
             if (place != membership.SiloId)
             {
-                throw new NotOwnerException(tenantId, place);
+                throw new NotOwnerException(tenantId, place, beforeRunning: true);
             }
         }
 
@@ -63,16 +73,14 @@ public sealed partial class TenantLeases(NpgsqlDataSource db, ClusterMembership 
         batch.Add("""
             INSERT INTO tenant_leases AS l (tenant_id, silo_id, epoch, expires_at) VALUES ($1, $2, 1, now() + $3)
             ON CONFLICT (tenant_id) DO UPDATE
-                SET silo_id = $2,
-                    epoch = CASE WHEN l.silo_id = $2 THEN l.epoch ELSE l.epoch + 1 END,
-                    expires_at = now() + $3
+                SET silo_id = $2, epoch = l.epoch + 1, expires_at = now() + $3
                 WHERE l.silo_id = $2 OR l.expires_at < now()
             RETURNING epoch
             """).With(tenantId).With(membership.SiloId).With(options.Value.LeaseDuration);
         if (await batch.ScalarAsync(cancellationToken) is not long epoch)
         {
             // Someone else's lease has not run out yet (it died, or it has not given the tenant up).
-            throw new NotOwnerException(tenantId, null);
+            throw new NotOwnerException(tenantId, null, beforeRunning: true);
         }
 
         _held[tenantId] = (epoch, ValidUntil(requested));
@@ -108,6 +116,16 @@ public sealed partial class TenantLeases(NpgsqlDataSource db, ClusterMembership 
             {
                 LogRenewFailed(logger, exception);
             }
+
+            // Whatever could not be renewed in time is no longer this silo's: its activations retire even while the database is out of reach.
+            var now = Stopwatch.GetTimestamp();
+            foreach (var (tenant, lease) in _held)
+            {
+                if (now >= lease.ValidUntil)
+                {
+                    Lost(tenant, lease.Epoch);
+                }
+            }
         }
     }
 
@@ -119,11 +137,14 @@ public sealed partial class TenantLeases(NpgsqlDataSource db, ClusterMembership 
             return;
         }
 
-        // A tenant whose place moved to another silo (one joined) is handed over.
+        // A tenant whose place moved to another silo (one joined) is handed over: its turns finish here first, then the lease goes.
         var moving = tenants.Where(t => Placement.Choose(t, membership.Live) is { } place && place != membership.SiloId).ToArray();
         foreach (var tenant in moving)
         {
-            Lost(tenant);
+            if (_held.TryRemove(tenant, out _) && RetireTenant is { } retire)
+            {
+                await retire(tenant);
+            }
         }
 
         if (moving.Length > 0)
@@ -149,13 +170,18 @@ public sealed partial class TenantLeases(NpgsqlDataSource db, ClusterMembership 
 
         foreach (var tenant in keep)
         {
-            if (renewed.TryGetValue(tenant, out var epoch) && _held.TryGetValue(tenant, out var lease) && lease.Epoch == epoch)
+            if (!_held.TryGetValue(tenant, out var lease))
+            {
+                continue;
+            }
+
+            if (renewed.TryGetValue(tenant, out var epoch) && lease.Epoch == epoch)
             {
                 _held[tenant] = (epoch, ValidUntil(requested));
             }
             else
             {
-                Lost(tenant);
+                Lost(tenant, lease.Epoch);
             }
         }
     }

@@ -56,6 +56,11 @@ public static class GrainRuntimeSetup
         services.AddSingleton<EventAnnouncer>();
         services.AddHostedService(sp => sp.GetRequiredService<EventAnnouncer>());
         services.AddSingleton<TenantEventLog>();
+        if (cluster.GetValue<bool>(nameof(ClusterOptions.Enabled)))
+        {
+            services.AddHostedService<ClusterDeparture>();
+        }
+
         return services;
     }
 

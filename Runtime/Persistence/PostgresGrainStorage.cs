@@ -104,7 +104,7 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
             await reader.NextResultAsync(cancellationToken);
             if (!leaseHeld)
             {
-                fence.Lost(grainId.TenantId);
+                fence.Lost(grainId.TenantId, lease.Value.Epoch);
                 throw new NotOwnerException(grainId.TenantId, null);
             }
         }
@@ -128,8 +128,16 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
     public async Task ClearAsync(string table, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
     {
         await WaitForGateAsync(cancellationToken);
+        var lease = fence.Enabled ? fence.For(grainId.TenantId) ?? throw new NotOwnerException(grainId.TenantId, null) : ((Guid SiloId, long Epoch)?)null;
         await using var batch = dataSource.ForTenant(grainId.TenantId);
-        batch.Add($"DELETE FROM {Checked(table)} WHERE tenant_id = $1 AND id = $2 AND version = $3").With(grainId.TenantId).With(grainId.Key).With(expectedVersion);
+        var delete = batch.Add($"DELETE FROM {Checked(table)} WHERE tenant_id = $1 AND id = $2 AND version = $3"
+            + (lease is null ? "" : " AND EXISTS (SELECT 1 FROM tenant_leases WHERE tenant_id = $1 AND silo_id = $4 AND epoch = $5 AND expires_at > now())"))
+            .With(grainId.TenantId).With(grainId.Key).With(expectedVersion);
+        if (lease is { } held)
+        {
+            delete.With(held.SiloId).With(held.Epoch);
+        }
+
         if (await batch.ExecuteAsync(cancellationToken) == 0)
         {
             RuntimeMetrics.StorageConflicts.Add(1);

@@ -13,8 +13,11 @@ public interface IReminderRegistry
 
     Task UnregisterAsync(GrainId grainId, string name, CancellationToken cancellationToken);
 
-    /// <summary>Reminders due now by the registry's clock, earliest first (one clock for every silo, so none fires early).</summary>
-    Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reminders due now by the registry's clock, earliest first (one clock for every silo, so none fires early).
+    /// With <paramref name="siloId"/>: only those of tenants that silo holds the lease of, or that nobody holds.
+    /// </summary>
+    Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, Guid? siloId, CancellationToken cancellationToken);
 
     /// <summary>
     /// After a delivery: removes a one-shot reminder, or moves a periodic one to <paramref name="nextDueAt"/>;

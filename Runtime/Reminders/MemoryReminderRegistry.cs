@@ -28,7 +28,7 @@ public sealed class MemoryReminderRegistry : IReminderRegistry
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, Guid? siloId, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         lock (_lock)

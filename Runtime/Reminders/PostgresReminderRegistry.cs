@@ -30,15 +30,21 @@ public sealed class PostgresReminderRegistry(NpgsqlDataSource dataSource, IStora
         await batch.ExecuteAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(int limit, Guid? siloId, CancellationToken cancellationToken)
     {
         await gate.WhenReadyAsync(cancellationToken);
         // The poller works across tenants (in a cluster: across the tenants this silo owns).
         await using var batch = dataSource.ForSystem();
         batch.Add("""
             SELECT tenant_id, grain_type, grain_key, name, due_at, period_ms
-            FROM reminders WHERE due_at <= now() ORDER BY due_at LIMIT $1
+            FROM reminders r
+            WHERE due_at <= now()
+              AND ($2::uuid IS NULL
+                   OR EXISTS (SELECT 1 FROM tenant_leases l WHERE l.tenant_id = r.tenant_id AND l.silo_id = $2 AND l.expires_at > now())
+                   OR NOT EXISTS (SELECT 1 FROM tenant_leases l WHERE l.tenant_id = r.tenant_id AND l.expires_at > now()))
+            ORDER BY due_at LIMIT $1
             """).With(limit);
+        batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter { Value = (object?)siloId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         var due = new List<ReminderEntry>();
         await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

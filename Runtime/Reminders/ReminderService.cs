@@ -3,6 +3,7 @@ using M3CoreCRM.Runtime.Activations;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Runtime.Hosting;
+using M3CoreCRM.Runtime.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ internal sealed partial class ReminderService(
     Catalog catalog,
     GrainTypeRegistry grainTypes,
     IOptions<GrainRuntimeOptions> options,
+    IWriteFence ownership,
     TimeProvider time,
     ILogger<ReminderService> logger) : BackgroundService
 {
@@ -32,8 +34,14 @@ internal sealed partial class ReminderService(
         {
             try
             {
-                foreach (var entry in await registry.ReadDueAsync(BatchSize, stoppingToken))
+                foreach (var entry in await registry.ReadDueAsync(BatchSize, ownership.SiloId, stoppingToken))
                 {
+                    // Unleased tenants' reminders are picked up by the silo placement puts them on.
+                    if (!ownership.Owns(entry.GrainId.TenantId) && !ownership.IsPlacedHere(entry.GrainId.TenantId))
+                    {
+                        continue;
+                    }
+
                     if (_inFlight.TryAdd((entry.GrainId, entry.Name), 0))
                     {
                         _ = DeliverAsync(entry, stoppingToken);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using M3CoreCRM.Runtime.Cluster;
 using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Runtime.Persistence;
 using M3CoreCRM.Testing;
 using M3CoreCRM.Testing.Grains;
@@ -124,6 +125,26 @@ public sealed class ClusterTests(PostgresFixture postgres)
         }
 
         Assert.Equal(20 - moving.Count, firstLeases.HeldTenants.Count);
+    }
+
+    [Fact]
+    public async Task SiloThatLosesATenantsLeaseRetiresItsActivationsWithoutBeingCalled()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync("cluster");
+        await using var silo = await TestSilo.StartAsync(database, settings: ClusterSettings(Guid.CreateVersion7()));
+        var tenant = Guid.CreateVersion7();
+        var counter = silo.Grains.GetGrain<ICounterGrain>(tenant, Guid.CreateVersion7());
+        await counter.IncrementAsync();
+
+        await using (var takeover = silo.DataSource.ForSystem())
+        {
+            takeover.Add("UPDATE tenant_leases SET silo_id = $2, epoch = epoch + 1 WHERE tenant_id = $1").With(tenant).With(Guid.CreateVersion7());
+            await takeover.ExecuteAsync(CancellationToken.None);
+        }
+
+        // The next renewal finds the lease gone: the activation must not go on serving what it holds in memory.
+        await Eventually.TrueAsync(() => CounterGrain.Deactivated.TryGetValue(counter.GetGrainId(), out var reason) && reason == DeactivationReason.OwnershipLost);
+        Assert.DoesNotContain(tenant, silo.Services.GetRequiredService<TenantLeases>().HeldTenants);
     }
 
     [Fact]
