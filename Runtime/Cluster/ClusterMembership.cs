@@ -58,10 +58,14 @@ public sealed partial class ClusterMembership(NpgsqlDataSource db, IStorageGate 
     }
 
     /// <summary>Reads the live silos again (after a call found the owner elsewhere, say).</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    public async Task RefreshAsync(CancellationToken cancellationToken) =>
+        _live = await ReadLiveAsync(db, options.Value.DeadAfter, cancellationToken);
+
+    /// <summary>The silos that are active and heard from within <paramref name="deadAfter"/>, in id order.</summary>
+    internal static async Task<IReadOnlyList<SiloInfo>> ReadLiveAsync(NpgsqlDataSource db, TimeSpan deadAfter, CancellationToken cancellationToken)
     {
         await using var batch = db.ForSystem();
-        batch.Add("SELECT id, address FROM silos WHERE status = 'active' AND heartbeat_at > now() - $1 ORDER BY id").With(options.Value.DeadAfter);
+        batch.Add("SELECT id, address FROM silos WHERE status = 'active' AND heartbeat_at > now() - $1 ORDER BY id").With(deadAfter);
         var live = new List<SiloInfo>();
         await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -69,7 +73,7 @@ public sealed partial class ClusterMembership(NpgsqlDataSource db, IStorageGate 
             live.Add(new SiloInfo(reader.GetGuid(0), reader.GetString(1)));
         }
 
-        _live = live;
+        return live;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -27,16 +27,7 @@ public sealed class ClusterView(NpgsqlDataSource db, IStorageGate gate, IOptions
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await gate.WhenReadyAsync(cancellationToken);
-        await using var batch = db.ForSystem();
-        batch.Add("SELECT id, address FROM silos WHERE status = 'active' AND heartbeat_at > now() - $1 ORDER BY id").With(options.Value.DeadAfter);
-        var live = new List<SiloInfo>();
-        await using var reader = await batch.ReadAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            live.Add(new SiloInfo(reader.GetGuid(0), reader.GetString(1)));
-        }
-
-        _live = live;
+        _live = await ClusterMembership.ReadLiveAsync(db, options.Value.DeadAfter, cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
