@@ -163,7 +163,15 @@ public sealed class ClusterTests(PostgresFixture postgres)
             Assert.Equal(1, await takeover.ExecuteAsync(CancellationToken.None));
         }
 
+        // Still believing it holds the lease, the old owner can neither register a reminder nor write state.
+        await Assert.ThrowsAsync<NotOwnerException>(() => counter.SetReminderAsync(TimeSpan.FromMinutes(5)));
         await Assert.ThrowsAsync<NotOwnerException>(counter.IncrementAsync);
+
+        await using (var reminders = silo.DataSource.ForTenant(tenant))
+        {
+            reminders.Add("SELECT count(*) FROM reminders WHERE tenant_id = $1").With(tenant);
+            Assert.Equal(0L, await reminders.ScalarAsync(CancellationToken.None));
+        }
 
         await using var stored = silo.DataSource.ForTenant(tenant);
         stored.Add($"SELECT value FROM {TestSchema.CounterTable} WHERE tenant_id = $1").With(tenant);
