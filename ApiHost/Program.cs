@@ -3,7 +3,6 @@ using M3CoreCRM.ApiHost.Auth;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Groups;
-using M3CoreCRM.ApiHost.Health;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Me;
 using M3CoreCRM.ApiHost.Notifications;

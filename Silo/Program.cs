@@ -1,7 +1,6 @@
 using M3CoreCRM.Runtime.Cluster;
 using M3CoreCRM.Silo.Hosting;
 using M3CoreCRM.Silo.Storage;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace M3CoreCRM.Silo;
 
@@ -23,8 +22,7 @@ internal static class Program
 
         var app = builder.Build();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(StorageHealthCheck.ReadyTag) });
+        app.MapHealthApi();
         app.MapGrainCallEndpoint(clusterSecret);
 
         app.Run();

@@ -4,6 +4,7 @@ using M3CoreCRM.ApiHost.Users;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Runtime.Persistence;
+using System.Text.Json;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Groups;
@@ -24,32 +25,38 @@ public static class GroupsApi
         return group;
     }
 
-    private static async Task<Ok<Page<GroupInfo>>> ListAsync(Caller caller, IGrainFactory grains, NpgsqlDataSource db, string? cursor, int? limit, CancellationToken cancellationToken)
+    private static async Task<Ok<Page<GroupInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var take = Cursor.Limit(limit);
         var after = Cursor.Decode(cursor);
         await using var batch = db.ForTenant(caller.TenantId);
         var command = batch.Add("""
-            SELECT id, name FROM groups g WHERE tenant_id = $1 AND NOT deleted AND ($2::text IS NULL OR (lower(g.name), g.id) > ($2, $3))
+            SELECT id, name, state::text, version FROM groups g WHERE tenant_id = $1 AND NOT deleted AND ($2::text IS NULL OR (lower(g.name), g.id) > ($2, $3))
             ORDER BY lower(g.name), g.id LIMIT $4
             """);
         command.Parameters.AddWithValue(caller.TenantId);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.AddWithValue(after?.Id ?? Guid.Empty);
         command.Parameters.AddWithValue(take + 1);
-        var rows = new List<(Guid Id, string Name)>();
+        var groups = new List<GroupInfo>();
         await using (var reader = await batch.ReadAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((reader.GetGuid(0), reader.GetString(1)));
+                using var state = JsonDocument.Parse(reader.GetString(2));
+                var root = state.RootElement;
+                groups.Add(new GroupInfo(
+                    reader.GetGuid(0),
+                    reader.GetString(1),
+                    root.GetProperty("memberIds").Deserialize<Guid[]>(GrainJson.Options) ?? [],
+                    root.TryGetProperty("managerId", out var manager) && manager.ValueKind == JsonValueKind.String ? manager.GetGuid() : null,
+                    reader.GetInt64(3)));
             }
         }
 
-        var page = rows.Take(take).ToList();
-        var groups = await Task.WhenAll(page.Select(r => grains.GetGrain<IGroupGrain>(caller.TenantId, r.Id).GetAsync()));
-        var next = rows.Count > take ? new Cursor(page[^1].Name.ToLowerInvariant(), page[^1].Id).Encode() : null;
-        return TypedResults.Ok(new Page<GroupInfo>(groups, next));
+        var page = groups.Take(take).ToList();
+        var next = groups.Count > take ? new Cursor(page[^1].Name.ToLowerInvariant(), page[^1].Id).Encode() : null;
+        return TypedResults.Ok(new Page<GroupInfo>(page, next));
     }
 
     private static async Task<Ok<GroupInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)

@@ -22,7 +22,7 @@ public static class IdentitySetup
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
-            jwt.TokenValidationParameters = new TokenService(options, signingKey, TimeProvider.System).ValidationParameters();
+            jwt.TokenValidationParameters = TokenService.ValidationParameters(options, signingKey);
             jwt.Events = new JwtBearerEvents
             {
                 OnChallenge = async context =>

@@ -87,7 +87,7 @@ public sealed class TokenService(AuthOptions options, SymmetricSecurityKey signi
         });
     }
 
-    public TokenValidationParameters ValidationParameters() => new()
+    public static TokenValidationParameters ValidationParameters(AuthOptions options, SymmetricSecurityKey signingKey) => new()
     {
         ValidIssuer = options.Issuer,
         ValidAudience = options.Audience,

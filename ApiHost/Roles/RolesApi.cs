@@ -3,6 +3,7 @@ using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Runtime.Persistence;
+using System.Text.Json;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Roles;
@@ -23,21 +24,25 @@ public static class RolesApi
         return group;
     }
 
-    private static async Task<Ok<Page<RoleInfo>>> ListAsync(Caller caller, IGrainFactory grains, NpgsqlDataSource db, CancellationToken cancellationToken)
+    // A tenant has a handful of roles: one page, in name order, read straight from the table.
+    private static async Task<Ok<Page<RoleInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
-        // A tenant has a handful of roles: one page, in name order.
         await using var batch = db.ForTenant(caller.TenantId);
-        batch.Add("SELECT id FROM roles WHERE tenant_id = $1 AND NOT deleted ORDER BY lower(name), id LIMIT 200").With(caller.TenantId);
-        var ids = new List<Guid>();
-        await using (var reader = await batch.ReadAsync(cancellationToken))
+        batch.Add("SELECT id, state::text, version FROM roles WHERE tenant_id = $1 AND NOT deleted ORDER BY lower(name), id LIMIT 200").With(caller.TenantId);
+        var roles = new List<RoleInfo>();
+        await using var reader = await batch.ReadAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetGuid(0));
-            }
+            using var state = JsonDocument.Parse(reader.GetString(1));
+            var root = state.RootElement;
+            roles.Add(new RoleInfo(
+                reader.GetGuid(0),
+                root.GetProperty("name").GetString()!,
+                root.TryGetProperty("builtIn", out var builtIn) && builtIn.ValueKind == JsonValueKind.String ? builtIn.GetString() : null,
+                root.GetProperty("grants").Deserialize<PermissionGrant[]>(GrainJson.Options) ?? [],
+                reader.GetInt64(2)));
         }
 
-        var roles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IRoleGrain>(caller.TenantId, id).GetAsync()));
         return TypedResults.Ok(new Page<RoleInfo>(roles, null));
     }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using M3CoreCRM.Silo.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace M3CoreCRM.ApiHost.Health;
+namespace M3CoreCRM.Silo.Hosting;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: every check tagged
