@@ -4,6 +4,7 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Groups;
 using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Inventory;
 using M3CoreCRM.ApiHost.Me;
 using M3CoreCRM.ApiHost.Notifications;
 using M3CoreCRM.ApiHost.OpenApi;
@@ -28,6 +29,7 @@ builder.Services.AddSingleton<INotificationOutbox>(services => services.GetRequi
 builder.Services.AddSingleton<Sessions>();
 builder.Services.AddSingleton<UserQueries>();
 builder.Services.AddSingleton<RoleGuard>();
+builder.Services.AddSingleton<InventoryQueries>();
 builder.Services.AddHostedService<IdempotencyKeyCleanup>();
 
 var app = builder.Build();
@@ -46,6 +48,11 @@ app.MapRolesApi();
 app.MapGroupsApi();
 app.MapPermissionsApi();
 app.MapAuditLogsApi();
+app.MapProjectsApi();
+app.MapUnitTypesApi();
+app.MapComponentTypesApi();
+app.MapUnitsApi();
+app.MapMapApi();
 app.LogDocsAddress();
 
 app.Run();

@@ -21,20 +21,26 @@ public sealed record Caller(Guid TenantId, Guid UserId, Guid FamilyId, string? C
 /// <summary>Marks a route group as tenant-scoped: it needs a token, <c>X-Tenant-Id</c>, and the caller resolved.</summary>
 public sealed class TenantScopedEndpoint;
 
-/// <summary>The permission an endpoint requires.</summary>
-public sealed record RequiredPermission(string Permission);
+/// <summary>The permission an endpoint requires; with <paramref name="Alternative"/>, either one will do (the handler narrows what the alternative allows).</summary>
+public sealed record RequiredPermission(string Permission, string? Alternative = null)
+{
+    public bool IsMetBy(Caller caller) => caller.Can(Permission) || (Alternative is not null && caller.Can(Alternative));
+}
 
 public static class EndpointPermissionExtensions
 {
-    public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string permission)
+    public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string permission, string? alternative = null)
         where TBuilder : IEndpointConventionBuilder
     {
-        if (!Permissions.Exists(permission))
+        foreach (var name in new[] { permission, alternative }.OfType<string>())
         {
-            throw new ArgumentException($"'{permission}' is not in the permission catalog.", nameof(permission));
+            if (!Permissions.Exists(name))
+            {
+                throw new ArgumentException($"'{name}' is not in the permission catalog.", nameof(permission));
+            }
         }
 
-        return builder.WithMetadata(new RequiredPermission(permission));
+        return builder.WithMetadata(new RequiredPermission(permission, alternative));
     }
 
     /// <summary>A route group for tenant-scoped endpoints: authenticated, tenant-checked, per-tenant and per-user rate limited.</summary>

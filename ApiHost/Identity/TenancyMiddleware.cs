@@ -52,7 +52,7 @@ public sealed class TenancyMiddleware(RequestDelegate next)
         var caller = new Caller(tenant.Id, userId, familyId, clientAddress, user.Grants);
         context.Items[typeof(Caller)] = caller;
 
-        if (endpoint.Metadata.GetMetadata<RequiredPermission>() is { } required && !caller.Can(required.Permission))
+        if (endpoint.Metadata.GetMetadata<RequiredPermission>() is { } required && !required.IsMetBy(caller))
         {
             await audit.WriteAsync(tenant.Id, userId, clientAddress, "permission.denied", null, null,
                 new { permission = required.Permission, method = context.Request.Method, path = context.Request.Path.Value }, context.RequestAborted);

@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Text.Json;
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Inventory;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Inventory;
+
+public sealed record RoomRequest(string? Name, decimal? AreaSqm);
+
+public sealed record DimensionsRequest(decimal? AreaSqm, int? Bedrooms, int? Bathrooms, RoomRequest[]? Rooms);
+
+public sealed record ComponentRequest(string? TypeCode, int? Quantity);
+
+public sealed record SaveUnitRequest(
+    Guid? ProjectId,
+    string? Code,
+    string? TypeCode,
+    string? Building,
+    int? Floor,
+    DimensionsRequest? Dimensions,
+    ComponentRequest[]? Components,
+    MoneyRequest? ListPrice,
+    string? Orientation,
+    JsonElement? Geometry);
+
+public sealed record HoldRequest(Guid? DealId, Guid? LeadId, int? HoldMinutes);
+
+public sealed record DealRequest(Guid? DealId);
+
+public sealed record ReleaseRequest(string? Reason);
+
+/// <summary>The unit filters shared by <c>GET /units</c> and <c>GET /map/units</c>.</summary>
+public sealed record UnitFilter(Guid? ProjectId, string? Status, string? TypeCode, decimal? MinPrice, decimal? MaxPrice, int? Bedrooms, decimal? MinArea, string? Bbox)
+{
+    public static ValueTask<UnitFilter?> BindAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var validation = new Validation();
+        var filter = new UnitFilter(
+            Parse(query, "projectId", validation, s => Guid.TryParse(s, out var v) ? v : (Guid?)null),
+            query["status"].ToString() is { Length: > 0 } status ? status : null,
+            query["typeCode"].ToString() is { Length: > 0 } type ? type : null,
+            Parse(query, "minPrice", validation, s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? v : (decimal?)null),
+            Parse(query, "maxPrice", validation, s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? v : (decimal?)null),
+            Parse(query, "bedrooms", validation, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+            Parse(query, "minArea", validation, s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? v : (decimal?)null),
+            query["bbox"].ToString() is { Length: > 0 } bbox ? bbox : null);
+        validation.ThrowIfInvalid();
+        return ValueTask.FromResult<UnitFilter?>(filter);
+    }
+
+    /// <summary>Adds the filter's conditions over the units alias <c>u</c>.</summary>
+    public void Apply(SqlConditions where)
+    {
+        var validation = new Validation();
+        string[]? statuses = null;
+        if (Status is not null)
+        {
+            statuses = Status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            validation.Check(statuses.All(s => s is "available" or "on_hold" or "reserved" or "sold"), "status", "status is one or more of available, on_hold, reserved, sold (comma-separated).");
+        }
+
+        var box = Bbox is null ? null : GeoJson.ParseBox(Bbox, out var problem) ?? Fail(validation, problem!);
+        validation.ThrowIfInvalid();
+        where.WhereIf(ProjectId, p => $"u.project_id = {p}")
+            .WhereIf(TypeCode?.ToLowerInvariant(), p => $"lower(u.type_code) = {p}")
+            .WhereIf(MinPrice, p => $"u.price >= {p}")
+            .WhereIf(MaxPrice, p => $"u.price <= {p}")
+            .WhereIf(Bedrooms, p => $"u.bedrooms = {p}")
+            .WhereIf(MinArea, p => $"u.area_sqm >= {p}");
+        if (statuses is not null)
+        {
+            where.Where($"u.status = ANY({where.Param(statuses)})");
+        }
+
+        if (box is not null)
+        {
+            // Rows whose geometry's bounding box meets the box (points inside it, shapes crossing it), through the GiST index.
+            where.Where($"u.bounds && box(point({where.Param(box.MinLng)}, {where.Param(box.MinLat)}), point({where.Param(box.MaxLng)}, {where.Param(box.MaxLat)}))");
+        }
+    }
+
+    private static GeoBounds? Fail(Validation validation, string problem)
+    {
+        validation.Add("bbox", problem);
+        return null;
+    }
+
+    private static T? Parse<T>(IQueryCollection query, string name, Validation validation, Func<string, T?> parse)
+        where T : struct
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        var value = parse(text);
+        validation.Check(value is not null, name, $"'{text}' is not a valid {name}.");
+        return value;
+    }
+}
+
+/// <summary>
+/// Property units: descriptive fields, filters, and the status machine (hold, reserve, sell,
+/// release). Every status change is a call to the unit's grain, so a unit is never held,
+/// reserved or sold twice; a conflicting request is 409 <c>unit_unavailable</c>.
+/// </summary>
+public static class UnitsApi
+{
+    private static readonly SortOptions Sorts = new("code", new Dictionary<string, SortColumn>
+    {
+        ["code"] = new("code", "text"),
+        ["listPrice"] = new("price", "numeric"),
+        ["areaSqm"] = new("area_sqm", "numeric"),
+        ["createdAt"] = new("created_at", "timestamptz"),
+    });
+
+    public static RouteGroupBuilder MapUnitsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/units", "Inventory");
+        group.MapGet("", ListAsync).WithName("ListUnits").RequirePermission(Permissions.InventoryRead);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetUnit").RequirePermission(Permissions.InventoryRead);
+        group.MapPost("", CreateAsync).WithName("CreateUnit").RequirePermission(Permissions.InventoryWrite);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").RequirePermission(Permissions.InventoryWrite);
+        group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").RequirePermission(Permissions.UnitsHold);
+        group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").RequirePermission(Permissions.UnitsReserve);
+        group.MapPost("/{id:guid}/sell", SellAsync).WithName("SellUnit").RequirePermission(Permissions.UnitsSell);
+        group.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseUnit")
+            .RequirePermission(Permissions.UnitsRelease, alternative: Permissions.UnitsHold)
+            .WithDescription("Makes a held or reserved unit available. With units.release any hold or reservation; with only units.hold, a hold the caller placed.");
+        return group;
+    }
+
+    private static async Task<Ok<Page<UnitInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, UnitFilter filter, string? q, string? sort, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
+        var (field, column, descending) = Sorts.Parse(sort);
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
+        var where = new SqlConditions(command);
+        where.Where($"u.tenant_id = {where.Param(caller.TenantId)}")
+            .WhereIf(q?.Trim().ToLowerInvariant(), p => $"lower(u.code) LIKE {p} || '%'");
+        filter.Apply(where);
+        where.After(after, column, descending, "u");
+        command.CommandText = $"SELECT u.id, u.state::text, u.version FROM units u WHERE {where} ORDER BY {SortOptions.OrderBy(column, descending, "u")} LIMIT {where.Param(take + 1)}";
+        var items = new List<UnitInfo>();
+        await using (var reader = await batch.ReadAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(FromState(reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        var page = items.Take(take).ToList();
+        var next = items.Count > take ? new Cursor(SortValue(page[^1], field), page[^1].Id).Encode() : null;
+        return TypedResults.Ok(new Page<UnitInfo>(page, next));
+    }
+
+    /// <summary>A unit read from its stored state, which has <see cref="UnitInfo"/>'s field names.</summary>
+    public static UnitInfo FromState(Guid id, string state, long version) =>
+        JsonSerializer.Deserialize<UnitInfo>(state, GrainJson.Options)! with { Id = id, Version = version };
+
+    private static string SortValue(UnitInfo unit, string field) => field switch
+    {
+        "listPrice" => unit.ListPrice.Amount.ToString(CultureInfo.InvariantCulture),
+        "areaSqm" => unit.Dimensions.AreaSqm.ToString(CultureInfo.InvariantCulture),
+        "createdAt" => unit.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+        _ => unit.Code,
+    };
+
+    private static async Task<Ok<UnitInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
+    {
+        var unit = await grains.GetGrain<IUnitGrain>(caller.TenantId, id).GetAsync();
+        Versioning.SetETag(response, unit.Version);
+        return TypedResults.Ok(unit);
+    }
+
+    private static async Task<Created<UnitInfo>> CreateAsync(SaveUnitRequest request, Caller caller, IGrainFactory grains, InventoryQueries inventory, CancellationToken cancellationToken)
+    {
+        var details = await ValidateAsync(request, caller, inventory, cancellationToken);
+        var id = Guid.CreateVersion7();
+        var unit = await grains.GetGrain<IUnitGrain>(caller.TenantId, id).CreateAsync(details);
+        return TypedResults.Created($"/api/v1/units/{id}", unit);
+    }
+
+    private static async Task<Ok<UnitInfo>> UpdateAsync(Guid id, SaveUnitRequest request, Caller caller, IGrainFactory grains, InventoryQueries inventory, HttpContext context, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
+        var current = await grain.GetAsync();
+        if (request.ProjectId is { } project && project != current.ProjectId)
+        {
+            throw DomainException.Invalid("projectId", "A unit cannot move to another project.");
+        }
+
+        var merged = new SaveUnitRequest(
+            current.ProjectId,
+            request.Code ?? current.Code,
+            request.TypeCode ?? current.TypeCode,
+            request.Building ?? current.Building,
+            request.Floor ?? current.Floor,
+            request.Dimensions ?? new DimensionsRequest(current.Dimensions.AreaSqm, current.Dimensions.Bedrooms, current.Dimensions.Bathrooms,
+                [.. current.Dimensions.Rooms.Select(r => new RoomRequest(r.Name, r.AreaSqm))]),
+            request.Components ?? [.. current.Components.Select(c => new ComponentRequest(c.TypeCode, c.Quantity))],
+            request.ListPrice ?? new MoneyRequest(current.ListPrice.Amount, current.ListPrice.Currency),
+            request.Orientation ?? current.Orientation,
+            request.Geometry is { ValueKind: not JsonValueKind.Undefined } geometry ? geometry : current.Geometry);
+        var details = await ValidateAsync(merged, caller, inventory, cancellationToken);
+        var unit = await grain.UpdateAsync(details, Versioning.IfMatch(context.Request));
+        Versioning.SetETag(context.Response, unit.Version);
+        return TypedResults.Ok(unit);
+    }
+
+    private static async Task<Ok<UnitInfo>> HoldAsync(Guid id, HoldRequest request, Caller caller, IGrainFactory grains)
+    {
+        var validation = new Validation()
+            .Check((request.DealId is null) != (request.LeadId is null), "dealId", "Exactly one of dealId and leadId is required.")
+            .Check(request.HoldMinutes is >= 1 and <= UnitHoldLimits.MaxHoldMinutes, "holdMinutes", $"holdMinutes is required, from 1 to {UnitHoldLimits.MaxHoldMinutes}.");
+        validation.ThrowIfInvalid();
+        var holder = request.DealId is { } deal ? new UnitHolder(HolderType.Deal, deal) : new UnitHolder(HolderType.Lead, request.LeadId!.Value);
+        return TypedResults.Ok(await grains.GetGrain<IUnitGrain>(caller.TenantId, id).HoldAsync(new HoldUnit(holder, request.HoldMinutes!.Value)));
+    }
+
+    private static async Task<Ok<UnitInfo>> ReserveAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains)
+    {
+        new Validation().Check(request.DealId is not null, "dealId", "Required.").ThrowIfInvalid();
+        return TypedResults.Ok(await grains.GetGrain<IUnitGrain>(caller.TenantId, id).ReserveAsync(request.DealId!.Value));
+    }
+
+    private static async Task<Ok<UnitInfo>> SellAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains)
+    {
+        new Validation().Check(request.DealId is not null, "dealId", "Required.").ThrowIfInvalid();
+        return TypedResults.Ok(await grains.GetGrain<IUnitGrain>(caller.TenantId, id).SellAsync(request.DealId!.Value));
+    }
+
+    private static async Task<Ok<UnitInfo>> ReleaseAsync(Guid id, ReleaseRequest request, Caller caller, IGrainFactory grains)
+    {
+        new Validation().Required("reason", request.Reason, 500).ThrowIfInvalid();
+        return TypedResults.Ok(await grains.GetGrain<IUnitGrain>(caller.TenantId, id)
+            .ReleaseAsync(new ReleaseUnit(request.Reason!.Trim(), caller.Can(Permissions.UnitsRelease))));
+    }
+
+    private static async Task<UnitDetails> ValidateAsync(SaveUnitRequest request, Caller caller, InventoryQueries inventory, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Check(request.ProjectId is not null, "projectId", "Required.")
+            .Code("code", request.Code)
+            .Code("typeCode", request.TypeCode)
+            .Optional("building", request.Building, 50)
+            .Optional("orientation", request.Orientation, 20)
+            .Check(request.Floor is null or (>= -20 and <= 300), "floor", "Must be between -20 and 300.");
+        var dimensions = request.Dimensions;
+        if (dimensions is null)
+        {
+            validation.Add("dimensions", "Required: { areaSqm, bedrooms, bathrooms, rooms }.");
+        }
+        else
+        {
+            validation.Range("dimensions.areaSqm", dimensions.AreaSqm, 0.01m, 1_000_000m, required: true)
+                .Range("dimensions.bedrooms", dimensions.Bedrooms, 0, 100, required: true)
+                .Range("dimensions.bathrooms", dimensions.Bathrooms, 0, 100, required: true)
+                .Check((dimensions.Rooms?.Length ?? 0) <= 100, "dimensions.rooms", "At most 100 rooms.");
+            foreach (var (room, index) in (dimensions.Rooms ?? []).Select((r, i) => (r, i)))
+            {
+                validation.Required($"dimensions.rooms[{index}].name", room?.Name, 100)
+                    .Range($"dimensions.rooms[{index}].areaSqm", room?.AreaSqm, 0m, 1_000_000m, required: true);
+            }
+        }
+
+        var components = request.Components ?? [];
+        validation.Check(components.Length <= 50, "components", "At most 50 components.");
+        foreach (var (component, index) in components.Select((c, i) => (c, i)))
+        {
+            validation.Code($"components[{index}].typeCode", component?.TypeCode)
+                .Range($"components[{index}].quantity", component?.Quantity, 1, 1000, required: true);
+        }
+
+        var price = validation.Money("listPrice", request.ListPrice, required: true);
+        var (geometry, bounds) = validation.Geometry("geometry", request.Geometry, InventoryValidation.UnitGeometryTypes);
+        validation.ThrowIfInvalid();
+
+        // References: the project, the unit type and each component type must exist in this tenant.
+        if (!await inventory.ProjectExistsAsync(caller.TenantId, request.ProjectId!.Value, cancellationToken))
+        {
+            validation.Add("projectId", "No project of this tenant has this id.");
+        }
+
+        var unitTypes = await inventory.CatalogCodesAsync(caller.TenantId, "unit", [request.TypeCode!], cancellationToken);
+        validation.Check(unitTypes.ContainsKey(request.TypeCode!), "typeCode", $"'{request.TypeCode}' is not in the tenant's unit types.");
+        var componentTypes = await inventory.CatalogCodesAsync(caller.TenantId, "component", components.Select(c => c!.TypeCode!), cancellationToken);
+        foreach (var missing in components.Select(c => c!.TypeCode!).Where(c => !componentTypes.ContainsKey(c)).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            validation.Add("components", $"'{missing}' is not in the tenant's component types.");
+        }
+
+        validation.ThrowIfInvalid();
+        return new UnitDetails(
+            request.ProjectId.Value,
+            request.Code!,
+            unitTypes[request.TypeCode!],
+            request.Building?.Trim(),
+            request.Floor,
+            new UnitDimensions(dimensions!.AreaSqm!.Value, dimensions.Bedrooms!.Value, dimensions.Bathrooms!.Value,
+                [.. (dimensions.Rooms ?? []).Select(r => new UnitRoom(r.Name!.Trim(), r.AreaSqm!.Value))]),
+            [.. components.GroupBy(c => componentTypes[c!.TypeCode!], StringComparer.Ordinal).Select(g => new UnitComponent(g.Key, g.Sum(c => c!.Quantity!.Value)))],
+            price!,
+            request.Orientation?.Trim(),
+            geometry,
+            bounds);
+    }
+}
