@@ -5,7 +5,7 @@ using M3CoreCRM.Silo.Storage;
 namespace M3CoreCRM.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N]</c>.
+/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N]</c>.
 /// Uses the server in <c>M3_BENCH_POSTGRES</c>, or starts a durable (fsync on) throwaway one.
 /// Prints each figure with its yardstick from the same run, as rows for the README's performance table.
 /// </summary>
@@ -14,9 +14,9 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var scenario = args.FirstOrDefault();
-        if (scenario is not ("runtime" or "identity" or "cluster" or "all"))
+        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "all"))
         {
-            await Console.Error.WriteLineAsync("usage: M3CoreCRM.Benchmarks runtime|identity|cluster|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N]");
+            await Console.Error.WriteLineAsync("usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N]");
             return 2;
         }
 
@@ -24,6 +24,8 @@ internal static class Program
         var readWorkers = Option(args, "--read-workers", Environment.ProcessorCount * 4);
         var writeWorkers = Option(args, "--write-workers", 32);
         var clients = Option(args, "--clients", 50);
+        var holdClients = Option(args, "--hold-clients", 200);
+        var units = Option(args, "--units", 1000);
 
         var external = Environment.GetEnvironmentVariable("M3_BENCH_POSTGRES");
         LocalPostgres? local = null;
@@ -67,6 +69,16 @@ internal static class Program
                 Row(report.OneSiloSingle, report.InProcessSingle);
                 var hop = (report.OneSiloSingle.P50Ms - report.InProcessSingle.P50Ms) * 1000;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster: {clients} clients, a tenant each; the remote grain call adds {hop:0} µs at p50 with one client (ApiHost → 1 silo vs in-process)"));
+            }
+
+            if (scenario is "inventory" or "all")
+            {
+                var report = await new InventoryBenchmark(TimeSpan.FromSeconds(seconds), holdClients, units).RunAsync(await DatabaseAsync(external, local));
+                Row(report.SpreadHolds, report.Health);
+                Row(report.HotUnitHolds, report.Health);
+                Row(report.Health, report.Health);
+                Console.WriteLine($"inventory: {holdClients} concurrent clients over HTTP to one ApiHost process; spread holds: {report.SpreadConflicts} conflicts, {report.WrongHolders} units held by the wrong deal; hot unit: {report.HotUnitWins} winner, {report.HotUnitRefusals:N0} answered 409");
+                consistent &= report.SpreadConflicts == 0 && report.WrongHolders == 0 && report.HotUnitWins == 1;
             }
 
             return consistent ? 0 : 1;

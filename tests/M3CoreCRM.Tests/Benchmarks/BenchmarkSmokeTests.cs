@@ -20,4 +20,18 @@ public sealed class BenchmarkSmokeTests(PostgresFixture postgres)
         Assert.Equal(0, report.LostWrites);
         Assert.Equal(0, report.SequenceGaps);
     }
+
+    [Fact]
+    public async Task InventoryBenchmarkHoldsEveryUnitForItsOwnDealAndTheHotUnitOnce()
+    {
+        var benchmark = new InventoryBenchmark(TimeSpan.FromMilliseconds(500), clients: 8, units: 24);
+
+        var report = await benchmark.RunAsync(await postgres.Server.CreateDatabaseAsync("bench"));
+
+        Assert.True(report.SpreadHolds.Operations > 0, "no holds were measured");
+        Assert.True(report.HotUnitRefusals > 0, "no conflicting holds were measured");
+        Assert.Equal(0, report.SpreadConflicts);
+        Assert.Equal(0, report.WrongHolders);
+        Assert.Equal(1, report.HotUnitWins);
+    }
 }
