@@ -125,16 +125,21 @@ public static class UnitsApi
     public static RouteGroupBuilder MapUnitsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/units", "Inventory");
-        group.MapGet("", ListAsync).WithName("ListUnits").RequirePermission(Permissions.InventoryRead);
+        group.MapGet("", ListAsync).WithName("ListUnits").RequirePermission(Permissions.InventoryRead)
+            .WithDescription("Filters: projectId, status (comma-separated), typeCode, minPrice, maxPrice, bedrooms, minArea, bbox (units whose geometry's bounding box meets it); q matches the start of the code. Sort: code (default), listPrice, areaSqm, createdAt.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUnit").RequirePermission(Permissions.InventoryRead);
         group.MapPost("", CreateAsync).WithName("CreateUnit").RequirePermission(Permissions.InventoryWrite);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").RequirePermission(Permissions.InventoryWrite);
-        group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").RequirePermission(Permissions.UnitsHold);
-        group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").RequirePermission(Permissions.UnitsReserve);
-        group.MapPost("/{id:guid}/sell", SellAsync).WithName("SellUnit").RequirePermission(Permissions.UnitsSell);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").RequirePermission(Permissions.InventoryWrite)
+            .WithDescription("Fields left out (or null) keep their value; status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was.");
+        group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").RequirePermission(Permissions.UnitsHold)
+            .WithDescription("Holds an available unit for exactly one of dealId or leadId, for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.");
+        group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").RequirePermission(Permissions.UnitsReserve)
+            .WithDescription("Reserves a unit that is available or on hold for this deal; otherwise 409 unit_unavailable.");
+        group.MapPost("/{id:guid}/sell", SellAsync).WithName("SellUnit").RequirePermission(Permissions.UnitsSell)
+            .WithDescription("Sells a unit that is available, or held or reserved by this deal, at its frozen price; otherwise 409 unit_unavailable. A sold unit is final.");
         group.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseUnit")
             .RequirePermission(Permissions.UnitsRelease, alternative: Permissions.UnitsHold)
-            .WithDescription("Makes a held or reserved unit available. With units.release any hold or reservation; with only units.hold, a hold the caller placed.");
+            .WithDescription("Makes a held or reserved unit available. With units.release any hold or reservation; with only units.hold, a hold the caller placed (403 otherwise). An available or sold unit is 409 invalid_transition.");
         return group;
     }
 
