@@ -33,7 +33,7 @@ public static class AuthApi
         open.MapPost("/refresh", RefreshAsync).WithName("RefreshToken");
         open.MapPost("/invitations/accept", AcceptInvitationAsync).WithName("AcceptInvitation");
 
-        var signedIn = endpoints.MapTenantGroup("/api/v1/auth", "Auth");
+        var signedIn = endpoints.MapTenantGroup("/api/v1/auth", "Auth").ChangesAccess();
         signedIn.MapPost("/logout", LogoutAsync).WithName("Logout");
         signedIn.MapPost("/verify/{channel}/request", RequestVerificationAsync).WithName("RequestVerification");
         signedIn.MapPost("/verify/{channel}/confirm", ConfirmVerificationAsync).WithName("ConfirmVerification");
@@ -82,14 +82,23 @@ public static class AuthApi
     }
 
     /// <summary>The presented token is spent and a new pair is issued; a spent token coming back revokes the whole family (401 <c>token_reused</c>).</summary>
-    private static async Task<Ok<TokenPair>> RefreshAsync(RefreshRequest request, Sessions sessions, CancellationToken cancellationToken)
+    private static async Task<Ok<TokenPair>> RefreshAsync(RefreshRequest request, Sessions sessions, AccessResolver access, CancellationToken cancellationToken)
     {
         if (!RefreshToken.TryParse(request.RefreshToken, out var token))
         {
             throw new DomainException(DomainErrorKind.Unauthenticated, "unauthenticated", "The refresh token is not valid.");
         }
 
-        return TypedResults.Ok(await sessions.RotateAsync(token, cancellationToken));
+        try
+        {
+            return TypedResults.Ok(await sessions.RotateAsync(token, cancellationToken));
+        }
+        catch (DomainException exception) when (exception.Kind == DomainErrorKind.Unauthenticated)
+        {
+            // A reused token revokes its family: the family's access tokens must stop working at once.
+            access.Invalidate(token.TenantId);
+            throw;
+        }
     }
 
     private static async Task<NoContent> LogoutAsync(Caller caller, IGrainFactory grains)

@@ -79,6 +79,8 @@ public sealed class Validation
         return this;
     }
 
+    public bool IsValid => _errors.Count == 0;
+
     public void ThrowIfInvalid()
     {
         if (_errors.Count > 0)

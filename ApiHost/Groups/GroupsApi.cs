@@ -16,7 +16,7 @@ public static class GroupsApi
 {
     public static RouteGroupBuilder MapGroupsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapTenantGroup("/api/v1/groups", "Groups");
+        var group = endpoints.MapTenantGroup("/api/v1/groups", "Groups").ChangesAccess();
         group.MapGet("", ListAsync).WithName("ListGroups");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetGroup");
         group.MapPost("", CreateAsync).WithName("CreateGroup").RequirePermission(Permissions.UsersManage);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Persistence;
@@ -11,10 +12,50 @@ namespace M3CoreCRM.ApiHost.Identity;
 /// </summary>
 public sealed record UserAccess(bool Active, Guid SecurityStamp, bool SessionLive, IReadOnlyDictionary<string, PermissionScope> Grants);
 
-public sealed class AccessResolver(NpgsqlDataSource dataSource)
+/// <summary>
+/// Resolves a caller's access, reusing a resolution for <see cref="AuthOptions.AccessCacheLifetime"/>.
+/// Requests that change identity (users, roles, groups, sessions, the tenant) invalidate their
+/// tenant's entries before their response starts, so the next request through this host sees the change.
+/// </summary>
+public sealed class AccessResolver(NpgsqlDataSource dataSource, AuthOptions options, TimeProvider time)
 {
+    /// <summary>Past this many entries the cache starts afresh: a bound on memory, not an eviction policy.</summary>
+    private const int MaxEntries = 100_000;
+
+    private readonly ConcurrentDictionary<(Guid Tenant, Guid User, Guid Family), CachedAccess> _cache = new();
+    private readonly ConcurrentDictionary<Guid, long> _generations = new();
+
     /// <summary>Null when the user does not exist in the tenant.</summary>
     public async Task<UserAccess?> GetAsync(Guid tenantId, Guid userId, Guid familyId, CancellationToken cancellationToken)
+    {
+        if (options.AccessCacheLifetime <= TimeSpan.Zero)
+        {
+            return await LoadAsync(tenantId, userId, familyId, cancellationToken);
+        }
+
+        var key = (tenantId, userId, familyId);
+        var generation = _generations.GetValueOrDefault(tenantId);
+        var now = time.GetTimestamp();
+        if (_cache.TryGetValue(key, out var cached) && cached.Generation == generation && time.GetElapsedTime(cached.LoadedAt, now) < options.AccessCacheLifetime)
+        {
+            return cached.Access;
+        }
+
+        // The generation is read before the query: an invalidation while it runs leaves this entry stale, so it is not reused.
+        var access = await LoadAsync(tenantId, userId, familyId, cancellationToken);
+        if (_cache.Count >= MaxEntries)
+        {
+            _cache.Clear();
+        }
+
+        _cache[key] = new CachedAccess(access, generation, now);
+        return access;
+    }
+
+    /// <summary>Forgets every cached resolution of the tenant.</summary>
+    public void Invalidate(Guid tenantId) => _generations.AddOrUpdate(tenantId, 1, (_, generation) => generation + 1);
+
+    private async Task<UserAccess?> LoadAsync(Guid tenantId, Guid userId, Guid familyId, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.ForTenant(tenantId);
         batch.Add("""
@@ -47,4 +88,12 @@ public sealed class AccessResolver(NpgsqlDataSource dataSource)
 
         return new UserAccess(reader.GetString(0) == "active", Guid.Parse(reader.GetString(1)), reader.GetBoolean(3), grants);
     }
+
+    private sealed record CachedAccess(UserAccess? Access, long Generation, long LoadedAt);
+}
+
+/// <summary>Marks endpoints whose writes can change someone's access; see <see cref="AccessResolver"/>.</summary>
+public sealed class ChangesAccess
+{
+    public static readonly ChangesAccess Instance = new();
 }

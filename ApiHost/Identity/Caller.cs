@@ -43,6 +43,9 @@ public static class EndpointPermissionExtensions
         return builder.WithMetadata(new RequiredPermission(permission, alternative));
     }
 
+    /// <summary>Writes through these endpoints can change who may do what: they refresh this host's access cache.</summary>
+    public static RouteGroupBuilder ChangesAccess(this RouteGroupBuilder group) => group.WithMetadata(Identity.ChangesAccess.Instance);
+
     /// <summary>A route group for tenant-scoped endpoints: authenticated, tenant-checked, per-tenant and per-user rate limited.</summary>
     public static RouteGroupBuilder MapTenantGroup(this IEndpointRouteBuilder endpoints, string prefix, string tag) =>
         endpoints.MapGroup(prefix)

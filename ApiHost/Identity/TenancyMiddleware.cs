@@ -60,6 +60,17 @@ public sealed class TenancyMiddleware(RequestDelegate next)
             return;
         }
 
+        if (endpoint.Metadata.GetMetadata<ChangesAccess>() is not null && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            // After the handler's change committed and before the client can see the response.
+            var tenantId = tenant.Id;
+            context.Response.OnStarting(() =>
+            {
+                access.Invalidate(tenantId);
+                return Task.CompletedTask;
+            });
+        }
+
         using var requestContext = RequestContext.Begin(userId, clientAddress);
         await next(context);
     }

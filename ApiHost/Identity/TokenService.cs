@@ -24,6 +24,13 @@ public sealed class AuthOptions
 
     public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long an ApiHost reuses a user's resolved access (status, security stamp, session, grants)
+    /// without asking PostgreSQL again. A change made through this host (disabling, logout, a role
+    /// edit) applies at once; another host sees it within this time. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan AccessCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
     public Argon2Options Argon2 { get; set; } = new();
 }
 

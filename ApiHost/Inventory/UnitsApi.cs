@@ -226,31 +226,43 @@ public static class UnitsApi
 
     private static async Task<Ok<UnitInfo>> HoldAsync(Guid id, HoldRequest request, Caller caller, IGrainFactory grains)
     {
-        var validation = new Validation()
+        var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
+        await ThrowIfInvalidAsync(grain, new Validation()
             .Check((request.DealId is null) != (request.LeadId is null), "dealId", "Exactly one of dealId and leadId is required.")
-            .Check(request.HoldMinutes is >= 1 and <= UnitHoldLimits.MaxHoldMinutes, "holdMinutes", $"holdMinutes is required, from 1 to {UnitHoldLimits.MaxHoldMinutes}.");
-        validation.ThrowIfInvalid();
+            .Check(request.HoldMinutes is >= 1 and <= UnitHoldLimits.MaxHoldMinutes, "holdMinutes", $"holdMinutes is required, from 1 to {UnitHoldLimits.MaxHoldMinutes}."));
         var holder = request.DealId is { } deal ? new UnitHolder(HolderType.Deal, deal) : new UnitHolder(HolderType.Lead, request.LeadId!.Value);
-        return TypedResults.Ok(await grains.GetGrain<IUnitGrain>(caller.TenantId, id).HoldAsync(new HoldUnit(holder, request.HoldMinutes!.Value)));
+        return TypedResults.Ok(await grain.HoldAsync(new HoldUnit(holder, request.HoldMinutes!.Value)));
     }
 
     private static async Task<Ok<UnitInfo>> ReserveAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains)
     {
-        new Validation().Check(request.DealId is not null, "dealId", "Required.").ThrowIfInvalid();
-        return TypedResults.Ok(await grains.GetGrain<IUnitGrain>(caller.TenantId, id).ReserveAsync(request.DealId!.Value));
+        var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
+        await ThrowIfInvalidAsync(grain, new Validation().Check(request.DealId is not null, "dealId", "Required."));
+        return TypedResults.Ok(await grain.ReserveAsync(request.DealId!.Value));
     }
 
     private static async Task<Ok<UnitInfo>> SellAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains)
     {
-        new Validation().Check(request.DealId is not null, "dealId", "Required.").ThrowIfInvalid();
-        return TypedResults.Ok(await grains.GetGrain<IUnitGrain>(caller.TenantId, id).SellAsync(request.DealId!.Value));
+        var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
+        await ThrowIfInvalidAsync(grain, new Validation().Check(request.DealId is not null, "dealId", "Required."));
+        return TypedResults.Ok(await grain.SellAsync(request.DealId!.Value));
     }
 
     private static async Task<Ok<UnitInfo>> ReleaseAsync(Guid id, ReleaseRequest request, Caller caller, IGrainFactory grains)
     {
-        new Validation().Required("reason", request.Reason, 500).ThrowIfInvalid();
-        return TypedResults.Ok(await grains.GetGrain<IUnitGrain>(caller.TenantId, id)
-            .ReleaseAsync(new ReleaseUnit(request.Reason!.Trim(), caller.Can(Permissions.UnitsRelease))));
+        var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
+        await ThrowIfInvalidAsync(grain, new Validation().Required("reason", request.Reason, 500));
+        return TypedResults.Ok(await grain.ReleaseAsync(new ReleaseUnit(request.Reason!.Trim(), caller.Can(Permissions.UnitsRelease))));
+    }
+
+    /// <summary>An invalid request for a unit that does not exist (here) is 404 first, as the contract wants for any unknown id.</summary>
+    private static async Task ThrowIfInvalidAsync(IUnitGrain grain, Validation validation)
+    {
+        if (!validation.IsValid)
+        {
+            await grain.GetAsync();
+            validation.ThrowIfInvalid();
+        }
     }
 
     private static async Task<UnitDetails> ValidateAsync(SaveUnitRequest request, Caller caller, InventoryQueries inventory, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public static class MeApi
 {
     public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapTenantGroup("/api/v1/me", "Me");
+        var group = endpoints.MapTenantGroup("/api/v1/me", "Me").ChangesAccess();
         group.MapGet("", GetAsync).WithName("GetMe");
         group.MapPatch("", UpdateAsync).WithName("UpdateMe");
         group.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword").WithMetadata(new NoIdempotencyReplay());

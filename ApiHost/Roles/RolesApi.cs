@@ -15,7 +15,7 @@ public static class RolesApi
 {
     public static RouteGroupBuilder MapRolesApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapTenantGroup("/api/v1/roles", "Roles");
+        var group = endpoints.MapTenantGroup("/api/v1/roles", "Roles").ChangesAccess();
         group.MapGet("", ListAsync).WithName("ListRoles");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetRole");
         group.MapPost("", CreateAsync).WithName("CreateRole").RequirePermission(Permissions.RolesManage);

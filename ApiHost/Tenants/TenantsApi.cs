@@ -22,7 +22,7 @@ public static class TenantsApi
     {
         endpoints.MapPost("/api/v1/tenants", SignUpAsync).WithName("SignUp").WithTags("Tenants").RequireRateLimiting(RateLimits.Auth);
 
-        var group = endpoints.MapTenantGroup("/api/v1/tenant", "Tenants");
+        var group = endpoints.MapTenantGroup("/api/v1/tenant", "Tenants").ChangesAccess();
         group.MapGet("", GetAsync).WithName("GetTenant");
         group.MapPatch("", UpdateAsync).WithName("UpdateTenant").RequirePermission(Permissions.SettingsManage);
         return group;

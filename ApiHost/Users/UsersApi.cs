@@ -17,7 +17,7 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapTenantGroup("/api/v1/users", "Users");
+        var group = endpoints.MapTenantGroup("/api/v1/users", "Users").ChangesAccess();
         group.MapGet("", ListAsync).WithName("ListUsers").RequirePermission(Permissions.UsersManage);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUser");
         group.MapPost("", CreateAsync).WithName("CreateUser").RequirePermission(Permissions.UsersManage);

@@ -91,8 +91,17 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
         var group = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "A team", memberIds = new[] { a.UserId } }, HttpStatusCode.Created);
         var role = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/roles", new { name = "A role", grants = Array.Empty<object>() }, HttpStatusCode.Created);
         var user = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/users", new { name = "A person", email = $"person@{a.Slug}.test", roleIds = Array.Empty<Guid>() }, HttpStatusCode.Created);
+        var unitType = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/unit-types", new { code = "2BR-A", name = "Two bedroom", category = "apartment" }, HttpStatusCode.Created);
+        var componentType = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/component-types", new { code = "PARKING", name = "Parking", category = "parking" }, HttpStatusCode.Created);
+        var project = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/projects", new { name = "A project", code = "A1" }, HttpStatusCode.Created);
+        var unit = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/units",
+            Inventory.InventorySeed.UnitBody(project.GetProperty("id").GetGuid(), "U1", geometry: Inventory.InventorySeed.Point(55.15, 25.15)), HttpStatusCode.Created);
         return new Dictionary<string, Guid>
         {
+            ["unit-types"] = unitType.GetProperty("id").GetGuid(),
+            ["component-types"] = componentType.GetProperty("id").GetGuid(),
+            ["projects"] = project.GetProperty("id").GetGuid(),
+            ["units"] = unit.GetProperty("id").GetGuid(),
             ["users"] = user.GetProperty("id").GetGuid(),
             ["roles"] = role.GetProperty("id").GetGuid(),
             ["groups"] = group.GetProperty("id").GetGuid(),

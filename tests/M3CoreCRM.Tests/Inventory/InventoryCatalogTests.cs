@@ -207,4 +207,26 @@ public sealed class InventoryCatalogTests(PostgresFixture postgres) : InventoryT
             await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unit}/release", new { reason = "x" }, viewer), HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal(HttpStatusCode.OK, (await tenant.SendAsync(HttpMethod.Get, $"/api/v1/projects/{project}/availability", token: viewer)).StatusCode);
     }
+
+    [Fact]
+    public async Task ARoleChangeAppliesToTheVeryNextRequest()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        await tenant.UnitTypeAsync();
+        var project = await tenant.ProjectAsync();
+        var (_, agent, _) = await tenant.AddUserAsync("agent", $"agent@{tenant.Slug}.test");
+        var agentRole = await tenant.RoleIdAsync("agent");
+        var role = await tenant.GetJsonAsync($"/api/v1/roles/{agentRole}");
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, "/api/v1/units", InventorySeed.UnitBody(project, "A-1"), agent), HttpStatusCode.Forbidden, "forbidden");
+
+        var grants = role.GetProperty("grants").EnumerateArray().Select(g => new { permission = g.GetProperty("permission").GetString(), scope = g.GetProperty("scope").GetString() })
+            .Append(new { permission = (string?)"inventory.write", scope = (string?)"all" }).ToArray();
+        await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/roles/{agentRole}", new { grants }, HttpStatusCode.OK);
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/units", InventorySeed.UnitBody(project, "A-1"), HttpStatusCode.Created, agent);
+
+        await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/roles/{agentRole}", new { grants = grants.SkipLast(1).ToArray() }, HttpStatusCode.OK);
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, "/api/v1/units", InventorySeed.UnitBody(project, "A-2"), agent), HttpStatusCode.Forbidden, "forbidden");
+    }
 }
