@@ -27,4 +27,25 @@ public static class Versioning
             ? version
             : throw DomainException.Invalid("If-Match", "If-Match must be an ETag this API returned, such as \"3\".");
     }
+
+    /// <summary>
+    /// A PATCH that merges the request into the record it read and writes the whole record back:
+    /// fenced by <c>If-Match</c> when given, otherwise by the version it read, reading and merging
+    /// again (up to three times) when another write came first, so no concurrent change is overwritten.
+    /// </summary>
+    public static async Task<T> MergeAsync<TCurrent, T>(HttpRequest request, Func<Task<TCurrent>> read, Func<TCurrent, long> versionOf, Func<TCurrent, long, Task<T>> write)
+    {
+        var ifMatch = IfMatch(request);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await read();
+            try
+            {
+                return await write(current, ifMatch ?? versionOf(current));
+            }
+            catch (DomainException exception) when (ifMatch is null && exception.Code == "version_mismatch" && attempt < 3)
+            {
+            }
+        }
+    }
 }

@@ -11,7 +11,10 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Inventory;
 
-public sealed record SaveProjectRequest(string? Name, string? Code, string? Address, GeoPoint? Location, JsonElement? Boundary);
+/// <summary>A point as a request carries it: both coordinates are required.</summary>
+public sealed record LocationRequest(double? Lat, double? Lng);
+
+public sealed record SaveProjectRequest(string? Name, string? Code, string? Address, LocationRequest? Location, JsonElement? Boundary);
 
 /// <summary>One unit on the availability board.</summary>
 public sealed record BoardUnit(Guid Id, string Code, string TypeCode, string? Building, int? Floor, UnitStatus Status, Money ListPrice, UnitHolder? HeldBy, DateTime? HoldExpiresAt);
@@ -108,14 +111,12 @@ public static class ProjectsApi
     private static async Task<Ok<ProjectInfo>> UpdateAsync(Guid id, SaveProjectRequest request, Caller caller, IGrainFactory grains, HttpContext context)
     {
         var grain = grains.GetGrain<IProjectGrain>(caller.TenantId, id);
-        var current = await grain.GetAsync();
-        var command = Validate(new SaveProjectRequest(
+        var project = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, (current, version) => grain.UpdateAsync(Validate(new SaveProjectRequest(
             request.Name ?? current.Name,
             request.Code ?? current.Code,
             request.Address ?? current.Address,
-            request.Location ?? current.Location,
-            request.Boundary is { ValueKind: not JsonValueKind.Undefined } boundary ? boundary : current.Boundary));
-        var project = await grain.UpdateAsync(command, Versioning.IfMatch(context.Request));
+            request.Location ?? (current.Location is { } location ? new LocationRequest(location.Lat, location.Lng) : null),
+            request.Boundary is { ValueKind: not JsonValueKind.Undefined } boundary ? boundary : current.Boundary)), version));
         Versioning.SetETag(context.Response, project.Version);
         return TypedResults.Ok(project);
     }
@@ -126,15 +127,17 @@ public static class ProjectsApi
             .Required("name", request.Name, 200)
             .Code("code", request.Code)
             .Optional("address", request.Address, 500)
-            .Location("location", request.Location);
+            .Check(request.Location is null or { Lat: not null, Lng: not null }, "location", "A location needs both lat and lng.");
+        var location = request.Location is { Lat: { } lat, Lng: { } lng } ? new GeoPoint(lat, lng) : null;
+        validation.Location("location", location);
         var (boundary, bounds) = validation.Geometry("boundary", request.Boundary, InventoryValidation.BoundaryTypes);
         validation.ThrowIfInvalid();
-        if (bounds is null && request.Location is { } location)
+        if (bounds is null && location is not null)
         {
             bounds = new GeoBounds(location.Lng, location.Lat, location.Lng, location.Lat);
         }
 
-        return new SaveProject(request.Name!.Trim(), request.Code!, request.Address?.Trim(), request.Location, boundary, bounds);
+        return new SaveProject(request.Name!.Trim(), request.Code!, request.Address?.Trim(), location, boundary, bounds);
     }
 
     private static async Task<Ok<ProjectAvailability>> AvailabilityAsync(Guid id, Caller caller, NpgsqlDataSource db, InventoryQueries inventory, CancellationToken cancellationToken)

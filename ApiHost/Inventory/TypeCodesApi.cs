@@ -96,18 +96,20 @@ public static class TypeCodesApi
     private static async Task<Ok<TypeCodeInfo>> UpdateAsync(TypeCodeKind kind, Guid id, SaveTypeCodeRequest request, Caller caller, IGrainFactory grains, HttpContext context)
     {
         var grain = grains.GetGrain<ITypeCodeGrain>(caller.TenantId, id);
-        var current = await grain.GetAsync();
-        if (current.Kind != kind)
+        var entry = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, (current, version) =>
         {
-            throw Runtime.Errors.DomainException.NotFound("The type code");
-        }
+            if (current.Kind != kind)
+            {
+                throw Runtime.Errors.DomainException.NotFound("The type code");
+            }
 
-        new Validation()
-            .Check(request.Code is null || request.Code == current.Code, "code", "A code cannot change once created: units refer to it.")
-            .Optional("name", request.Name, 100)
-            .Optional("category", request.Category, 50)
-            .ThrowIfInvalid();
-        var entry = await grain.UpdateAsync(new UpdateTypeCode(request.Name?.Trim() ?? current.Name, request.Category?.Trim() ?? current.Category), Versioning.IfMatch(context.Request));
+            new Validation()
+                .Check(request.Code is null || request.Code == current.Code, "code", "A code cannot change once created: units refer to it.")
+                .Optional("name", request.Name, 100)
+                .Optional("category", request.Category, 50)
+                .ThrowIfInvalid();
+            return grain.UpdateAsync(new UpdateTypeCode(request.Name?.Trim() ?? current.Name, request.Category?.Trim() ?? current.Category), version);
+        });
         Versioning.SetETag(context.Response, entry.Version);
         return TypedResults.Ok(entry);
     }

@@ -200,26 +200,27 @@ public static class UnitsApi
     private static async Task<Ok<UnitInfo>> UpdateAsync(Guid id, SaveUnitRequest request, Caller caller, IGrainFactory grains, InventoryQueries inventory, HttpContext context, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
-        var current = await grain.GetAsync();
-        if (request.ProjectId is { } project && project != current.ProjectId)
+        var unit = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
         {
-            throw DomainException.Invalid("projectId", "A unit cannot move to another project.");
-        }
+            if (request.ProjectId is { } project && project != current.ProjectId)
+            {
+                throw DomainException.Invalid("projectId", "A unit cannot move to another project.");
+            }
 
-        var merged = new SaveUnitRequest(
-            current.ProjectId,
-            request.Code ?? current.Code,
-            request.TypeCode ?? current.TypeCode,
-            request.Building ?? current.Building,
-            request.Floor ?? current.Floor,
-            request.Dimensions ?? new DimensionsRequest(current.Dimensions.AreaSqm, current.Dimensions.Bedrooms, current.Dimensions.Bathrooms,
-                [.. current.Dimensions.Rooms.Select(r => new RoomRequest(r.Name, r.AreaSqm))]),
-            request.Components ?? [.. current.Components.Select(c => new ComponentRequest(c.TypeCode, c.Quantity))],
-            request.ListPrice ?? new MoneyRequest(current.ListPrice.Amount, current.ListPrice.Currency),
-            request.Orientation ?? current.Orientation,
-            request.Geometry is { ValueKind: not JsonValueKind.Undefined } geometry ? geometry : current.Geometry);
-        var details = await ValidateAsync(merged, caller, inventory, cancellationToken);
-        var unit = await grain.UpdateAsync(details, Versioning.IfMatch(context.Request));
+            var merged = new SaveUnitRequest(
+                current.ProjectId,
+                request.Code ?? current.Code,
+                request.TypeCode ?? current.TypeCode,
+                request.Building ?? current.Building,
+                request.Floor ?? current.Floor,
+                request.Dimensions ?? new DimensionsRequest(current.Dimensions.AreaSqm, current.Dimensions.Bedrooms, current.Dimensions.Bathrooms,
+                    [.. current.Dimensions.Rooms.Select(r => new RoomRequest(r.Name, r.AreaSqm))]),
+                request.Components ?? [.. current.Components.Select(c => new ComponentRequest(c.TypeCode, c.Quantity))],
+                request.ListPrice ?? new MoneyRequest(current.ListPrice.Amount, current.ListPrice.Currency),
+                request.Orientation ?? current.Orientation,
+                request.Geometry is { ValueKind: not JsonValueKind.Undefined } geometry ? geometry : current.Geometry);
+            return await grain.UpdateAsync(await ValidateAsync(merged, caller, inventory, cancellationToken), version);
+        });
         Versioning.SetETag(context.Response, unit.Version);
         return TypedResults.Ok(unit);
     }

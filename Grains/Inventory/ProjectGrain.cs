@@ -79,13 +79,15 @@ public sealed class ProjectGrain([PersistentState("projects")] IPersistentState<
 
     private async Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes)
     {
+        // Read before the write: a failed write reloads the stored state.
+        var code = state.State.Code;
         try
         {
             await state.WriteStateAsync([new GrainEvent(eventType, "project", Key, new { id = Key, state.State.Code, state.State.Name }, changes)]);
         }
         catch (UniqueConstraintException exception) when (exception.Constraint == "projects_code")
         {
-            throw new DomainException(DomainErrorKind.Conflict, "code_taken", $"Another project of this tenant has the code '{state.State.Code}'.");
+            throw new DomainException(DomainErrorKind.Conflict, "code_taken", $"Another project of this tenant has the code '{code}'.");
         }
     }
 

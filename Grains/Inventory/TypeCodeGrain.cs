@@ -70,13 +70,15 @@ public sealed class TypeCodeGrain([PersistentState("type_codes")] IPersistentSta
 
     private async Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes)
     {
+        // Read before the write: a failed write reloads the stored state.
+        var code = state.State.Code;
         try
         {
             await state.WriteStateAsync([new GrainEvent(eventType, "type_code", Key, new { id = Key, state.State.Kind, state.State.Code }, changes)]);
         }
         catch (UniqueConstraintException exception) when (exception.Constraint == "type_codes_code")
         {
-            throw new DomainException(DomainErrorKind.Conflict, "code_taken", $"The code '{state.State.Code}' is already in this tenant's catalog.");
+            throw new DomainException(DomainErrorKind.Conflict, "code_taken", $"The code '{code}' is already in this tenant's catalog.");
         }
     }
 

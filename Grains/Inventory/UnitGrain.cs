@@ -112,11 +112,17 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         var expiresAt = DateTime.UtcNow.AddMinutes(command.HoldMinutes);
         if (s.Status == UnitStatus.OnHold && s.HeldBy == command.Holder)
         {
-            // The holder asking again extends (or shortens) its own hold; the frozen price stays.
+            // The holder asking again extends (or shortens) its own hold; the frozen price stays. The
+            // new end gets a new hold id and reminder, so the old reminder, even one already on its
+            // way, finds no hold of its id; and if this write fails, the new one finds none either.
             var before = s.HoldExpiresAt;
-            await RegisterOrUpdateReminderAsync(HoldReminderPrefix + s.HoldId, expiresAt - DateTime.UtcNow);
+            var previousHold = s.HoldId;
+            var extendedHold = Guid.CreateVersion7();
+            await RegisterOrUpdateReminderAsync(HoldReminderPrefix + extendedHold, expiresAt - DateTime.UtcNow);
             s.HoldExpiresAt = expiresAt;
+            s.HoldId = extendedHold;
             await WriteAsync([Event("unit.hold_extended", StatusData("hold_extended"), new() { ["holdExpiresAt"] = new(before, expiresAt) })]);
+            await ForgetHoldReminderAsync(previousHold);
             return Info();
         }
 
@@ -295,13 +301,15 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
 
     private async Task WriteAsync(IReadOnlyList<GrainEvent> events)
     {
+        // Read before the write: a failed write reloads the stored state.
+        var code = state.State.Code;
         try
         {
             await state.WriteStateAsync(events);
         }
         catch (UniqueConstraintException exception) when (exception.Constraint == "units_code")
         {
-            throw new DomainException(DomainErrorKind.Conflict, "code_taken", $"Another unit of this project has the code '{state.State.Code}'.");
+            throw new DomainException(DomainErrorKind.Conflict, "code_taken", $"Another unit of this project has the code '{code}'.");
         }
     }
 

@@ -67,8 +67,11 @@ public sealed class InventoryCatalogTests(PostgresFixture postgres) : InventoryT
         var project = await tenant.GetJsonAsync($"/api/v1/projects/{id}");
         Assert.Equal("Polygon", project.GetProperty("boundary").GetProperty("type").GetString());
         Assert.Equal(25.11, project.GetProperty("location").GetProperty("lat").GetDouble());
-        await ErrorFormatTests.AssertProblemAsync(
+        var taken = await ErrorFormatTests.AssertProblemAsync(
             await tenant.SendAsync(HttpMethod.Post, "/api/v1/projects", new { name = "Copy", code = "marina" }), HttpStatusCode.Conflict, "code_taken");
+        Assert.Contains("'marina'", taken.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, "/api/v1/projects", new { name = "Half", code = "HALF", location = new { lat = 25.1 } }), HttpStatusCode.BadRequest, "validation_failed");
 
         var response = await tenant.SendAsync(HttpMethod.Get, $"/api/v1/projects/{id}");
         var etag = response.Headers.ETag!.Tag;
@@ -180,6 +183,28 @@ public sealed class InventoryCatalogTests(PostgresFixture postgres) : InventoryT
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Equal(13, seen.Count(c => !c.StartsWith("N-", StringComparison.Ordinal)));
 
+        // Ties: rows of one price are paged by id, two at a time, in both directions.
+        var tied = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            tied.Add(await tenant.UnitAsync(project, $"T-{i}", price: 777_777m));
+        }
+
+        foreach (var order in new[] { "listPrice", "-listPrice" })
+        {
+            var paged = new List<Guid>();
+            cursor = null;
+            do
+            {
+                var page = await tenant.GetJsonAsync($"/api/v1/units?minPrice=777777&maxPrice=777777&sort={order}&limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
+                paged.AddRange(page.GetProperty("items").EnumerateArray().Select(u => u.GetProperty("id").GetGuid()));
+                cursor = page.GetProperty("nextCursor").GetString();
+            }
+            while (cursor is not null);
+
+            Assert.Equal(order == "listPrice" ? tied.Order() : tied.OrderDescending(), paged);
+        }
+
         // A list row is the same record as the unit read by id.
         var listed = (await tenant.GetJsonAsync($"/api/v1/units?q=v-")).GetProperty("items")[0];
         var single = await tenant.GetJsonAsync($"/api/v1/units/{villa}");
@@ -228,5 +253,31 @@ public sealed class InventoryCatalogTests(PostgresFixture postgres) : InventoryT
         await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/roles/{agentRole}", new { grants = grants.SkipLast(1).ToArray() }, HttpStatusCode.OK);
         await ErrorFormatTests.AssertProblemAsync(
             await tenant.SendAsync(HttpMethod.Post, "/api/v1/units", InventorySeed.UnitBody(project, "A-2"), agent), HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task ConcurrentPatchesOfDifferentFieldsBothLand()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        await tenant.UnitTypeAsync();
+        var project = await tenant.ProjectAsync();
+        var units = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            units.Add(await tenant.UnitAsync(project, $"P-{i}"));
+        }
+
+        await Task.WhenAll(units.SelectMany(unit => new[]
+        {
+            tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/units/{unit}", new { listPrice = new { amount = 1_234_567m, currency = "AED" } }, HttpStatusCode.OK),
+            tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/units/{unit}", new { orientation = "NW" }, HttpStatusCode.OK),
+            tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/units/{unit}", new { building = "Tower 2" }, HttpStatusCode.OK),
+        }));
+
+        foreach (var unit in units)
+        {
+            var stored = await tenant.GetJsonAsync($"/api/v1/units/{unit}");
+            Assert.Equal(("AED", "NW", "Tower 2"), (stored.GetProperty("listPrice").GetProperty("currency").GetString(), stored.GetProperty("orientation").GetString(), stored.GetProperty("building").GetString()));
+        }
     }
 }

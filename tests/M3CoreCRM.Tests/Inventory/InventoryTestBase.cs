@@ -48,6 +48,42 @@ public abstract class InventoryTestBase(PostgresFixture postgres) : IAsyncLifeti
         return update.RecordsAffected;
     }
 
+    /// <summary>The due times of a unit's pending reminders.</summary>
+    protected async Task<DateTime[]> ReminderDueTimesAsync(Guid unitId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
+        var select = new NpgsqlBatchCommand("SELECT due_at FROM reminders WHERE grain_type = 'unit' AND grain_key = $1 ORDER BY due_at");
+        select.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = unitId });
+        batch.BatchCommands.Add(select);
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        var due = new List<DateTime>();
+        while (await reader.ReadAsync())
+        {
+            due.Add(reader.GetDateTime(0));
+        }
+
+        return [.. due];
+    }
+
+    /// <summary>Adds a due reminder of the given name to a unit, as one left over from an earlier hold would be.</summary>
+    protected async Task AddDueReminderAsync(Guid tenantId, Guid unitId, string name)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
+        var insert = new NpgsqlBatchCommand("INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at) VALUES ($1, 'unit', $2, $3, now())");
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = unitId });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync();
+    }
+
     private void Start()
     {
         Api = new ApiFactory(ConnectionString);

@@ -94,8 +94,12 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
 
         var both = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unit}/hold", new { dealId = Guid.NewGuid(), leadId = Guid.NewGuid(), holdMinutes = 10 });
         await ErrorFormatTests.AssertProblemAsync(both, HttpStatusCode.BadRequest, "validation_failed");
-        var tooLong = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unit}/hold", new { dealId = Guid.NewGuid(), holdMinutes = 0 });
-        await ErrorFormatTests.AssertProblemAsync(tooLong, HttpStatusCode.BadRequest, "validation_failed");
+        foreach (var minutes in new int?[] { 0, 10_081, null })
+        {
+            var wrong = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unit}/hold", new { dealId = Guid.NewGuid(), holdMinutes = minutes });
+            var problem = await ErrorFormatTests.AssertProblemAsync(wrong, HttpStatusCode.BadRequest, "validation_failed");
+            Assert.True(problem.GetProperty("errors").TryGetProperty("holdMinutes", out _));
+        }
         var missing = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{Guid.NewGuid()}/hold", new { dealId = Guid.NewGuid(), holdMinutes = 10 });
         await ErrorFormatTests.AssertProblemAsync(missing, HttpStatusCode.NotFound, "not_found");
 
@@ -161,13 +165,35 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
         var unit = await tenant.UnitAsync(project, "E-2");
         await HoldAsync(tenant, unit, new { dealId = Guid.NewGuid(), holdMinutes = 45 }, HttpStatusCode.OK);
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unit}/release", new { reason = "customer declined" }, HttpStatusCode.OK);
+        Assert.Empty(await ReminderDueTimesAsync(unit));
         var second = Guid.NewGuid();
         await HoldAsync(tenant, unit, new { dealId = second, holdMinutes = 45 }, HttpStatusCode.OK);
 
-        // Only the second hold's reminder remains; released holds take theirs away.
+        // A reminder of another hold comes due (left over, or delivered twice): it is taken and changes nothing.
+        await AddDueReminderAsync(tenant.TenantId, unit, $"hold:{Guid.NewGuid()}");
+        await Eventually.ReturnsAsync(() => ReminderDueTimesAsync(unit), due => due.Length == 1);
+        var stillHeld = await tenant.GetJsonAsync($"/api/v1/units/{unit}");
+        Assert.Equal("on_hold", stillHeld.GetProperty("status").GetString());
+        Assert.Equal(second, stillHeld.GetProperty("heldBy").GetProperty("id").GetGuid());
+
         Assert.Equal(1, await BringRemindersDueAsync(unit));
         var expired = await Eventually.ReturnsAsync(() => tenant.GetJsonAsync($"/api/v1/units/{unit}"), u => u.GetProperty("status").GetString() == "available");
         Assert.Equal(JsonValueKind.Null, expired.GetProperty("heldBy").ValueKind);
+    }
+
+    [Fact]
+    public async Task ExtendingAHoldMovesItsExpiryReminder()
+    {
+        var (tenant, project) = await TenantWithProjectAsync();
+        var unit = await tenant.UnitAsync(project, "E-3");
+        var deal = Guid.NewGuid();
+        await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 10 }, HttpStatusCode.OK);
+
+        var extended = await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 120 }, HttpStatusCode.OK);
+
+        var due = Assert.Single(await ReminderDueTimesAsync(unit));
+        Assert.InRange(due - extended.GetProperty("holdExpiresAt").GetDateTime().ToUniversalTime(), TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
+        Assert.Single((await tenant.GetJsonAsync($"/api/v1/audit-logs?entityId={unit}&action=unit.hold_extended")).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
