@@ -7,6 +7,13 @@ namespace M3CoreCRM.ApiHost.Conventions;
 /// <summary>A page of a list: <c>{ items, nextCursor }</c>.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
+public static class Page
+{
+    /// <summary>A page from up to <paramref name="take"/> + 1 rows read: the extra row only says that another page follows, after the last row kept.</summary>
+    public static Page<T> FromRows<T>(IReadOnlyList<T> rows, int take, Func<T, Cursor> cursorOf) =>
+        rows.Count > take ? new([.. rows.Take(take)], cursorOf(rows[take - 1]).Encode()) : new(rows, null);
+}
+
 /// <summary>
 /// Keyset pagination: a cursor holds the sort value and id of the last row of the page, so the next
 /// page starts strictly after it and never skips or repeats a row while rows are inserted.

@@ -81,9 +81,7 @@ public static class ProjectsApi
             }
         }
 
-        var page = items.Take(take).ToList();
-        var next = items.Count > take ? new Cursor(SortValue(page[^1], field), page[^1].Id).Encode() : null;
-        return TypedResults.Ok(new Page<ProjectInfo>(page, next));
+        return TypedResults.Ok(Page.FromRows(items, take, project => new Cursor(SortValue(project, field), project.Id)));
     }
 
     private static string SortValue(ProjectInfo project, string field) => field switch
@@ -142,11 +140,6 @@ public static class ProjectsApi
 
     private static async Task<Ok<ProjectAvailability>> AvailabilityAsync(Guid id, Caller caller, NpgsqlDataSource db, InventoryQueries inventory, CancellationToken cancellationToken)
     {
-        if (!await inventory.ProjectExistsAsync(caller.TenantId, id, cancellationToken))
-        {
-            throw DomainException.NotFound("The project");
-        }
-
         await using var batch = db.ForTenant(caller.TenantId);
         batch.Add("""
             SELECT u.id, u.code, u.type_code, u.state ->> 'building', u.floor, u.status, u.price, u.currency,
@@ -170,6 +163,12 @@ public static class ProjectsApi
                     reader.IsDBNull(9) ? null : new UnitHolder(reader.GetString(8) == "lead" ? HolderType.Lead : HolderType.Deal, reader.GetGuid(9)),
                     reader.IsDBNull(10) ? null : reader.GetDateTime(10)));
             }
+        }
+
+        // Only a board without units asks whether the project exists: one round trip in the usual case.
+        if (units.Count == 0 && !await inventory.ProjectExistsAsync(caller.TenantId, id, cancellationToken))
+        {
+            throw DomainException.NotFound("The project");
         }
 
         var byType = units.GroupBy(u => u.TypeCode, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)

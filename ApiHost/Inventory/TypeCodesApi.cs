@@ -63,9 +63,7 @@ public static class TypeCodesApi
             }
         }
 
-        var page = items.Take(take).ToList();
-        var next = items.Count > take ? new Cursor(page[^1].Code.ToLowerInvariant(), page[^1].Id).Encode() : null;
-        return TypedResults.Ok(new Page<TypeCodeInfo>(page, next));
+        return TypedResults.Ok(Page.FromRows(items, take, entry => new Cursor(entry.Code.ToLowerInvariant(), entry.Id)));
     }
 
     private static async Task<Ok<TypeCodeInfo>> GetAsync(TypeCodeKind kind, Guid id, Caller caller, IGrainFactory grains, HttpResponse response)

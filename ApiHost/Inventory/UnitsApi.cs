@@ -165,9 +165,7 @@ public static class UnitsApi
             }
         }
 
-        var page = items.Take(take).ToList();
-        var next = items.Count > take ? new Cursor(SortValue(page[^1], field), page[^1].Id).Encode() : null;
-        return TypedResults.Ok(new Page<UnitInfo>(page, next));
+        return TypedResults.Ok(Page.FromRows(items, take, unit => new Cursor(SortValue(unit, field), unit.Id)));
     }
 
     /// <summary>A unit read from its stored state, which has <see cref="UnitInfo"/>'s field names.</summary>
