@@ -22,6 +22,7 @@ public static class IdentitySetup
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
+            jwt.ForwardDefaultSelector = context => Stream.StreamTicketAuthentication.Applies(context) ? Stream.StreamTicketAuthentication.SchemeName : null;
             jwt.TokenValidationParameters = TokenService.ValidationParameters(options, signingKey);
             jwt.Events = new JwtBearerEvents
             {
@@ -43,7 +44,7 @@ public static class IdentitySetup
                     ProblemCodes.Forbidden,
                     "The caller may not do this."),
             };
-        });
+        }).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Stream.StreamTicketAuthentication>(Stream.StreamTicketAuthentication.SchemeName, null);
         builder.Services.AddAuthorization();
         return builder;
     }

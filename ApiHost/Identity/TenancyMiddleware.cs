@@ -22,13 +22,19 @@ public sealed class TenancyMiddleware(RequestDelegate next)
             return;
         }
 
-        if (!context.Request.Headers.TryGetValue(TenantHeader, out var header) || string.IsNullOrWhiteSpace(header))
+        var tokenTenant = Guid.Parse(context.User.FindFirst(M3Claims.TenantId)!.Value);
+        if (!context.Request.Headers.TryGetValue(TenantHeader, out var header) && context.User.HasClaim(c => c.Type == Stream.StreamTicketAuthentication.ViaTicketClaim))
+        {
+            // A stream ticket names its tenant, and browsers' EventSource cannot send the header.
+            header = tokenTenant.ToString();
+        }
+
+        if (string.IsNullOrWhiteSpace(header))
         {
             await WriteAsync(context, problems, 400, "tenant_required", $"This route needs the {TenantHeader} header (the tenant's id or slug).");
             return;
         }
 
-        var tokenTenant = Guid.Parse(context.User.FindFirst(M3Claims.TenantId)!.Value);
         var tenant = await tenants.FindAsync(header.ToString(), context.RequestAborted);
         if (tenant is null || tenant.Id != tokenTenant)
         {

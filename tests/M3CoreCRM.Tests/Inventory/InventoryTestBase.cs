@@ -84,9 +84,12 @@ public abstract class InventoryTestBase(PostgresFixture postgres) : IAsyncLifeti
         await batch.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Configuration a test class sets on its ApiHost.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     private void Start()
     {
-        Api = new ApiFactory(ConnectionString);
+        Api = new ApiFactory(ConnectionString, Settings);
         Http = Api.CreateClient();
     }
 }

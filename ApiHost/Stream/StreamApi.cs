@@ -1,0 +1,256 @@
+using System.Buffers;
+using System.Globalization;
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Runtime.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Stream;
+
+public sealed record StreamTicketView(string Ticket, DateTime ExpiresAt);
+
+/// <summary>The live event stream (server-sent events) and the tickets browsers open it with.</summary>
+public static class StreamApi
+{
+    public const string LastEventIdHeader = "Last-Event-ID";
+
+    public static WebApplicationBuilder AddApiStream(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(builder.Configuration.GetSection(StreamOptions.Section).Get<StreamOptions>() ?? new StreamOptions());
+        builder.Services.AddSingleton<StreamHub>();
+        builder.Services.AddSingleton<StreamTickets>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapStreamApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/stream", "Stream");
+        group.MapGet("", OpenAsync).WithName("OpenEventStream")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .WithDescription("""
+                Server-sent events of the caller's tenant. Each event: `id:` the tenant's sequence, `event:` the type,
+                `data:` `{ sequence, type, entityType, entityId, occurredAt, data }`. Only events about records the
+                caller may read are sent. Resume with the `Last-Event-ID` header (or `lastEventId` query): every
+                later event follows, none missed or repeated; without it the stream starts at the present.
+                A comment line comes every heartbeat. The stream ends when the access token (or, for a ticket,
+                one access-token lifetime) expires, when the caller's access ends, or when the caller falls too far
+                behind; reconnect with `Last-Event-ID` to continue. Browsers authenticate with `?ticket=`.
+                """);
+        group.MapPost("/ticket", IssueTicketAsync).WithName("IssueStreamTicket")
+            .WithDescription("A single-use ticket for `GET /stream?ticket=`, valid for 60 seconds. Not replayed by Idempotency-Key, since it is a secret.")
+            .WithMetadata(new NoIdempotencyReplay());
+        return group;
+    }
+
+    private static async Task<Ok<StreamTicketView>> IssueTicketAsync(Caller caller, HttpContext context, StreamTickets tickets, CancellationToken cancellationToken)
+    {
+        var stamp = Guid.Parse(context.User.FindFirst(M3Claims.SecurityStamp)!.Value);
+        var (ticket, expiresAt) = await tickets.IssueAsync(caller, stamp, cancellationToken);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new StreamTicketView(ticket, expiresAt));
+    }
+
+    private static async Task<EventStreamResult> OpenAsync(Caller caller, HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var position = context.Request.Headers[LastEventIdHeader].FirstOrDefault() ?? context.Request.Query["lastEventId"].FirstOrDefault();
+        long? after = null;
+        if (!string.IsNullOrEmpty(position))
+        {
+            new Validation()
+                .Check(long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed), "lastEventId", "The id of the last event received: a whole number of 0 or more.")
+                .ThrowIfInvalid();
+            after = parsed;
+        }
+
+        var expiresAt = long.TryParse(context.User.FindFirst("exp")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
+            ? DateTimeOffset.FromUnixTimeSeconds(exp)
+            : (DateTimeOffset?)null;
+        var viewer = await ViewerAsync(dataSource, caller.TenantId, caller.UserId, caller.Grants, cancellationToken);
+        return new EventStreamResult(caller, viewer, after, expiresAt);
+    }
+
+    /// <summary>The viewer with the members of their groups, when a group-scoped grant needs them.</summary>
+    internal static async Task<StreamViewer> ViewerAsync(NpgsqlDataSource dataSource, Guid tenantId, Guid userId, IReadOnlyDictionary<string, PermissionScope> grants, CancellationToken cancellationToken)
+    {
+        var peers = new HashSet<Guid> { userId };
+        if (grants.Values.Contains(PermissionScope.Group))
+        {
+            await using var batch = dataSource.ForTenant(tenantId);
+            batch.Add("""
+                SELECT DISTINCT member.id::uuid
+                FROM groups g, jsonb_array_elements_text(g.state -> 'memberIds') AS member(id)
+                WHERE g.tenant_id = $1 AND NOT g.deleted AND (g.state -> 'memberIds') ? $2
+                """).With(tenantId).With(userId.ToString());
+            await using var reader = await batch.ReadAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                peers.Add(reader.GetGuid(0));
+            }
+        }
+
+        return new StreamViewer(userId, grants, peers);
+    }
+}
+
+/// <summary>
+/// Writes one subscriber's stream: first the events after its position from the event log, then the
+/// frames its feed offers, filling any gap from the log, each batch in one flush. Heartbeats keep idle
+/// connections open and re-check the caller's access. A subscriber cut off by its feed is disconnected.
+/// </summary>
+public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? after, DateTimeOffset? expiresAt) : IResult
+{
+    private const int ReadBatch = 500;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var context = httpContext;
+        var services = context.RequestServices;
+        var hub = services.GetRequiredService<StreamHub>();
+        var log = services.GetRequiredService<TenantEventLog>();
+        var options = services.GetRequiredService<StreamOptions>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var subscription = hub.Subscribe(caller.TenantId);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, subscription.CutOff, stopping);
+        if (expiresAt is { } expiry)
+        {
+            stop.CancelAfter(TimeSpan.FromTicks(Math.Max(1, (expiry - time.GetUtcNow()).Ticks)));
+        }
+
+        var cancellationToken = stop.Token;
+        var writer = response.BodyWriter;
+        try
+        {
+            var last = after ?? await hub.LatestSequenceAsync(caller.TenantId, cancellationToken);
+            writer.Write("retry: 3000\n: connected\n\n"u8);
+            last = await CatchUpAsync(log, writer, last, null, cancellationToken);
+            await writer.FlushAsync(cancellationToken);
+
+            Task<bool>? more = null;
+            Task? beat = null;
+            while (true)
+            {
+                var wrote = false;
+                while (subscription.Frames.TryRead(out var frame))
+                {
+                    if (frame.Sequence <= last)
+                    {
+                        continue;
+                    }
+
+                    if (frame.Sequence > last + 1)
+                    {
+                        last = await CatchUpAsync(log, writer, last, frame.Sequence - 1, cancellationToken);
+                    }
+
+                    if (viewer.CanSee(frame.Event))
+                    {
+                        writer.Write(frame.Bytes.Span);
+                        wrote = true;
+                    }
+
+                    last = frame.Sequence;
+                }
+
+                if (wrote)
+                {
+                    await writer.FlushAsync(cancellationToken);
+                }
+
+                more ??= subscription.Frames.WaitToReadAsync(cancellationToken).AsTask();
+                beat ??= Task.Delay(options.HeartbeatInterval, time, cancellationToken);
+                var woke = await Task.WhenAny(more, beat);
+                if (woke == more)
+                {
+                    var open = await more;
+                    more = null;
+                    if (open)
+                    {
+                        continue;
+                    }
+
+                    break;
+                }
+
+                beat = null;
+                await woke;
+                writer.Write(": heartbeat\n\n"u8);
+                await writer.FlushAsync(cancellationToken);
+                if (await RecheckAsync(context, cancellationToken) is not { } current)
+                {
+                    break;
+                }
+
+                viewer = current;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The client left, the host is stopping, the token expired, or the subscriber was cut off.
+        }
+
+        if (subscription.IsCutOff)
+        {
+            // Whatever is half-written is dropped with the connection; the client resumes from its last complete event.
+            context.Abort();
+        }
+    }
+
+    /// <summary>Writes the viewer's events after <paramref name="last"/> up to <paramref name="upTo"/> (or the present) from the log.</summary>
+    private async Task<long> CatchUpAsync(TenantEventLog log, System.IO.Pipelines.PipeWriter writer, long last, long? upTo, CancellationToken cancellationToken)
+    {
+        while (upTo is null || last < upTo)
+        {
+            var events = await log.ReadAsync(caller.TenantId, last, ReadBatch, cancellationToken);
+            foreach (var e in events)
+            {
+                if (upTo is { } end && e.Sequence > end)
+                {
+                    return last;
+                }
+
+                if (viewer.CanSee(e))
+                {
+                    writer.Write(StreamFrame.Render(e).Bytes.Span);
+                }
+
+                last = e.Sequence;
+            }
+
+            if (events.Count > 0)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+
+            if (events.Count < ReadBatch)
+            {
+                break;
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>The viewer with current grants, or null when the caller's access has ended (disabled, logged out, password changed).</summary>
+    private async Task<StreamViewer?> RecheckAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var services = context.RequestServices;
+        var access = await services.GetRequiredService<AccessResolver>().GetAsync(caller.TenantId, caller.UserId, caller.FamilyId, cancellationToken);
+        var stamp = Guid.Parse(context.User.FindFirst(M3Claims.SecurityStamp)!.Value);
+        if (access is null || !access.Active || !access.SessionLive || access.SecurityStamp != stamp)
+        {
+            return null;
+        }
+
+        return await StreamApi.ViewerAsync(services.GetRequiredService<NpgsqlDataSource>(), caller.TenantId, caller.UserId, access.Grants, cancellationToken);
+    }
+}
