@@ -66,9 +66,14 @@ public sealed class StreamSubscription : IDisposable
 public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLog log, EventNotifications notifications, StreamOptions options, ILogger<StreamHub> logger)
     : IDisposable
 {
-    private const int ReadBatch = 500;
+    /// <summary>
+    /// The feed reads at most half a subscriber's buffer at a time, so that one read never overflows a
+    /// subscriber that is keeping up: only one that is a whole buffer behind is cut off.
+    /// </summary>
+    private int ReadBatch => Math.Clamp(options.SubscriberBuffer / 2, 1, 500);
     private readonly Dictionary<Guid, TenantFeed> _feeds = [];
     private readonly CancellationTokenSource _stopping = new();
+    private long _cutOffs;
 
     /// <summary>Joins the tenant's feed; dispose the subscription to leave it.</summary>
     public StreamSubscription Subscribe(Guid tenantId)
@@ -95,6 +100,9 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
         batch.Add("SELECT last_seq FROM event_sequences WHERE tenant_id = $1").With(tenantId);
         return await batch.ScalarAsync(cancellationToken) is long last ? last : 0;
     }
+
+    /// <summary>How many subscribers this host has cut off for falling behind, since it started.</summary>
+    public long CutOffCount => Interlocked.Read(ref _cutOffs);
 
     /// <summary>How many subscribers this host is feeding, over all tenants.</summary>
     public int SubscriberCount
@@ -147,6 +155,7 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
                     {
                         if (!subscriber.Offer(frame))
                         {
+                            Interlocked.Increment(ref _cutOffs);
                             LogCutOff(logger, feed.TenantId, e.Sequence);
                         }
                     }
