@@ -13,8 +13,10 @@ using M3CoreCRM.ApiHost.Roles;
 using M3CoreCRM.ApiHost.Stream;
 using M3CoreCRM.ApiHost.Tenants;
 using M3CoreCRM.ApiHost.Users;
+using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Silo.Hosting;
 using M3CoreCRM.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -26,8 +28,8 @@ builder.AddApiRateLimits();
 builder.AddApiStream();
 builder.Services.AddApiProblemDetails();
 builder.Services.AddApiOpenApi();
-builder.Services.AddSingleton<DevelopmentOutbox>();
-builder.Services.AddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
+builder.Services.TryAddSingleton<DevelopmentOutbox>();
+builder.Services.TryAddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
 builder.Services.AddSingleton<Sessions>();
 builder.Services.AddSingleton<UserQueries>();
 builder.Services.AddSingleton<RoleGuard>();
@@ -56,6 +58,8 @@ app.MapComponentTypesApi();
 app.MapUnitsApi();
 app.MapMapApi();
 app.MapStreamApi();
+app.MapNotificationsApi();
+app.MapNotificationRulesApi();
 app.LogDocsAddress();
 
 app.Run();

@@ -1,7 +1,7 @@
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
-using M3CoreCRM.ApiHost.Notifications;
+using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.ApiHost.Users;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Errors;

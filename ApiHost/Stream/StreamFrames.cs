@@ -12,7 +12,7 @@ public sealed record StreamFrame(StoredEvent Event, ReadOnlyMemory<byte> Bytes)
 
     /// <summary>
     /// <c>id:</c> the tenant's sequence, <c>event:</c> the type, <c>data:</c> one line of JSON with the
-    /// sequence, type, record and time around the event's own data.
+    /// sequence, type, record, time and actor around the event's own data.
     /// </summary>
     public static StreamFrame Render(StoredEvent e)
     {
@@ -26,6 +26,11 @@ public sealed record StreamFrame(StoredEvent Event, ReadOnlyMemory<byte> Bytes)
             json.WriteString("entityType", e.EntityType);
             json.WriteString("entityId", e.EntityId);
             json.WriteString("occurredAt", e.OccurredAt.UtcDateTime);
+            if (e.ActorId is { } actor)
+            {
+                json.WriteString("actorId", actor);
+            }
+
             json.WritePropertyName("data");
             e.Data.WriteTo(json);
             json.WriteEndObject();

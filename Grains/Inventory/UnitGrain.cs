@@ -60,6 +60,9 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
     private const string HoldReminderPrefix = "hold:";
     private const string Unavailable = "unit_unavailable";
 
+    /// <summary>Who held the unit before the transition being written (for its event's <c>ownerId</c>).</summary>
+    private Guid? _formerHolderUserId;
+
     public async Task<UnitInfo> CreateAsync(UnitDetails details)
     {
         if (state.RecordExists)
@@ -237,6 +240,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
     private Dictionary<string, FieldChange> Transition(UnitStatus to, UnitHolder? holder, DateTime? holdExpiresAt)
     {
         var s = state.State;
+        _formerHolderUserId = s.HeldByUserId;
         var changes = new Dictionary<string, FieldChange>
         {
             ["status"] = new(s.Status, to),
@@ -291,10 +295,15 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         return changes;
     }
 
+    /// <summary>
+    /// The event's <c>ownerId</c> is the person whose hold it is: the one who placed it, or, when it ends,
+    /// the one who had placed it (so that a hold expiring or released by someone else notifies them).
+    /// </summary>
     private object StatusData(string transition, string? reason = null)
     {
         var s = state.State;
-        return new { id = Key, s.ProjectId, s.Code, s.TypeCode, s.Status, transition, s.HeldBy, s.HoldExpiresAt, s.FrozenPrice, s.ListPrice, reason };
+        var ownerId = s.HeldByUserId ?? _formerHolderUserId;
+        return new { id = Key, s.ProjectId, s.Code, s.TypeCode, s.Status, transition, s.HeldBy, s.HoldExpiresAt, s.FrozenPrice, s.ListPrice, reason, ownerId };
     }
 
     private GrainEvent Event(string type, object data, Dictionary<string, FieldChange> changes) => new(type, "unit", Key, data, changes);

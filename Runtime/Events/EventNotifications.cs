@@ -15,10 +15,14 @@ public sealed partial class EventNotifications(NpgsqlDataSource dataSource, ISto
 {
     private static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _signals = new();
+    private TaskCompletionSource _anywhere = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A task that completes at the tenant's next append (take it before reading).</summary>
     public Task NextAppend(Guid tenantId) =>
         _signals.GetOrAdd(tenantId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>A task that completes at the next append of any tenant (take it before reading).</summary>
+    public Task NextAppendAnywhere() => Volatile.Read(ref _anywhere).Task;
 
     /// <summary>Waits for <paramref name="appended"/>, or the safety poll interval, whichever is first.</summary>
     public static async Task WaitAsync(Task appended, CancellationToken cancellationToken)
@@ -70,7 +74,12 @@ public sealed partial class EventNotifications(NpgsqlDataSource dataSource, ISto
         {
             signal.TrySetResult();
         }
+
+        SignalAnywhere();
     }
+
+    private void SignalAnywhere() =>
+        Interlocked.Exchange(ref _anywhere, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     private void Signal(string payload)
     {
@@ -83,6 +92,7 @@ public sealed partial class EventNotifications(NpgsqlDataSource dataSource, ISto
 
     private void SignalAll()
     {
+        SignalAnywhere();
         foreach (var tenantId in _signals.Keys)
         {
             if (_signals.TryRemove(tenantId, out var signal))

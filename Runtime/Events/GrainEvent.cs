@@ -16,5 +16,5 @@ public sealed record GrainEvent(string Type, string EntityType, Guid EntityId, o
 /// <summary>A field's value before and after a change.</summary>
 public sealed record FieldChange(object? Before, object? After);
 
-/// <summary>An event as stored: its place in the tenant's sequence and its JSON payload.</summary>
-public sealed record StoredEvent(Guid TenantId, long Sequence, string Type, string EntityType, Guid EntityId, JsonElement Data, DateTimeOffset OccurredAt);
+/// <summary>An event as stored: its place in the tenant's sequence, its JSON payload, and who caused it (null for the system, such as an expiry).</summary>
+public sealed record StoredEvent(Guid TenantId, long Sequence, string Type, string EntityType, Guid EntityId, JsonElement Data, DateTimeOffset OccurredAt, Guid? ActorId = null);

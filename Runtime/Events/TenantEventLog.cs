@@ -17,7 +17,7 @@ public sealed class TenantEventLog(NpgsqlDataSource dataSource, EventNotificatio
     {
         await using var batch = dataSource.ForTenant(tenantId);
         batch.Add("""
-            SELECT seq, type, entity_type, entity_id, data::text, occurred_at
+            SELECT seq, type, entity_type, entity_id, data::text, occurred_at, actor_id
             FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
             """).With(tenantId).With(afterSequence).With(limit);
         var events = new List<StoredEvent>();
@@ -27,7 +27,7 @@ public sealed class TenantEventLog(NpgsqlDataSource dataSource, EventNotificatio
             using var data = JsonDocument.Parse(reader.GetString(4));
             events.Add(new StoredEvent(
                 tenantId, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3),
-                data.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(5)));
+                data.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
         }
 
         return events;

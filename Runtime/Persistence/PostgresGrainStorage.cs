@@ -188,8 +188,8 @@ public sealed partial class PostgresGrainStorage(NpgsqlDataSource dataSource, IS
                 ON CONFLICT (tenant_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
                 RETURNING last_seq),
             appended AS (
-                INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, data)
-                SELECT $1, sequence.last_seq - $5 + e.ord, e.type, e.entity_type, e.entity_id, e.data
+                INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, data, actor_id)
+                SELECT $1, sequence.last_seq - $5 + e.ord, e.type, e.entity_type, e.entity_id, e.data, $10
                 FROM sequence, unnest($6::text[], $7::text[], $8::uuid[], $9::jsonb[]) WITH ORDINALITY AS e(type, entity_type, entity_id, data, ord)
                 RETURNING seq),
             audited AS (

@@ -1,9 +1,11 @@
 using System.Reflection;
 using M3CoreCRM.Grains;
+using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Runtime.Cluster;
 using M3CoreCRM.Runtime.Hosting;
 using M3CoreCRM.Runtime.Persistence;
 using M3CoreCRM.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace M3CoreCRM.Silo.Hosting;
@@ -22,6 +24,10 @@ public static class SiloSetup
     {
         builder.Services.AddSingleton<IStorageGate>(services => services.GetRequiredService<SchemaMigrationService>());
         builder.Services.AddGrainRuntime(builder.Configuration, [typeof(GrainsAssembly).Assembly, .. extraGrainAssemblies]);
+        builder.Services.TryAddSingleton<DevelopmentOutbox>();
+        builder.Services.TryAddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
+        builder.Services.AddSingleton<NotificationDispatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NotificationDispatcher>());
         return builder;
     }
 

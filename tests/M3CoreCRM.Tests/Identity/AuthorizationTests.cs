@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using M3CoreCRM.ApiHost.Notifications;
+using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

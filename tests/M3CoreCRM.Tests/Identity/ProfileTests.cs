@@ -1,5 +1,5 @@
 using System.Net;
-using M3CoreCRM.ApiHost.Notifications;
+using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

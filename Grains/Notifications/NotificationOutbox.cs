@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
-namespace M3CoreCRM.ApiHost.Notifications;
+namespace M3CoreCRM.Grains.Notifications;
 
 /// <summary>A message for a person through a channel: <c>email</c>, <c>sms</c> or <c>whatsapp</c>.</summary>
 public sealed record OutgoingMessage(string Channel, string To, string Subject, string Body);

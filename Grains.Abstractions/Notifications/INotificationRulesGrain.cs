@@ -1,0 +1,63 @@
+using M3CoreCRM.Runtime.Grains;
+
+namespace M3CoreCRM.Grains.Abstractions.Notifications;
+
+/// <summary>How a notification reaches a person.</summary>
+public enum NotificationChannel
+{
+    InApp,
+    Email,
+    Sms,
+    Whatsapp,
+}
+
+/// <summary>
+/// Who an event notifies, named by their part in the record: its owner, its assignee, the approvers or
+/// the requester of an approval. Each is read from the event's data (<c>ownerId</c>, <c>assigneeId</c>,
+/// <c>approverIds</c>, <c>requesterId</c>).
+/// </summary>
+public enum NotificationRecipient
+{
+    Owner,
+    Assignee,
+    Approvers,
+    Requester,
+}
+
+/// <summary>For one event type: through which channels, and to whom (by part in the record, and every active member of the roles).</summary>
+public sealed record NotificationRule(string EventType, IReadOnlyList<NotificationChannel> Channels, IReadOnlyList<NotificationRecipient> Recipients, IReadOnlyList<Guid> RoleIds);
+
+/// <summary>A tenant's rules; <paramref name="IsDefault"/> while the tenant has saved none.</summary>
+public sealed record NotificationRules(IReadOnlyList<NotificationRule> Rules, bool IsDefault, long Version);
+
+/// <summary>The event types a rule may name: those of the contract that concern people.</summary>
+public static class NotifiableEvents
+{
+    public static IReadOnlyList<string> Types { get; } =
+    [
+        "lead.created", "lead.updated", "lead.assigned", "deal.created", "deal.stage_changed", "deal.won", "deal.lost",
+        "unit.status_changed", "approval.requested", "approval.decided", "task.due", "call.logged",
+    ];
+
+    /// <summary>What a tenant gets until it saves rules of its own: people hear about what is theirs to act on.</summary>
+    public static IReadOnlyList<NotificationRule> Defaults { get; } =
+    [
+        new("lead.assigned", [NotificationChannel.InApp], [NotificationRecipient.Assignee], []),
+        new("deal.won", [NotificationChannel.InApp], [NotificationRecipient.Owner], []),
+        new("deal.lost", [NotificationChannel.InApp], [NotificationRecipient.Owner], []),
+        new("unit.status_changed", [NotificationChannel.InApp], [NotificationRecipient.Owner], []),
+        new("approval.requested", [NotificationChannel.InApp, NotificationChannel.Email], [NotificationRecipient.Approvers], []),
+        new("approval.decided", [NotificationChannel.InApp], [NotificationRecipient.Requester], []),
+        new("task.due", [NotificationChannel.InApp], [NotificationRecipient.Assignee], []),
+    ];
+}
+
+/// <summary>A tenant's notification rules (key: the tenant id).</summary>
+public interface INotificationRulesGrain : IGrain
+{
+    [ReadOnly]
+    Task<NotificationRules> GetAsync();
+
+    /// <summary>Replaces every rule at once; 412 <c>version_mismatch</c> when <paramref name="expectedVersion"/> is stale.</summary>
+    Task<NotificationRules> ReplaceAsync(IReadOnlyList<NotificationRule> rules, long? expectedVersion);
+}

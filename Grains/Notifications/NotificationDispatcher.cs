@@ -1,0 +1,219 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using M3CoreCRM.Grains.Abstractions.Notifications;
+using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace M3CoreCRM.Grains.Notifications;
+
+/// <summary>
+/// Turns events into notifications. It reads each tenant's event log after its checkpoint, in order,
+/// matches the tenant's rules, resolves the recipients (never the person who caused the event) and
+/// creates one notification grain per recipient and channel, then moves the checkpoint. Notification ids
+/// are derived from (event, recipient, channel), so a batch dispatched twice (after a crash, or by two
+/// silos during a tenant's handover) creates nothing twice. Each silo dispatches the tenants placed on it.
+/// </summary>
+public sealed partial class NotificationDispatcher(
+    NpgsqlDataSource dataSource, TenantEventLog log, EventNotifications notifications, IGrainFactory grains, IWriteFence placement, IStorageGate gate,
+    ILogger<NotificationDispatcher> logger) : BackgroundService
+{
+    private const int ReadBatch = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await gate.WhenReadyAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var appended = notifications.NextAppendAnywhere();
+            try
+            {
+                foreach (var (tenantId, checkpoint) in await LaggingTenantsAsync(stoppingToken))
+                {
+                    if (placement.Owns(tenantId) || placement.IsPlacedHere(tenantId))
+                    {
+                        await DispatchAsync(tenantId, checkpoint, stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                // The checkpoint has not moved past what failed: the next round tries again.
+                LogDispatchFailed(logger, exception);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                continue;
+            }
+
+            await EventNotifications.WaitAsync(appended, stoppingToken);
+        }
+    }
+
+    /// <summary>Dispatches one tenant's events after <paramref name="checkpoint"/>; exposed for tests of the rules.</summary>
+    public async Task DispatchAsync(Guid tenantId, long checkpoint, CancellationToken cancellationToken)
+    {
+        var rules = (await grains.GetGrain<INotificationRulesGrain>(tenantId, tenantId).GetAsync()).Rules.ToLookup(r => r.EventType, StringComparer.Ordinal);
+        var roleMembers = new Dictionary<Guid, IReadOnlyList<Guid>>();
+        while (true)
+        {
+            var events = await log.ReadAsync(tenantId, checkpoint, ReadBatch, cancellationToken);
+            foreach (var e in events)
+            {
+                foreach (var rule in rules[e.Type])
+                {
+                    foreach (var recipient in await RecipientsAsync(tenantId, rule, e, roleMembers, cancellationToken))
+                    {
+                        var (title, body) = NotificationText.For(e);
+                        foreach (var channel in rule.Channels.Distinct())
+                        {
+                            await grains.GetGrain<INotificationGrain>(tenantId, NotificationId(e, recipient, channel))
+                                .CreateAsync(new NewNotification(recipient, channel, e.Type, e.EntityType, e.EntityId, e.Sequence, title, body));
+                        }
+                    }
+                }
+            }
+
+            if (events.Count == 0)
+            {
+                return;
+            }
+
+            checkpoint = events[^1].Sequence;
+            await using var batch = dataSource.ForTenant(tenantId);
+            batch.Add("""
+                INSERT INTO notification_checkpoints AS c (tenant_id, seq) VALUES ($1, $2)
+                ON CONFLICT (tenant_id) DO UPDATE SET seq = greatest(c.seq, EXCLUDED.seq)
+                """).With(tenantId).With(checkpoint);
+            await batch.ExecuteAsync(cancellationToken);
+            if (events.Count < ReadBatch)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A version-7-shaped id (time from the event, so the centre sorts by it) whose other bits come from
+    /// hashing the event, recipient and channel: the same notification always gets the same id.
+    /// </summary>
+    public static Guid NotificationId(StoredEvent e, Guid recipientId, NotificationChannel channel)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{e.TenantId:N}:{e.Sequence}:{recipientId:N}:{channel}"));
+        var bytes = new byte[16];
+        var millis = e.OccurredAt.ToUnixTimeMilliseconds();
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(millis >> (8 * (5 - i)));
+        }
+
+        hash.AsSpan(0, 10).CopyTo(bytes.AsSpan(6));
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private async Task<List<(Guid TenantId, long Checkpoint)>> LaggingTenantsAsync(CancellationToken cancellationToken)
+    {
+        // Across tenants by nature: which logs have grown past their checkpoint.
+        await using var batch = dataSource.ForSystem();
+        batch.Add("""
+            SELECT s.tenant_id, coalesce(c.seq, 0)
+            FROM event_sequences s LEFT JOIN notification_checkpoints c ON c.tenant_id = s.tenant_id
+            WHERE s.last_seq > coalesce(c.seq, 0)
+            """);
+        var lagging = new List<(Guid, long)>();
+        await using var reader = await batch.ReadAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lagging.Add((reader.GetGuid(0), reader.GetInt64(1)));
+        }
+
+        return lagging;
+    }
+
+    private async Task<IEnumerable<Guid>> RecipientsAsync(
+        Guid tenantId, NotificationRule rule, StoredEvent e, Dictionary<Guid, IReadOnlyList<Guid>> roleMembers, CancellationToken cancellationToken)
+    {
+        var people = new HashSet<Guid>();
+        foreach (var part in rule.Recipients)
+        {
+            switch (part)
+            {
+                case NotificationRecipient.Owner:
+                    AddId(people, e.Data, "ownerId");
+                    break;
+                case NotificationRecipient.Assignee:
+                    AddId(people, e.Data, "assigneeId");
+                    break;
+                case NotificationRecipient.Requester:
+                    AddId(people, e.Data, "requesterId");
+                    break;
+                case NotificationRecipient.Approvers:
+                    if (e.Data.ValueKind == JsonValueKind.Object && e.Data.TryGetProperty("approverIds", out var approvers) && approvers.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var approver in approvers.EnumerateArray())
+                        {
+                            if (approver.ValueKind == JsonValueKind.String && approver.TryGetGuid(out var id))
+                            {
+                                people.Add(id);
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var roleId in rule.RoleIds)
+        {
+            if (!roleMembers.TryGetValue(roleId, out var members))
+            {
+                members = await RoleMembersAsync(tenantId, roleId, cancellationToken);
+                roleMembers[roleId] = members;
+            }
+
+            people.UnionWith(members);
+        }
+
+        // Nobody is notified of what they did themselves.
+        if (e.ActorId is { } actor)
+        {
+            people.Remove(actor);
+        }
+
+        return people;
+    }
+
+    private static void AddId(HashSet<Guid> people, JsonElement data, string property)
+    {
+        if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetGuid(out var id))
+        {
+            people.Add(id);
+        }
+    }
+
+    private async Task<IReadOnlyList<Guid>> RoleMembersAsync(Guid tenantId, Guid roleId, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.ForTenant(tenantId);
+        batch.Add("SELECT id FROM users WHERE tenant_id = $1 AND status = 'active' AND (state -> 'roleIds') ? $2")
+            .With(tenantId).With(roleId.ToString());
+        var members = new List<Guid>();
+        await using var reader = await batch.ReadAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            members.Add(reader.GetGuid(0));
+        }
+
+        return members;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching notifications failed; retrying")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+}
