@@ -119,8 +119,7 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        using var subscription = hub.Subscribe(caller.TenantId);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, subscription.CutOff, stopping);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         if (expiresAt is { } expiry)
         {
             stop.CancelAfter(TimeSpan.FromTicks(Math.Max(1, (expiry - time.GetUtcNow()).Ticks)));
@@ -128,10 +127,17 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
 
         var cancellationToken = stop.Token;
         var writer = response.BodyWriter;
+        StreamSubscription? subscription = null;
         try
         {
             var last = after ?? await hub.LatestSequenceAsync(caller.TenantId, cancellationToken);
             writer.Write("retry: 3000\n: connected\n\n"u8);
+
+            // A long catch-up (a resume from far back) runs before joining the feed, so that the feed's
+            // frames do not pile up meanwhile; a short one after joining covers what committed in between.
+            last = await CatchUpAsync(log, writer, last, null, cancellationToken);
+            subscription = hub.Subscribe(caller.TenantId);
+            using var cutOff = subscription.CutOff.Register(stop.Cancel);
             last = await CatchUpAsync(log, writer, last, null, cancellationToken);
             await writer.FlushAsync(cancellationToken);
 
@@ -197,8 +203,12 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
         {
             // The client left, the host is stopping, the token expired, or the subscriber was cut off.
         }
+        finally
+        {
+            subscription?.Dispose();
+        }
 
-        if (subscription.IsCutOff)
+        if (subscription?.IsCutOff == true)
         {
             // Whatever is half-written is dropped with the connection; the client resumes from its last complete event.
             context.Abort();

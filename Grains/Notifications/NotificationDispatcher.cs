@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -24,12 +25,16 @@ public sealed partial class NotificationDispatcher(
 {
     private const int ReadBatch = 200;
 
+    /// <summary>Rounds start at most this often, so that under a stream of writes each round takes many events (and one checkpoint write).</summary>
+    private static readonly TimeSpan RoundSpacing = TimeSpan.FromMilliseconds(50);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await gate.WhenReadyAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var appended = notifications.NextAppendAnywhere();
+            var roundStarted = Stopwatch.GetTimestamp();
             try
             {
                 foreach (var (tenantId, checkpoint) in await LaggingTenantsAsync(stoppingToken))
@@ -53,6 +58,11 @@ public sealed partial class NotificationDispatcher(
             }
 
             await EventNotifications.WaitAsync(appended, stoppingToken);
+            var spacing = RoundSpacing - Stopwatch.GetElapsedTime(roundStarted);
+            if (spacing > TimeSpan.Zero)
+            {
+                await Task.Delay(spacing, stoppingToken);
+            }
         }
     }
 
