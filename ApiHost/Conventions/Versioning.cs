@@ -31,7 +31,7 @@ public static class Versioning
     /// <summary>
     /// A PATCH that merges the request into the record it read and writes the whole record back:
     /// fenced by <c>If-Match</c> when given, otherwise by the version it read, reading and merging
-    /// again (up to three times) when another write came first, so no concurrent change is overwritten.
+    /// again (up to 16 times) when another write came first, so no concurrent change is overwritten.
     /// </summary>
     public static async Task<T> MergeAsync<TCurrent, T>(HttpRequest request, Func<Task<TCurrent>> read, Func<TCurrent, long> versionOf, Func<TCurrent, long, Task<T>> write)
     {
@@ -43,7 +43,7 @@ public static class Versioning
             {
                 return await write(current, ifMatch ?? versionOf(current));
             }
-            catch (DomainException exception) when (ifMatch is null && exception.Code == "version_mismatch" && attempt < 3)
+            catch (DomainException exception) when (ifMatch is null && exception.Code == "version_mismatch" && attempt < 16)
             {
             }
         }

@@ -5,18 +5,26 @@ using M3CoreCRM.Silo.Storage;
 namespace M3CoreCRM.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N]</c>.
+/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N]</c>.
 /// Uses the server in <c>M3_BENCH_POSTGRES</c>, or starts a durable (fsync on) throwaway one.
 /// Prints each figure with its yardstick from the same run, as rows for the README's performance table.
 /// </summary>
 internal static class Program
 {
+    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N]";
+
     public static async Task<int> Main(string[] args)
     {
-        var scenario = args.FirstOrDefault();
-        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "all"))
+        if (Environment.GetEnvironmentVariable("M3_BENCH_ROLE") == StreamBenchmark.YardstickRole)
         {
-            await Console.Error.WriteLineAsync("usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N]");
+            await StreamBenchmark.ServeYardstickAsync(args);
+            return 0;
+        }
+
+        var scenario = args.FirstOrDefault();
+        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "all"))
+        {
+            await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
 
@@ -26,6 +34,7 @@ internal static class Program
         var clients = Option(args, "--clients", 50);
         var holdClients = Option(args, "--hold-clients", 200);
         var units = Option(args, "--units", 1000);
+        var subscribers = Option(args, "--subscribers", 1000);
 
         var external = Environment.GetEnvironmentVariable("M3_BENCH_POSTGRES");
         LocalPostgres? local = null;
@@ -79,6 +88,17 @@ internal static class Program
                 Row(report.Health, report.Health);
                 Console.WriteLine($"inventory: {holdClients} concurrent clients over HTTP to one ApiHost process; spread holds: {report.SpreadConflicts} conflicts, {report.WrongHolders} units held by the wrong deal; hot unit: {report.HotUnitWins} winner, {report.HotUnitRefusals:N0} answered 409");
                 consistent &= report.SpreadConflicts == 0 && report.WrongHolders == 0 && report.HotUnitWins == 1;
+            }
+
+            if (scenario is "stream" or "all")
+            {
+                var report = await new StreamBenchmark(TimeSpan.FromSeconds(seconds), subscribers).RunAsync(await DatabaseAsync(external, local));
+                Row(report.Latency, report.YardstickLatency);
+                Row(report.YardstickLatency, report.YardstickLatency);
+                Row(report.FanOut, report.YardstickFanOut);
+                Row(report.YardstickFanOut, report.YardstickFanOut);
+                Console.WriteLine($"stream: {report.Subscribers:N0} subscribers over HTTP to one ApiHost process (load generator on the same cores); {report.Gaps} gaps, {report.Repeats} repeats, {report.CutOff} subscribers cut off");
+                consistent &= report.Gaps == 0 && report.Repeats == 0 && report.CutOff == 0;
             }
 
             return consistent ? 0 : 1;

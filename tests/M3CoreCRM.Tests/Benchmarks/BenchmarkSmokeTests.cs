@@ -34,4 +34,19 @@ public sealed class BenchmarkSmokeTests(PostgresFixture postgres)
         Assert.Equal(0, report.WrongHolders);
         Assert.Equal(1, report.HotUnitWins);
     }
+
+    [Fact]
+    public async Task StreamBenchmarkDeliversEveryEventToEverySubscriberInOrder()
+    {
+        var benchmark = new StreamBenchmark(TimeSpan.FromMilliseconds(500), subscribers: 10, burst: 20);
+
+        var report = await benchmark.RunAsync(await postgres.Server.CreateDatabaseAsync("bench"));
+
+        Assert.True(report.Latency.Operations > 0, "no events were timed");
+        Assert.Equal(200, report.FanOut.Operations);
+        Assert.Equal(200, report.YardstickFanOut.Operations);
+        Assert.Equal(0, report.Gaps);
+        Assert.Equal(0, report.Repeats);
+        Assert.Equal(0, report.CutOff);
+    }
 }

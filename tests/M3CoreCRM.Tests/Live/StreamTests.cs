@@ -173,6 +173,28 @@ public sealed class StreamTests(PostgresFixture postgres) : InventoryTestBase(po
     }
 
     [Fact]
+    public async Task OneListenConnectionFeedsEverySubscriberOfTheHost()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var other = await TenantSession.SignUpAsync(Http);
+        var streams = new List<EventStreamClient>();
+        for (var i = 0; i < 5; i++)
+        {
+            streams.Add(await EventStreamClient.OpenAsync(i % 2 == 0 ? tenant : other));
+        }
+
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'", connection);
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+
+        foreach (var stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task ABadLastEventIdIsAValidationProblem()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
