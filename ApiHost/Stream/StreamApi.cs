@@ -130,7 +130,10 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
         StreamSubscription? subscription = null;
         try
         {
-            var last = after ?? await hub.LatestSequenceAsync(caller.TenantId, cancellationToken);
+            // An id past the tenant's latest event is not one of its events (a restored database, another
+            // tenant's stream): start at the present rather than skip what comes next.
+            var latest = await hub.LatestSequenceAsync(caller.TenantId, cancellationToken);
+            var last = Math.Min(after ?? latest, latest);
             writer.Write("retry: 3000\n: connected\n\n"u8);
 
             // A long catch-up (a resume from far back) runs before joining the feed, so that the feed's

@@ -54,6 +54,16 @@ public sealed class StreamTests(PostgresFixture postgres) : InventoryTestBase(po
     }
 
     [Fact]
+    public async Task ALastEventIdPastTheTenantsLatestEventStartsAtThePresent()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var projectId = await tenant.ProjectAsync();
+        await using var stream = await EventStreamClient.OpenAsync(tenant, lastEventId: 1_000_000);
+        await RenameAsync(tenant, projectId, 1);
+        Assert.Equal(projectId, (await stream.NextAsync()).EntityId);
+    }
+
+    [Fact]
     public async Task AClientResumesOnAnotherApiHostAndAfterARestart()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
