@@ -16,7 +16,8 @@ public static class ApiConventions
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            // Enums are lower_snake words only: a number where a word belongs is a wrong type (400), never stored.
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });
 
         // Binding failures (bad JSON, wrong types) go to the exception handler, which answers problem+json.

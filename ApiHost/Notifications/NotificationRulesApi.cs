@@ -47,6 +47,12 @@ public static class NotificationRulesApi
         {
             var rule = requested[i];
             var field = $"rules[{i}]";
+            if (rule is null)
+            {
+                validation.Add(field, "A rule is required here.");
+                continue;
+            }
+
             validation
                 .Check(rule.EventType is not null && NotifiableEvents.Types.Contains(rule.EventType), $"{field}.eventType", $"One of: {string.Join(", ", NotifiableEvents.Types)}.")
                 .Check(rule.EventType is null || seen.Add(rule.EventType), $"{field}.eventType", "Another rule already names this event type.")

@@ -3,6 +3,7 @@ using System.Globalization;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
@@ -18,7 +19,7 @@ public static class StreamApi
 
     public static WebApplicationBuilder AddApiStream(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(builder.Configuration.GetSection(StreamOptions.Section).Get<StreamOptions>() ?? new StreamOptions());
+        builder.Services.AddSingleton((builder.Configuration.GetSection(StreamOptions.Section).Get<StreamOptions>() ?? new StreamOptions()).Validated());
         builder.Services.AddSingleton<StreamHub>();
         builder.Services.AddSingleton<StreamTickets>();
         return builder;
@@ -46,13 +47,19 @@ public static class StreamApi
 
     private static async Task<Ok<StreamTicketView>> IssueTicketAsync(Caller caller, HttpContext context, StreamTickets tickets, CancellationToken cancellationToken)
     {
+        if (context.User.HasClaim(c => c.Type == StreamTicketAuthentication.ViaTicketClaim))
+        {
+            // A ticket opens a stream; it never mints the next ticket (that needs a real access token).
+            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "A stream ticket cannot be used to ask for another.");
+        }
+
         var stamp = Guid.Parse(context.User.FindFirst(M3Claims.SecurityStamp)!.Value);
         var (ticket, expiresAt) = await tickets.IssueAsync(caller, stamp, cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new StreamTicketView(ticket, expiresAt));
     }
 
-    private static async Task<EventStreamResult> OpenAsync(Caller caller, HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<EventStreamResult> OpenAsync(Caller caller, HttpContext context, NpgsqlDataSource dataSource, StreamHub hub, CancellationToken cancellationToken)
     {
         var position = context.Request.Headers[LastEventIdHeader].FirstOrDefault() ?? context.Request.Query["lastEventId"].FirstOrDefault();
         long? after = null;
@@ -68,11 +75,11 @@ public static class StreamApi
             ? DateTimeOffset.FromUnixTimeSeconds(exp)
             : (DateTimeOffset?)null;
         var viewer = await ViewerAsync(dataSource, caller.TenantId, caller.UserId, caller.Grants, cancellationToken);
-        return new EventStreamResult(caller, viewer, after, expiresAt);
+        return new EventStreamResult(caller, viewer, after, expiresAt, hub.Admit(caller.TenantId, caller.UserId));
     }
 
     /// <summary>The viewer with the members of their groups, when a group-scoped grant needs them.</summary>
-    internal static async Task<StreamViewer> ViewerAsync(NpgsqlDataSource dataSource, Guid tenantId, Guid userId, IReadOnlyDictionary<string, PermissionScope> grants, CancellationToken cancellationToken)
+    internal static async Task<EventViewer> ViewerAsync(NpgsqlDataSource dataSource, Guid tenantId, Guid userId, IReadOnlyDictionary<string, PermissionScope> grants, CancellationToken cancellationToken)
     {
         var peers = new HashSet<Guid> { userId };
         if (grants.Values.Contains(PermissionScope.Group))
@@ -90,21 +97,23 @@ public static class StreamApi
             }
         }
 
-        return new StreamViewer(userId, grants, peers);
+        return new EventViewer(userId, grants, peers);
     }
 }
 
 /// <summary>
 /// Writes one subscriber's stream: first the events after its position from the event log, then the
-/// frames its feed offers, filling any gap from the log, each batch in one flush. Heartbeats keep idle
-/// connections open and re-check the caller's access. A subscriber cut off by its feed is disconnected.
+/// frames its feed offers, filling any gap (and any frames dropped while its queue was full) from the
+/// log, each batch in one flush. Heartbeats keep idle connections open and re-check the caller's access.
+/// A subscriber cut off by its feed for being stuck is disconnected.
 /// </summary>
-public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? after, DateTimeOffset? expiresAt) : IResult
+public sealed class EventStreamResult(Caller caller, EventViewer viewer, long? after, DateTimeOffset? expiresAt, IDisposable admission) : IResult
 {
     private const int ReadBatch = 500;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        using var admitted = admission;
         var context = httpContext;
         var services = context.RequestServices;
         var hub = services.GetRequiredService<StreamHub>();
@@ -138,11 +147,11 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
 
             // A long catch-up (a resume from far back) runs before joining the feed, so that the feed's
             // frames do not pile up meanwhile; a short one after joining covers what committed in between.
-            last = await CatchUpAsync(log, writer, last, null, cancellationToken);
-            subscription = hub.Subscribe(caller.TenantId);
+            last = await CatchUpAsync(log, writer, null, last, null, cancellationToken);
+            subscription = hub.Subscribe(caller.TenantId, last);
             using var cutOff = subscription.CutOff.Register(stop.Cancel);
-            last = await CatchUpAsync(log, writer, last, null, cancellationToken);
-            await writer.FlushAsync(cancellationToken);
+            last = await CatchUpAsync(log, writer, subscription, last, null, cancellationToken);
+            await FlushAsync(writer, subscription, cancellationToken);
 
             Task<bool>? more = null;
             Task? beat = null;
@@ -158,7 +167,7 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
 
                     if (frame.Sequence > last + 1)
                     {
-                        last = await CatchUpAsync(log, writer, last, frame.Sequence - 1, cancellationToken);
+                        last = await CatchUpAsync(log, writer, subscription, last, frame.Sequence - 1, cancellationToken);
                     }
 
                     if (viewer.CanSee(frame.Event))
@@ -170,30 +179,39 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
                     last = frame.Sequence;
                 }
 
+                if (subscription.TakeDropped())
+                {
+                    // The queue overflowed while this stream was busy: what did not fit is in the log.
+                    last = await CatchUpAsync(log, writer, subscription, last, null, cancellationToken);
+                }
+
                 if (wrote)
                 {
-                    await writer.FlushAsync(cancellationToken);
+                    await FlushAsync(writer, subscription, cancellationToken);
                 }
 
-                more ??= subscription.Frames.WaitToReadAsync(cancellationToken).AsTask();
+                // The heartbeat is checked on every pass, so that a busy stream still re-checks access on time.
                 beat ??= Task.Delay(options.HeartbeatInterval, time, cancellationToken);
-                var woke = await Task.WhenAny(more, beat);
-                if (woke == more)
+                if (!beat.IsCompleted)
                 {
-                    var open = await more;
-                    more = null;
-                    if (open)
+                    more ??= subscription.Frames.WaitToReadAsync(cancellationToken).AsTask();
+                    if (await Task.WhenAny(more, beat) == more)
                     {
-                        continue;
-                    }
+                        var open = await more;
+                        more = null;
+                        if (open)
+                        {
+                            continue;
+                        }
 
-                    break;
+                        break;
+                    }
                 }
 
+                await beat;
                 beat = null;
-                await woke;
                 writer.Write(": heartbeat\n\n"u8);
-                await writer.FlushAsync(cancellationToken);
+                await FlushAsync(writer, subscription, cancellationToken);
                 if (await RecheckAsync(context, cancellationToken) is not { } current)
                 {
                     break;
@@ -202,7 +220,7 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
                 viewer = current;
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested || subscription?.IsCutOff == true)
         {
             // The client left, the host is stopping, the token expired, or the subscriber was cut off.
         }
@@ -218,8 +236,21 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
         }
     }
 
+    private static async Task FlushAsync(System.IO.Pipelines.PipeWriter writer, StreamSubscription? subscription, CancellationToken cancellationToken)
+    {
+        subscription?.Flushing(true);
+        try
+        {
+            await writer.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            subscription?.Flushing(false);
+        }
+    }
+
     /// <summary>Writes the viewer's events after <paramref name="last"/> up to <paramref name="upTo"/> (or the present) from the log.</summary>
-    private async Task<long> CatchUpAsync(TenantEventLog log, System.IO.Pipelines.PipeWriter writer, long last, long? upTo, CancellationToken cancellationToken)
+    private async Task<long> CatchUpAsync(TenantEventLog log, System.IO.Pipelines.PipeWriter writer, StreamSubscription? subscription, long last, long? upTo, CancellationToken cancellationToken)
     {
         while (upTo is null || last < upTo)
         {
@@ -241,7 +272,7 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
 
             if (events.Count > 0)
             {
-                await writer.FlushAsync(cancellationToken);
+                await FlushAsync(writer, subscription, cancellationToken);
             }
 
             if (events.Count < ReadBatch)
@@ -253,13 +284,14 @@ public sealed class EventStreamResult(Caller caller, StreamViewer viewer, long? 
         return last;
     }
 
-    /// <summary>The viewer with current grants, or null when the caller's access has ended (disabled, logged out, password changed).</summary>
-    private async Task<StreamViewer?> RecheckAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>The viewer with current grants, or null when the caller's access has ended (disabled, logged out, password changed, tenant suspended).</summary>
+    private async Task<EventViewer?> RecheckAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var services = context.RequestServices;
         var access = await services.GetRequiredService<AccessResolver>().GetAsync(caller.TenantId, caller.UserId, caller.FamilyId, cancellationToken);
+        var tenant = await services.GetRequiredService<TenantDirectory>().FindAsync(caller.TenantId.ToString(), cancellationToken);
         var stamp = Guid.Parse(context.User.FindFirst(M3Claims.SecurityStamp)!.Value);
-        if (access is null || !access.Active || !access.SessionLive || access.SecurityStamp != stamp)
+        if (access is null || !access.Active || !access.SessionLive || access.SecurityStamp != stamp || tenant?.Status != "active")
         {
             return null;
         }

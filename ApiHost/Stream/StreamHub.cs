@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
+using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
@@ -6,16 +9,21 @@ using Npgsql;
 namespace M3CoreCRM.ApiHost.Stream;
 
 /// <summary>
-/// One stream subscriber's place in its tenant's feed: a bounded queue of frames. When the feed
-/// cannot add to a full queue it cuts the subscriber off (<see cref="CutOff"/>) instead of waiting,
-/// so a slow subscriber never holds up the others or grows memory.
+/// One stream subscriber's place in its tenant's feed: a bounded queue of frames. The feed never
+/// waits for a subscriber. When the queue is full the frame is dropped for this subscriber only and
+/// the subscriber reads what it missed from the event log once it has drained its queue; when its
+/// writes to the client have been stuck for the stall timeout as well, it is cut off (<see cref="CutOff"/>)
+/// and the client resumes with <c>Last-Event-ID</c>.
 /// </summary>
 public sealed class StreamSubscription : IDisposable
 {
+    private const int Open = 0, Closed = 1, CutOffState = 2;
     private readonly Channel<StreamFrame> _frames;
     private readonly CancellationTokenSource _cutOff = new();
     private readonly Action<StreamSubscription> _leave;
-    private int _disposed;
+    private int _state;
+    private int _dropped;
+    private long _flushStartedAt;
 
     internal StreamSubscription(int capacity, Action<StreamSubscription> leave)
     {
@@ -23,32 +31,51 @@ public sealed class StreamSubscription : IDisposable
         _leave = leave;
     }
 
+    internal enum Offered
+    {
+        Queued,
+        Dropped,
+        CutOff,
+    }
+
     public ChannelReader<StreamFrame> Frames => _frames.Reader;
 
-    /// <summary>Cancelled when the subscriber fell too far behind and was dropped from the feed.</summary>
+    /// <summary>Cancelled when the subscriber was cut off for being stuck.</summary>
     public CancellationToken CutOff => _cutOff.Token;
 
-    public bool IsCutOff => _cutOff.IsCancellationRequested;
+    public bool IsCutOff => Volatile.Read(ref _state) == CutOffState;
 
-    /// <summary>False when the subscriber was cut off by this frame (its queue was full).</summary>
-    internal bool Offer(StreamFrame frame)
+    /// <summary>True (once) when frames were dropped since the last call: read them from the log.</summary>
+    public bool TakeDropped() => Interlocked.Exchange(ref _dropped, 0) == 1;
+
+    /// <summary>Brackets each write to the client, so that the feed can tell a stuck subscriber from a busy one.</summary>
+    public void Flushing(bool started) => Volatile.Write(ref _flushStartedAt, started ? Stopwatch.GetTimestamp() : 0);
+
+    internal Offered Offer(StreamFrame frame, TimeSpan stallTimeout)
     {
-        if (_frames.Writer.TryWrite(frame) || _cutOff.IsCancellationRequested)
+        if (Volatile.Read(ref _state) != Open || _frames.Writer.TryWrite(frame))
         {
-            return true;
+            return Offered.Queued;
         }
 
-        if (_frames.Writer.TryComplete())
+        var flushStartedAt = Volatile.Read(ref _flushStartedAt);
+        if (flushStartedAt != 0 && Stopwatch.GetElapsedTime(flushStartedAt) > stallTimeout
+            && Interlocked.CompareExchange(ref _state, CutOffState, Open) == Open)
         {
-            _cutOff.Cancel();
+            _frames.Writer.TryComplete();
+
+            // Off the feed's thread: the request's own clean-up runs on its cancellation.
+            _ = _cutOff.CancelAsync();
+            return Offered.CutOff;
         }
 
-        return false;
+        Volatile.Write(ref _dropped, 1);
+        return Offered.Dropped;
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (Interlocked.CompareExchange(ref _state, Closed, Open) is Open or CutOffState)
         {
             _leave(this);
             _frames.Writer.TryComplete();
@@ -60,23 +87,55 @@ public sealed class StreamSubscription : IDisposable
 /// Fans each tenant's events out to this host's stream subscribers. Per tenant with subscribers there
 /// is one feed: it waits on the process's single <c>LISTEN</c> connection (<see cref="EventNotifications"/>),
 /// reads the new events once, renders each frame once and offers it to every subscriber's queue. A
-/// subscriber fills any gap between its own position and the feed (after a resume, or after joining a
-/// running feed) from the event log itself, so the feed never waits for anyone.
+/// subscriber fills any gap between its own position and the feed (after joining a running feed, or
+/// after frames were dropped for it) from the event log itself, so the feed never waits for anyone.
 /// </summary>
 public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLog log, EventNotifications notifications, StreamOptions options, ILogger<StreamHub> logger)
     : IDisposable
 {
-    /// <summary>
-    /// The feed reads at most half a subscriber's buffer at a time, so that one read never overflows a
-    /// subscriber that is keeping up: only one that is a whole buffer behind is cut off.
-    /// </summary>
-    private int ReadBatch => Math.Clamp(options.SubscriberBuffer / 2, 1, 500);
+    private const int ReadBatch = 500;
     private readonly Dictionary<Guid, TenantFeed> _feeds = [];
+    private readonly ConcurrentDictionary<(Guid Tenant, Guid User), int> _streamsPerUser = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _cutOffs;
+    private long _drops;
 
-    /// <summary>Joins the tenant's feed; dispose the subscription to leave it.</summary>
-    public StreamSubscription Subscribe(Guid tenantId)
+    /// <summary>How many subscribers this host has cut off for being stuck, since it started.</summary>
+    public long CutOffCount => Interlocked.Read(ref _cutOffs);
+
+    /// <summary>How many frames this host has left for subscribers to read from the log, their queues being full.</summary>
+    public long DropCount => Interlocked.Read(ref _drops);
+
+    /// <summary>How many subscribers this host is feeding, over all tenants.</summary>
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_feeds)
+            {
+                return _feeds.Values.Sum(f => f.Subscribers.Length);
+            }
+        }
+    }
+
+    /// <summary>Counts a stream of the user against <see cref="StreamOptions.MaxStreamsPerUser"/>; dispose the result when the stream ends.</summary>
+    public IDisposable Admit(Guid tenantId, Guid userId)
+    {
+        var key = (tenantId, userId);
+        if (_streamsPerUser.AddOrUpdate(key, 1, (_, count) => count + 1) > options.MaxStreamsPerUser)
+        {
+            Release(key);
+            throw new DomainException(DomainErrorKind.TooManyRequests, "rate_limited", $"At most {options.MaxStreamsPerUser} open streams per user; close one first.");
+        }
+
+        return new Admission(this, key);
+    }
+
+    /// <summary>
+    /// Joins the tenant's feed; dispose the subscription to leave it. A feed started by this call
+    /// reads after <paramref name="position"/>, the subscriber's own, so nothing falls between them.
+    /// </summary>
+    public StreamSubscription Subscribe(Guid tenantId, long position)
     {
         lock (_feeds)
         {
@@ -84,7 +143,7 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
             {
                 feed = new TenantFeed(tenantId);
                 _feeds[tenantId] = feed;
-                feed.Loop = Task.Run(() => RunAsync(feed));
+                _ = Task.Run(() => RunAsync(feed, position));
             }
 
             var subscription = new StreamSubscription(options.SubscriberBuffer, leaving => Leave(feed, leaving));
@@ -101,25 +160,18 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
         return await batch.ScalarAsync(cancellationToken) is long last ? last : 0;
     }
 
-    /// <summary>How many subscribers this host has cut off for falling behind, since it started.</summary>
-    public long CutOffCount => Interlocked.Read(ref _cutOffs);
-
-    /// <summary>How many subscribers this host is feeding, over all tenants.</summary>
-    public int SubscriberCount
-    {
-        get
-        {
-            lock (_feeds)
-            {
-                return _feeds.Values.Sum(f => f.Subscribers.Length);
-            }
-        }
-    }
-
     public void Dispose()
     {
         _stopping.Cancel();
         _stopping.Dispose();
+    }
+
+    private void Release((Guid, Guid) key)
+    {
+        if (_streamsPerUser.AddOrUpdate(key, 0, (_, count) => count - 1) <= 0)
+        {
+            _streamsPerUser.TryRemove(new KeyValuePair<(Guid, Guid), int>(key, 0));
+        }
     }
 
     private void Leave(TenantFeed feed, StreamSubscription subscription)
@@ -135,28 +187,31 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
         }
     }
 
-    private async Task RunAsync(TenantFeed feed)
+    private async Task RunAsync(TenantFeed feed, long position)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(feed.Stop.Token, _stopping.Token);
         var cancellationToken = stop.Token;
-        long? position = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 // Take the wake-up before reading, so an append between the read and the wait is not missed.
                 var appended = notifications.NextAppend(feed.TenantId);
-                position ??= await LatestSequenceAsync(feed.TenantId, cancellationToken);
-                var events = await log.ReadAsync(feed.TenantId, position.Value, ReadBatch, cancellationToken);
+                var events = await log.ReadAsync(feed.TenantId, position, ReadBatch, cancellationToken);
                 foreach (var e in events)
                 {
                     var frame = StreamFrame.Render(e);
                     foreach (var subscriber in feed.Subscribers)
                     {
-                        if (!subscriber.Offer(frame))
+                        switch (subscriber.Offer(frame, options.StallTimeout))
                         {
-                            Interlocked.Increment(ref _cutOffs);
-                            LogCutOff(logger, feed.TenantId, e.Sequence);
+                            case StreamSubscription.Offered.Dropped:
+                                Interlocked.Increment(ref _drops);
+                                break;
+                            case StreamSubscription.Offered.CutOff:
+                                Interlocked.Increment(ref _cutOffs);
+                                LogCutOff(logger, feed.TenantId, e.Sequence);
+                                break;
                         }
                     }
 
@@ -188,6 +243,19 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
         }
     }
 
+    private sealed class Admission(StreamHub hub, (Guid, Guid) key) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                hub.Release(key);
+            }
+        }
+    }
+
     private sealed class TenantFeed(Guid tenantId)
     {
         public Guid TenantId { get; } = tenantId;
@@ -196,11 +264,9 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
 
         /// <summary>Replaced, never changed in place, so the feed loop reads it without a lock.</summary>
         public volatile StreamSubscription[] Subscribers = [];
-
-        public Task? Loop { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A stream subscriber of tenant {TenantId} fell too far behind at event {Sequence} and was cut off; it can resume")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "A stream subscriber of tenant {TenantId} was stuck past the stall timeout at event {Sequence} and was cut off; it can resume")]
     private static partial void LogCutOff(ILogger logger, Guid tenantId, long sequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The event feed of tenant {TenantId} failed to read; retrying")]

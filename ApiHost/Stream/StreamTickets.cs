@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Runtime.Persistence;
@@ -18,8 +19,25 @@ public sealed record RedeemedTicket(Guid TenantId, Guid UserId, Guid FamilyId, G
 /// <c>Authorization</c> header. A ticket is 32 random bytes; only its SHA-256 is stored, and redeeming
 /// deletes the row, so a ticket opens one stream, once, within its lifetime, on any API host.
 /// </summary>
-public sealed class StreamTickets(NpgsqlDataSource dataSource, StreamOptions options, TimeProvider time)
+public sealed class StreamTickets(NpgsqlDataSource dataSource, StreamOptions options, TimeProvider time) : IDisposable
 {
+    // Redemptions happen before any token is known, so they are limited per client address here.
+    private readonly PartitionedRateLimiter<string> _redemptions = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.TicketRedemptionsPerAddressPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+        }));
+
+    /// <summary>False when the address has redeemed too many tickets this minute.</summary>
+    public bool TryRedeemFrom(string address)
+    {
+        using var lease = _redemptions.AttemptAcquire(address);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _redemptions.Dispose();
+
     public async Task<(string Ticket, DateTime ExpiresAt)> IssueAsync(Caller caller, Guid securityStamp, CancellationToken cancellationToken)
     {
         var ticket = Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -70,10 +88,20 @@ public sealed class StreamTicketAuthentication(
 
     /// <summary>Requests this scheme handles instead of the bearer scheme.</summary>
     public static bool Applies(HttpContext context) =>
-        context.Request.Query.ContainsKey("ticket") && context.Request.Path.StartsWithSegments("/api/v1/stream", StringComparison.OrdinalIgnoreCase);
+        HttpMethods.IsGet(context.Request.Method)
+        && context.Request.Query.ContainsKey("ticket")
+        && string.Equals(context.Request.Path.Value?.TrimEnd('/'), "/api/v1/stream", StringComparison.OrdinalIgnoreCase);
+
+    private const string ThrottledItem = "m3:stream-ticket-throttled";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (!tickets.TryRedeemFrom(Context.Connection.RemoteIpAddress?.ToString() ?? "unknown"))
+        {
+            Context.Items[ThrottledItem] = true;
+            return AuthenticateResult.Fail("Too many stream tickets from this address.");
+        }
+
         var ticket = Request.Query["ticket"].ToString();
         var redeemed = await tickets.RedeemAsync(ticket, Context.RequestAborted);
         if (redeemed is null)
@@ -95,7 +123,15 @@ public sealed class StreamTicketAuthentication(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        TenancyMiddleware.WriteAsync(Context, Context.RequestServices.GetRequiredService<IProblemDetailsService>(), 401,
-            ProblemCodes.Unauthenticated, "The stream ticket is unknown, used or expired; ask for a new one.");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (Context.Items.ContainsKey(ThrottledItem))
+        {
+            Response.Headers.RetryAfter = "60";
+            return TenancyMiddleware.WriteAsync(Context, problems, StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many stream tickets from this address; retry after 60 s.");
+        }
+
+        return TenancyMiddleware.WriteAsync(Context, problems, 401, ProblemCodes.Unauthenticated, "The stream ticket is unknown, used or expired; ask for a new one.");
+    }
 }

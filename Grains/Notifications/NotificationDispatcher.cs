@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Notifications;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Grains;
@@ -25,6 +26,9 @@ public sealed partial class NotificationDispatcher(
 {
     private const int ReadBatch = 200;
 
+    /// <summary>A busy tenant gets this many batches per round, then the others have their turn.</summary>
+    private const int MaxBatchesPerRound = 10;
+
     /// <summary>Rounds start at most this often, so that under a stream of writes each round takes many events (and one checkpoint write).</summary>
     private static readonly TimeSpan RoundSpacing = TimeSpan.FromMilliseconds(50);
 
@@ -39,9 +43,19 @@ public sealed partial class NotificationDispatcher(
             {
                 foreach (var (tenantId, checkpoint) in await LaggingTenantsAsync(stoppingToken))
                 {
-                    if (placement.Owns(tenantId) || placement.IsPlacedHere(tenantId))
+                    if (!(placement.Owns(tenantId) || placement.IsPlacedHere(tenantId)))
                     {
-                        await DispatchAsync(tenantId, checkpoint, stoppingToken);
+                        continue;
+                    }
+
+                    try
+                    {
+                        await DispatchAsync(tenantId, checkpoint, stoppingToken, MaxBatchesPerRound);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                    {
+                        // One tenant's trouble (a lease moving, a timeout) does not hold up the others; its checkpoint stays put.
+                        LogTenantFailed(logger, exception, tenantId);
                     }
                 }
             }
@@ -66,12 +80,13 @@ public sealed partial class NotificationDispatcher(
         }
     }
 
-    /// <summary>Dispatches one tenant's events after <paramref name="checkpoint"/>; exposed for tests of the rules.</summary>
-    public async Task DispatchAsync(Guid tenantId, long checkpoint, CancellationToken cancellationToken)
+    /// <summary>Dispatches one tenant's events after <paramref name="checkpoint"/> (up to <paramref name="maxBatches"/> batches); public for tests.</summary>
+    public async Task DispatchAsync(Guid tenantId, long checkpoint, CancellationToken cancellationToken, int maxBatches = int.MaxValue)
     {
         var rules = (await grains.GetGrain<INotificationRulesGrain>(tenantId, tenantId).GetAsync()).Rules.ToLookup(r => r.EventType, StringComparer.Ordinal);
         var roleMembers = new Dictionary<Guid, IReadOnlyList<Guid>>();
-        while (true)
+        var viewers = new RecipientDirectory(dataSource, tenantId);
+        for (var round = 0; round < maxBatches; round++)
         {
             var events = await log.ReadAsync(tenantId, checkpoint, ReadBatch, cancellationToken);
             foreach (var e in events)
@@ -80,6 +95,12 @@ public sealed partial class NotificationDispatcher(
                 {
                     foreach (var recipient in await RecipientsAsync(tenantId, rule, e, roleMembers, cancellationToken))
                     {
+                        // Only active people who may read the record hear about it: a notification shows its name.
+                        if (await viewers.ViewerAsync(recipient, cancellationToken) is not { } viewer || !viewer.CanSee(e))
+                        {
+                            continue;
+                        }
+
                         var (title, body) = NotificationText.For(e);
                         foreach (var channel in rule.Channels.Distinct())
                         {
@@ -226,4 +247,7 @@ public sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching notifications failed; retrying")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching notifications of tenant {TenantId} failed; it is tried again next round")]
+    private static partial void LogTenantFailed(ILogger logger, Exception exception, Guid tenantId);
 }

@@ -108,9 +108,22 @@ public sealed class NotificationGrain([PersistentState("notifications")] IPersis
             return;
         }
 
-        var recipient = await GrainFactory.GetGrain<IUserGrain>(TenantId, state.State.RecipientId).GetAsync();
-        var address = state.State.Channel == NotificationChannel.Email ? recipient.Email : recipient.Mobile;
-        if (string.IsNullOrEmpty(address))
+        UserInfo? recipient;
+        try
+        {
+            recipient = await GrainFactory.GetGrain<IUserGrain>(TenantId, state.State.RecipientId).GetAsync();
+        }
+        catch (DomainException exception) when (exception.Kind == DomainErrorKind.NotFound)
+        {
+            recipient = null;
+        }
+
+        var address = state.State.Channel == NotificationChannel.Email ? recipient?.Email : recipient?.Mobile;
+        if (recipient is null || recipient.Status != UserStatus.Active)
+        {
+            state.State.DeliveryFailure = "no_recipient";
+        }
+        else if (string.IsNullOrEmpty(address))
         {
             state.State.DeliveryFailure = "no_address";
         }

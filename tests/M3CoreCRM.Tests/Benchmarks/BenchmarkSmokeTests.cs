@@ -42,9 +42,9 @@ public sealed class BenchmarkSmokeTests(PostgresFixture postgres)
 
         var report = await benchmark.RunAsync(await postgres.Server.CreateDatabaseAsync("bench"));
 
+        // Every subscriber waited for every event (a wait that times out throws); and in order, once each.
         Assert.True(report.Latency.Operations > 0, "no events were timed");
-        Assert.Equal(200, report.FanOut.Operations);
-        Assert.Equal(200, report.YardstickFanOut.Operations);
+        Assert.True(report.FanOut.P99Ms > 0 && report.YardstickFanOut.P99Ms > 0, "no burst latencies were measured");
         Assert.Equal(0, report.Gaps);
         Assert.Equal(0, report.Repeats);
         Assert.Equal(0, report.CutOff);

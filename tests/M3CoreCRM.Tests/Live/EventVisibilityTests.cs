@@ -1,5 +1,4 @@
 using System.Text.Json;
-using M3CoreCRM.ApiHost.Stream;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Events;
 
@@ -64,7 +63,7 @@ public sealed class EventVisibilityTests
         Assert.False(everything.CanSee(Event("secret_thing", new { ownerId = Me })));
     }
 
-    private static StreamViewer Viewer(params (string Permission, PermissionScope Scope)[] grants) =>
+    private static EventViewer Viewer(params (string Permission, PermissionScope Scope)[] grants) =>
         new(Me, grants.ToDictionary(g => g.Permission, g => g.Scope), new HashSet<Guid> { Me, Teammate });
 
     private static StoredEvent Event(string entityType, object data) =>

@@ -5,6 +5,7 @@ using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Infrastructure;
 using M3CoreCRM.Tests.Inventory;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace M3CoreCRM.Tests.Live;
 
@@ -80,10 +81,53 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
         // Dispatching the same events again (a crash before the checkpoint moved, or a second silo) creates nothing new.
         var dispatcher = Api.Services.GetRequiredService<NotificationDispatcher>();
         await dispatcher.DispatchAsync(tenant.TenantId, 0, CancellationToken.None);
-        Assert.Equal(1, (await tenant.GetJsonAsync("/api/v1/notifications", managerToken)).GetProperty("items").GetArrayLength());
-        Assert.Single(outbox.Sent, m => m.To == "manager@example.test");
+        Assert.Equal(new Dictionary<(Guid, string), long> { [(managerId, "in_app")] = 1, [(managerId, "email")] = 1 }, await NotificationRowsAsync(tenant.TenantId));
         Assert.Empty((await tenant.GetJsonAsync("/api/v1/notifications")).GetProperty("items").EnumerateArray());
-        Assert.NotEqual(Guid.Empty, managerId);
+    }
+
+    [Fact]
+    public async Task ARoleMemberWhoMayNotReadTheRecordIsNotNotified()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var (managerId, _, _) = await tenant.AddUserAsync("sales_manager", "manager@example.test");
+        var outsiders = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/roles",
+            new { name = "Lead reader", grants = new[] { new { permission = "leads.read", scope = "all" } } }, HttpStatusCode.Created);
+        var outsiderRole = outsiders.GetProperty("id").GetGuid();
+        var lena = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/users",
+            new { name = "Lena", email = "lena@example.test", roleIds = new[] { outsiderRole }, password = "another long passphrase" }, HttpStatusCode.Created);
+        await tenant.SendJsonAsync(HttpMethod.Put, "/api/v1/notification-rules", new
+        {
+            rules = new[] { new { eventType = "unit.status_changed", channels = InApp, roleIds = new[] { await tenant.RoleIdAsync("sales_manager"), outsiderRole } } },
+        }, HttpStatusCode.OK);
+
+        var unitId = await UnitAsync(tenant);
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 30 }, HttpStatusCode.OK);
+        await Api.Services.GetRequiredService<NotificationDispatcher>().DispatchAsync(tenant.TenantId, 0, CancellationToken.None);
+
+        var rows = await NotificationRowsAsync(tenant.TenantId);
+        Assert.Equal(1, rows[(managerId, "in_app")]);
+        Assert.DoesNotContain(rows.Keys, key => key.Item1 == lena.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>The tenant's notification rows, counted per recipient and channel, straight from the table.</summary>
+    private async Task<Dictionary<(Guid, string), long>> NotificationRowsAsync(Guid tenantId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
+        var select = new NpgsqlBatchCommand("SELECT recipient_id, channel, count(*) FROM notifications WHERE tenant_id = $1 GROUP BY 1, 2");
+        select.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        batch.BatchCommands.Add(select);
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        var rows = new Dictionary<(Guid, string), long>();
+        while (await reader.ReadAsync())
+        {
+            rows[(reader.GetGuid(0), reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return rows;
     }
 
     [Fact]

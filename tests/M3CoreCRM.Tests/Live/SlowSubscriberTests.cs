@@ -7,37 +7,61 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace M3CoreCRM.Tests.Live;
 
+/// <summary>Subscribers with a queue of 8 events: a burst overflows it, a stalled client is disconnected after a second.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class SlowSubscriberTests(PostgresFixture postgres) : InventoryTestBase(postgres)
 {
-    private const int Buffer = 256;
-
     protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string>
     {
-        ["Stream:SubscriberBuffer"] = Buffer.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Stream:SubscriberBuffer"] = "8",
+        ["Stream:StallTimeout"] = "00:00:01",
         ["RateLimits:TenantPerSecond"] = "100000",
     };
+
+    [Fact]
+    public async Task ABurstLargerThanTheQueueReachesEverySubscriberWithNoneCutOff()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var projects = await ProjectsAsync(tenant, 20);
+        var hub = Api.Services.GetRequiredService<StreamHub>();
+        await using var first = await EventStreamClient.OpenAsync(tenant);
+        await using var second = await EventStreamClient.OpenAsync(tenant);
+
+        // 200 events committed as fast as 20 writers can: the feed offers them faster than any client takes 8 at a time.
+        await Task.WhenAll(projects.Select(async (id, i) =>
+        {
+            for (var round = 0; round < 10; round++)
+            {
+                await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/projects/{id}", new { name = $"Round {round} of {i}" }, System.Net.HttpStatusCode.OK);
+            }
+        }));
+
+        foreach (var stream in new[] { first, second })
+        {
+            var received = await stream.TakeAsync(200);
+            Assert.Equal(Enumerable.Range(0, 200).Select(i => received[0].Id + i), received.Select(e => e.Id));
+        }
+
+        Assert.True(hub.DropCount > 0, "The burst never overflowed a queue, so this test showed nothing.");
+        Assert.Equal(0, hub.CutOffCount);
+        Assert.Equal(2, hub.SubscriberCount);
+    }
 
     [Fact]
     public async Task AStalledSubscriberIsCutOffWhileOthersKeepReceivingEverything()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
-        var projects = new List<Guid>();
-        for (var i = 0; i < 8; i++)
-        {
-            projects.Add(await tenant.ProjectAsync($"P{i}"));
-        }
-
+        var projects = await ProjectsAsync(tenant, 8);
         var hub = Api.Services.GetRequiredService<StreamHub>();
         using var stalled = await OpenWithoutReadingAsync(tenant);
         await using var healthy = await EventStreamClient.OpenAsync(tenant);
         Assert.Equal(2, hub.SubscriberCount);
 
-        // Write until the stalled subscriber's queue overflows; the healthy one reads as it goes.
+        // Write until the stalled subscriber's writes have been stuck for the stall timeout with its queue full.
         var written = 0;
         while (hub.CutOffCount == 0)
         {
-            Assert.True(written < 20_000, "The stalled subscriber was never cut off.");
+            Assert.True(written < 40_000, "The stalled subscriber was never cut off.");
             await Task.WhenAll(projects.Select((id, i) => tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/projects/{id}", new { name = $"Round {written + i}" }, System.Net.HttpStatusCode.OK)));
             written += projects.Count;
         }
@@ -51,14 +75,20 @@ public sealed class SlowSubscriberTests(PostgresFixture postgres) : InventoryTes
 
         var received = await healthy.TakeAsync(written);
         Assert.Equal(Enumerable.Range(0, written).Select(i => received[0].Id + i), received.Select(e => e.Id));
-
-        // Memory stayed bounded: the stalled subscriber never held more than its buffer.
-        await RenameOnceAsync(tenant, projects[0]);
+        await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/projects/{projects[0]}", new { name = "Last" }, System.Net.HttpStatusCode.OK);
         Assert.Equal(received[^1].Id + 1, (await healthy.NextAsync()).Id);
     }
 
-    private static Task<System.Text.Json.JsonElement> RenameOnceAsync(TenantSession tenant, Guid projectId) =>
-        tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/projects/{projectId}", new { name = "Last" }, System.Net.HttpStatusCode.OK);
+    private static async Task<List<Guid>> ProjectsAsync(TenantSession tenant, int count)
+    {
+        var projects = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            projects.Add(await tenant.ProjectAsync($"P{i}"));
+        }
+
+        return projects;
+    }
 
     /// <summary>Opens the stream on a raw socket with a small receive window and reads only up to the first comment.</summary>
     private async Task<Socket> OpenWithoutReadingAsync(TenantSession tenant)

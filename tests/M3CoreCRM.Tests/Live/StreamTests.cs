@@ -170,6 +170,17 @@ public sealed class StreamTests(PostgresFixture postgres) : InventoryTestBase(po
     }
 
     [Fact]
+    public async Task ATicketNeitherMintsAnotherTicketNorOutlivesItsLogin()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var ticket = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/stream/ticket", null, HttpStatusCode.OK)).GetProperty("ticket").GetString()!;
+        await ErrorFormatTests.AssertProblemAsync(await Http.PostAsync(new Uri($"/api/v1/stream/ticket?ticket={ticket}", UriKind.Relative), null), HttpStatusCode.Unauthorized, "unauthenticated");
+
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/auth/logout", new { refreshToken = tenant.RefreshToken }, HttpStatusCode.NoContent);
+        await ErrorFormatTests.AssertProblemAsync(await Http.GetAsync($"/api/v1/stream?ticket={ticket}"), HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
     public async Task AStreamSendsHeartbeatsAndEndsWhenTheUserIsDisabled()
     {
         var tenant = await TenantSession.SignUpAsync(Http);

@@ -47,6 +47,29 @@ public sealed class RowLevelSecurityTests(PostgresFixture postgres) : ApiTestBas
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
     }
 
+    [Fact]
+    public async Task EveryTableWithATenantIdHasForcedRowLevelSecurity()
+    {
+        var db = Api.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var command = db.CreateCommand("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind = 'r'
+              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+              AND NOT (c.relrowsecurity AND c.relforcerowsecurity AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid))
+            ORDER BY 1
+            """);
+        var unprotected = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                unprotected.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Empty(unprotected);
+    }
+
     private static async Task AssertNotSuperuserAsync(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user");

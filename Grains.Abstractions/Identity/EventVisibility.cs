@@ -1,17 +1,16 @@
 using System.Text.Json;
-using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Events;
 
-namespace M3CoreCRM.ApiHost.Stream;
+namespace M3CoreCRM.Grains.Abstractions.Identity;
 
 /// <summary>
-/// Who is watching a stream: their grants and, for <c>group</c>-scoped grants, the members of their
-/// groups (themselves included).
+/// Someone an event may reach (a stream subscriber, a notification recipient): their grants and, for
+/// <c>group</c>-scoped grants, the members of their groups (themselves included).
 /// </summary>
-public sealed record StreamViewer(Guid UserId, IReadOnlyDictionary<string, PermissionScope> Grants, IReadOnlySet<Guid> GroupPeers);
+public sealed record EventViewer(Guid UserId, IReadOnlyDictionary<string, PermissionScope> Grants, IReadOnlySet<Guid> GroupPeers);
 
 /// <summary>
-/// Which events a viewer may receive: those about records they may read, by the same permission and
+/// Which events a viewer may receive (on the stream, or as a notification): those about records they may read, by the same permission and
 /// scope rules as the record's own routes. Records with an owner (leads, deals, contacts, companies,
 /// activities, tasks, calls) name it in their events' data as <c>ownerId</c> and, where they have one,
 /// <c>assigneeId</c>; either grants an <c>own</c>- or <c>group</c>-scoped reader. An event about a kind
@@ -36,7 +35,7 @@ public static class EventVisibility
         ["tenant"] = (Permissions.SettingsManage, false),
     };
 
-    public static bool CanSee(this StreamViewer viewer, StoredEvent e)
+    public static bool CanSee(this EventViewer viewer, StoredEvent e)
     {
         switch (e.EntityType)
         {
