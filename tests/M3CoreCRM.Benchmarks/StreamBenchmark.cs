@@ -41,6 +41,9 @@ public sealed class StreamBenchmark(TimeSpan duration, int subscribers, int burs
             ["M3_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"m3-bench-api-{Guid.NewGuid():N}"),
             ["RateLimits__TenantPerSecond"] = "10000000",
             ["RateLimits__UserPerSecond"] = "10000000",
+
+            // Every subscriber is the same user here; each still runs its own permission checks and heartbeats.
+            ["Stream__MaxStreamsPerUser"] = "100000",
         }))
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = subscribers + 16 }) { BaseAddress = api.Address, Timeout = Timeout.InfiniteTimeSpan };
