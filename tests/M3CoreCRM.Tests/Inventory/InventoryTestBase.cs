@@ -35,53 +35,56 @@ public abstract class InventoryTestBase(PostgresFixture postgres) : IAsyncLifeti
     }
 
     /// <summary>Moves a unit's pending reminders to now, as if their time had come: the reminder service then fires them as it would.</summary>
-    protected async Task<int> BringRemindersDueAsync(Guid unitId)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
-        var update = new NpgsqlBatchCommand("UPDATE reminders SET due_at = now() WHERE grain_type = 'unit' AND grain_key = $1");
-        update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = unitId });
-        batch.BatchCommands.Add(update);
-        await batch.ExecuteNonQueryAsync();
-        return update.RecordsAffected;
-    }
+    protected Task<int> BringRemindersDueAsync(Guid unitId) =>
+        ExecuteAsSystemAsync("UPDATE reminders SET due_at = now() WHERE grain_type = 'unit' AND grain_key = $1", unitId);
 
     /// <summary>The due times of a unit's pending reminders.</summary>
-    protected async Task<DateTime[]> ReminderDueTimesAsync(Guid unitId)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
-        var select = new NpgsqlBatchCommand("SELECT due_at FROM reminders WHERE grain_type = 'unit' AND grain_key = $1 ORDER BY due_at");
-        select.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = unitId });
-        batch.BatchCommands.Add(select);
-        await using var reader = await batch.ExecuteReaderAsync();
-        await reader.NextResultAsync();
-        var due = new List<DateTime>();
-        while (await reader.ReadAsync())
-        {
-            due.Add(reader.GetDateTime(0));
-        }
-
-        return [.. due];
-    }
+    protected async Task<DateTime[]> ReminderDueTimesAsync(Guid unitId) =>
+        [.. await QueryAsSystemAsync("SELECT due_at FROM reminders WHERE grain_type = 'unit' AND grain_key = $1 ORDER BY due_at", reader => reader.GetDateTime(0), unitId)];
 
     /// <summary>Adds a due reminder of the given name to a unit, as one left over from an earlier hold would be.</summary>
-    protected async Task AddDueReminderAsync(Guid tenantId, Guid unitId, string name)
+    protected Task AddDueReminderAsync(Guid tenantId, Guid unitId, string name) =>
+        ExecuteAsSystemAsync("INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at) VALUES ($1, 'unit', $2, $3, now())", tenantId, unitId, name);
+
+    /// <summary>A statement straight against the database, across tenants (as the runtime's own jobs run); returns the rows it changed.</summary>
+    protected async Task<int> ExecuteAsSystemAsync(string sql, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
-        var insert = new NpgsqlBatchCommand("INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at) VALUES ($1, 'unit', $2, $3, now())");
-        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = unitId });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        batch.BatchCommands.Add(insert);
+        await using var batch = SystemBatch(connection, sql, parameters);
         await batch.ExecuteNonQueryAsync();
+        return batch.BatchCommands[^1].RecordsAffected;
+    }
+
+    /// <summary>A query straight against the database, across tenants; one value per row.</summary>
+    protected async Task<List<T>> QueryAsSystemAsync<T>(string sql, Func<NpgsqlDataReader, T> row, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var batch = SystemBatch(connection, sql, parameters);
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(row(reader));
+        }
+
+        return rows;
+    }
+
+    private static NpgsqlBatch SystemBatch(NpgsqlConnection connection, string sql, object[] parameters)
+    {
+        var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            statement.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        batch.BatchCommands.Add(statement);
+        return batch;
     }
 
     /// <summary>Configuration a test class sets on its ApiHost.</summary>

@@ -110,25 +110,11 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
     }
 
     /// <summary>The tenant's notification rows, counted per recipient and channel, straight from the table.</summary>
-    private async Task<Dictionary<(Guid, string), long>> NotificationRowsAsync(Guid tenantId)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
-        var select = new NpgsqlBatchCommand("SELECT recipient_id, channel, count(*) FROM notifications WHERE tenant_id = $1 GROUP BY 1, 2");
-        select.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        batch.BatchCommands.Add(select);
-        await using var reader = await batch.ExecuteReaderAsync();
-        await reader.NextResultAsync();
-        var rows = new Dictionary<(Guid, string), long>();
-        while (await reader.ReadAsync())
-        {
-            rows[(reader.GetGuid(0), reader.GetString(1))] = reader.GetInt64(2);
-        }
-
-        return rows;
-    }
+    private async Task<Dictionary<(Guid, string), long>> NotificationRowsAsync(Guid tenantId) =>
+        (await QueryAsSystemAsync(
+            "SELECT recipient_id, channel, count(*) FROM notifications WHERE tenant_id = $1 GROUP BY 1, 2",
+            reader => (Key: (reader.GetGuid(0), reader.GetString(1)), Count: reader.GetInt64(2)), tenantId))
+        .ToDictionary(row => row.Key, row => row.Count);
 
     [Fact]
     public async Task ReadAllMarksEverythingUpToNowAsRead()

@@ -235,13 +235,5 @@ public sealed class StreamTests(PostgresFixture postgres) : InventoryTestBase(po
         }
     }
 
-    private async Task ExpireTicketsAsync()
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('m3.system', 'on', false)"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE stream_tickets SET expires_at = now() - interval '1 second'"));
-        await batch.ExecuteNonQueryAsync();
-    }
+    private Task<int> ExpireTicketsAsync() => ExecuteAsSystemAsync("UPDATE stream_tickets SET expires_at = now() - interval '1 second'");
 }
