@@ -1,0 +1,298 @@
+using System.Globalization;
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Errors;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Inventory;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Leads;
+using M3CoreCRM.Grains.Abstractions.Telemarketing;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Leads;
+
+public sealed record InterestRequest(Guid? ProjectId, string[]? UnitTypeCodes);
+
+public sealed record SaveLeadRequest(
+    string? Name, string? Phone, string? Email, string? Source, string? Status, Guid? OwnerId, Guid? GroupId,
+    MoneyRequest? Budget, InterestRequest? Interest, string[]? Tags, string? Notes);
+
+public sealed record AssignLeadRequest(Guid? OwnerId, Guid? GroupId, AssignmentStrategy? Strategy);
+
+public sealed record LogCallRequest(CallDisposition? Disposition, int? DurationSeconds, string? Notes, DateTime? CallbackAt);
+
+/// <summary>
+/// Leads: the tenant's prospects. Reads are SQL scoped by the caller's <c>leads.read</c> scope (a lead
+/// outside it is 404); writes go through each lead's grain.
+/// </summary>
+public static class LeadsApi
+{
+    private const int DefaultRetryAfterMinutes = 60;
+
+    private static readonly SortOptions Sorts = new("createdAt", new Dictionary<string, SortColumn>
+    {
+        ["createdAt"] = new("created_at", "timestamptz"),
+        ["updatedAt"] = new("updated_at", "timestamptz"),
+        ["name"] = new("name", "text"),
+    });
+
+    public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/leads", "Leads");
+        group.MapGet("", ListAsync).WithName("ListLeads").RequirePermission(Permissions.LeadsRead)
+            .WithDescription("Filters: status, source, ownerId, groupId, tag, createdFrom, createdTo; q matches name, phone (digits) and email. Sort: createdAt (default, newest first), updatedAt, name.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetLead").RequirePermission(Permissions.LeadsRead);
+        group.MapPost("", CreateAsync).WithName("CreateLead").RequirePermission(Permissions.LeadsWrite)
+            .WithDescription("409 duplicate_lead (with existingId) when an open lead has the phone or email; ?allowDuplicate=true needs leads.write at scope all.");
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateLead").RequirePermission(Permissions.LeadsWrite);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLead").RequirePermission(Permissions.LeadsWrite);
+        group.MapPost("/{id:guid}/assign", AssignAsync).WithName("AssignLead").RequirePermission(Permissions.LeadsAssign)
+            .WithDescription("{ ownerId } or { groupId, strategy: round_robin | least_loaded }.");
+        group.MapPost("/{id:guid}/calls", LogCallAsync).WithName("LogCall").RequirePermission(Permissions.ActivitiesWrite)
+            .WithDescription("Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt).");
+        return group;
+    }
+
+    private static async Task<Ok<Page<LeadInfo>>> ListAsync(
+        Caller caller, NpgsqlDataSource db, string? q, string? status, string? source, Guid? ownerId, Guid? groupId, string? tag,
+        DateTime? createdFrom, DateTime? createdTo, string? sort, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
+        var (field, column, descending) = Sorts.Parse(sort ?? "-createdAt");
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
+        var where = new SqlConditions(command);
+        where.Where($"l.tenant_id = {where.Param(caller.TenantId)} AND NOT l.deleted")
+            .Where(ScopeFilter.Condition(caller, Permissions.LeadsRead, "l.owner_id", command))
+            .WhereIf(status, p => $"l.status = {p}")
+            .WhereIf(source, p => $"l.source = {p}")
+            .WhereIf(ownerId, p => $"l.owner_id = {p}")
+            .WhereIf(groupId, p => $"l.group_id = {p}")
+            .WhereIf(tag?.Trim().ToLowerInvariant(), p => $"l.tags ? {p}")
+            .WhereIf(createdFrom?.ToUniversalTime(), p => $"l.created_at >= {p}")
+            .WhereIf(createdTo?.ToUniversalTime(), p => $"l.created_at < {p}")
+            .WhereIf(LeadValidation.SearchTerm(q), p => $"l.search LIKE '%' || {p} || '%'");
+        where.After(after, column, descending, "l");
+        command.CommandText = $"SELECT l.id, l.state::text, l.version FROM leads l WHERE {where} ORDER BY {SortOptions.OrderBy(column, descending, "l")} LIMIT {where.Param(take + 1)}";
+        var items = new List<LeadInfo>();
+        await using (var reader = await batch.ReadAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(LeadQueries.FromRow(reader));
+            }
+        }
+
+        return TypedResults.Ok(Page.FromRows(items, take, lead => new Cursor(SortValue(lead, field), lead.Id)));
+    }
+
+    private static string SortValue(LeadInfo lead, string field) => field switch
+    {
+        "name" => lead.Name,
+        "updatedAt" => lead.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+        _ => lead.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+    };
+
+    private static async Task<Ok<LeadInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, LeadQueries leads, HttpResponse response, CancellationToken cancellationToken)
+    {
+        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsRead, cancellationToken);
+        var lead = await grains.GetGrain<ILeadGrain>(caller.TenantId, id).GetAsync();
+        Versioning.SetETag(response, lead.Version);
+        return TypedResults.Ok(lead);
+    }
+
+    private static async Task<Results<Created<LeadInfo>, ProblemHttpResult>> CreateAsync(
+        SaveLeadRequest request, bool? allowDuplicate, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    {
+        var catalog = await grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId).GetAsync();
+        var fields = Validate(request with { OwnerId = request.OwnerId ?? caller.UserId }, catalog, null);
+        if (allowDuplicate == true && caller.ScopeOf(Permissions.LeadsWrite) != PermissionScope.All)
+        {
+            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Letting in a duplicate lead needs leads.write at scope all.");
+        }
+
+        await EnsureMayOwnAsync(leads, caller, fields.OwnerId!.Value, fields.GroupId, cancellationToken);
+        if (allowDuplicate != true && await leads.DuplicateOfAsync(caller.TenantId, fields.Phone, fields.Email, null, cancellationToken) is { } existing)
+        {
+            return Duplicate(existing);
+        }
+
+        var id = Guid.CreateVersion7();
+        try
+        {
+            var lead = await grains.GetGrain<ILeadGrain>(caller.TenantId, id).CreateAsync(new CreateLead(fields, allowDuplicate == true));
+            return TypedResults.Created($"/api/v1/leads/{id}", lead);
+        }
+        catch (DomainException exception) when (exception.Code == "duplicate_lead")
+        {
+            // Another request created the same person a moment ago: name the lead that won.
+            return Duplicate(await leads.DuplicateOfAsync(caller.TenantId, fields.Phone, fields.Email, null, cancellationToken));
+        }
+    }
+
+    private static async Task<Results<Ok<LeadInfo>, ProblemHttpResult>> UpdateAsync(
+        Guid id, SaveLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, HttpContext context, CancellationToken cancellationToken)
+    {
+        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken);
+        var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
+        var catalog = await grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId).GetAsync();
+        try
+        {
+            var lead = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
+            {
+                var fields = Validate(Merge(request, current), catalog, current);
+                if ((fields.OwnerId != current.OwnerId || fields.GroupId != current.GroupId) && !caller.Can(Permissions.LeadsAssign))
+                {
+                    throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Changing a lead's owner or group needs the permission 'leads.assign'.");
+                }
+
+                if (fields.OwnerId is { } owner && owner != current.OwnerId)
+                {
+                    await EnsureMayOwnAsync(leads, caller, owner, fields.GroupId, cancellationToken);
+                }
+
+                return await grain.UpdateAsync(fields, version);
+            });
+            Versioning.SetETag(context.Response, lead.Version);
+            return TypedResults.Ok(lead);
+        }
+        catch (DomainException exception) when (exception.Code == "duplicate_lead")
+        {
+            var current = await grain.GetAsync();
+            var merged = Validate(Merge(request, current), catalog, current);
+            return Duplicate(await leads.DuplicateOfAsync(caller.TenantId, merged.Phone, merged.Email, id, cancellationToken));
+        }
+    }
+
+    private static async Task<NoContent> DeleteAsync(Guid id, Caller caller, IGrainFactory grains, LeadQueries leads, HttpRequest request, CancellationToken cancellationToken)
+    {
+        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken);
+        await grains.GetGrain<ILeadGrain>(caller.TenantId, id).DeleteAsync(Versioning.IfMatch(request));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<LeadInfo>> AssignAsync(Guid id, AssignLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    {
+        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsRead, cancellationToken);
+        new Validation()
+            .Check(request.OwnerId is not null ^ request.GroupId is not null, "ownerId", "Give either ownerId, or groupId with a strategy.")
+            .Check(request.GroupId is null || request.Strategy is not null, "strategy", "round_robin or least_loaded.")
+            .ThrowIfInvalid();
+        Guid owner;
+        if (request.GroupId is { } groupId)
+        {
+            if (!await leads.GroupExistsAsync(caller.TenantId, groupId, cancellationToken))
+            {
+                throw DomainException.Invalid("groupId", "No such group in this tenant.");
+            }
+
+            owner = await grains.GetGrain<IGroupAssignmentGrain>(caller.TenantId, groupId).PickAsync(request.Strategy!.Value);
+        }
+        else
+        {
+            owner = request.OwnerId!.Value;
+            await EnsureMayOwnAsync(leads, caller, owner, null, cancellationToken);
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<ILeadGrain>(caller.TenantId, id).AssignAsync(owner, request.GroupId));
+    }
+
+    private static async Task<Ok<LeadInfo>> LogCallAsync(Guid id, LogCallRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    {
+        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsRead, cancellationToken);
+        new Validation()
+            .Check(request.Disposition is not null, "disposition", "One of: answered, no_answer, busy, wrong_number, callback, not_interested, interested.")
+            .Check(request.DurationSeconds is null or (>= 0 and <= 86_400), "durationSeconds", "0 to 86400 seconds.")
+            .Optional("notes", request.Notes, 4000)
+            .Check(request.Disposition != CallDisposition.Callback || request.CallbackAt > DateTime.UtcNow, "callbackAt", "A callback needs a time in the future.")
+            .ThrowIfInvalid();
+        var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
+        var current = await grain.GetAsync();
+        var retryAfter = current.Calls.LockedByQueue is { } queueId
+            ? (await grains.GetGrain<ICallQueueGrain>(caller.TenantId, queueId).GetAsync()).RetryAfterMinutes
+            : DefaultRetryAfterMinutes;
+        return TypedResults.Ok(await grain.LogCallAsync(caller.UserId, new LogCall(
+            Guid.CreateVersion7(), request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes, request.CallbackAt?.ToUniversalTime(), retryAfter)));
+    }
+
+    private static ProblemHttpResult Duplicate(Guid? existing)
+    {
+        var problem = ProblemDetailsSetup.Create(StatusCodes.Status409Conflict, "duplicate_lead", "An open lead already has this phone or email.");
+        if (existing is { } id)
+        {
+            problem.Extensions["existingId"] = id;
+        }
+
+        return TypedResults.Problem(problem);
+    }
+
+    private static async Task EnsureInScopeAsync(LeadQueries leads, Caller caller, Guid id, string permission, CancellationToken cancellationToken)
+    {
+        if (!await leads.InScopeAsync(caller, id, permission, cancellationToken))
+        {
+            throw DomainException.NotFound("The lead");
+        }
+    }
+
+    /// <summary>The owner must be an active user the caller may give leads to: themselves (own), their groups' members (group), anyone (all).</summary>
+    private static async Task EnsureMayOwnAsync(LeadQueries leads, Caller caller, Guid ownerId, Guid? groupId, CancellationToken cancellationToken)
+    {
+        if (!await leads.ActiveUserAsync(caller.TenantId, ownerId, cancellationToken))
+        {
+            throw DomainException.Invalid("ownerId", "No such active user in this tenant.");
+        }
+
+        if (groupId is { } group && !await leads.GroupExistsAsync(caller.TenantId, group, cancellationToken))
+        {
+            throw DomainException.Invalid("groupId", "No such group in this tenant.");
+        }
+
+        var scope = caller.Can(Permissions.LeadsAssign) ? PermissionScope.All : caller.ScopeOf(Permissions.LeadsWrite);
+        var allowed = scope switch
+        {
+            PermissionScope.All => true,
+            PermissionScope.Group => await leads.InCallersGroupsAsync(caller, ownerId, cancellationToken),
+            _ => ownerId == caller.UserId,
+        };
+        if (!allowed)
+        {
+            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Your scope of leads.write does not reach that owner.");
+        }
+    }
+
+    private static SaveLeadRequest Merge(SaveLeadRequest request, LeadInfo current) => new(
+        request.Name ?? current.Name,
+        request.Phone ?? current.Phone,
+        request.Email ?? current.Email,
+        request.Source ?? current.Source,
+        request.Status ?? current.Status,
+        request.OwnerId ?? current.OwnerId,
+        request.GroupId ?? current.GroupId,
+        request.Budget ?? (current.Budget is { } budget ? new MoneyRequest(budget.Amount, budget.Currency) : null),
+        request.Interest ?? (current.Interest is { } interest ? new InterestRequest(interest.ProjectId, [.. interest.UnitTypeCodes]) : null),
+        request.Tags ?? [.. current.Tags],
+        request.Notes ?? current.Notes);
+
+    private static LeadFields Validate(SaveLeadRequest request, LeadCatalog catalog, LeadInfo? current)
+    {
+        var validation = new Validation()
+            .Required("name", request.Name, 200)
+            .Optional("notes", request.Notes, 4000);
+        var phone = validation.NormalisedPhone("phone", request.Phone);
+        var email = validation.NormalisedEmail("email", request.Email);
+        var statusKey = request.Status ?? current?.Status ?? catalog.DefaultStatus.Key;
+        var status = catalog.Status(statusKey);
+        validation.Check(status is not null, "status", $"One of: {string.Join(", ", catalog.Statuses.Select(s => s.Key))}.");
+        var source = request.Source ?? current?.Source;
+        validation.Check(source is not null && catalog.HasSource(source), "source", $"One of: {string.Join(", ", catalog.Sources.Select(s => s.Key))}.");
+        var budget = validation.Money("budget", request.Budget, required: false);
+        var tags = validation.Tags("tags", request.Tags);
+        var interest = request.Interest is null ? null : new LeadInterest(request.Interest.ProjectId, [.. (request.Interest.UnitTypeCodes ?? []).Select(c => c.Trim())]);
+        validation.Check(interest is null || interest.UnitTypeCodes.Count <= 20, "interest.unitTypeCodes", "At most 20 type codes.");
+        validation.ThrowIfInvalid();
+        return new LeadFields(request.Name!.Trim(), phone, email, source!, status!.Key, status.Category, request.OwnerId, request.GroupId, budget, interest, tags, request.Notes);
+    }
+}

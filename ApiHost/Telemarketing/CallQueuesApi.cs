@@ -1,0 +1,124 @@
+using System.Text.Json;
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Leads;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Leads;
+using M3CoreCRM.Grains.Abstractions.Telemarketing;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Telemarketing;
+
+public sealed record CallQueueFilterRequest(string[]? Statuses, string[]? Sources, string[]? Tags);
+
+public sealed record SaveCallQueueRequest(string? Name, Guid? GroupId, CallQueueFilterRequest? Filter, int? RetryAfterMinutes, int? MaxAttempts);
+
+public sealed record NextLeadRequest(int? LockMinutes);
+
+/// <summary>Telemarketing call queues: managers define them; agents of the queue's group pull the next lead to call.</summary>
+public static class CallQueuesApi
+{
+    private const int DefaultLockMinutes = 10;
+
+    public static RouteGroupBuilder MapCallQueuesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/call-queues", "Telemarketing");
+        group.MapGet("", ListAsync).WithName("ListCallQueues").RequirePermission(Permissions.LeadsRead);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetCallQueue").RequirePermission(Permissions.LeadsRead);
+        group.MapPost("", CreateAsync).WithName("CreateCallQueue").RequirePermission(Permissions.LeadsAssign);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateCallQueue").RequirePermission(Permissions.LeadsAssign);
+        group.MapPost("/{id:guid}/next", NextAsync).WithName("NextLeadToCall").RequirePermission(Permissions.ActivitiesWrite)
+            .WithDescription("Hands the caller the next due lead of the queue, locked to them for lockMinutes (1 to 120, default 10); 204 when none is due. Callers must belong to the queue's group (or hold leads.assign).");
+        return group;
+    }
+
+    private static async Task<Ok<Page<CallQueueInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
+        var column = new SortColumn("name", "text");
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
+        var where = new SqlConditions(command);
+        where.Where($"q.tenant_id = {where.Param(caller.TenantId)}");
+        where.After(after, column, false, "q");
+        command.CommandText = $"SELECT q.id, q.state::text, q.version FROM call_queues q WHERE {where} ORDER BY {SortOptions.OrderBy(column, false, "q")} LIMIT {where.Param(take + 1)}";
+        var items = new List<CallQueueInfo>();
+        await using (var reader = await batch.ReadAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(JsonSerializer.Deserialize<CallQueueInfo>(reader.GetString(1), GrainJson.Options)! with { Id = reader.GetGuid(0), Version = reader.GetInt64(2) });
+            }
+        }
+
+        return TypedResults.Ok(Page.FromRows(items, take, queue => new Cursor(queue.Name, queue.Id)));
+    }
+
+    private static async Task<Ok<CallQueueInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
+    {
+        var queue = await grains.GetGrain<ICallQueueGrain>(caller.TenantId, id).GetAsync();
+        Versioning.SetETag(response, queue.Version);
+        return TypedResults.Ok(queue);
+    }
+
+    private static async Task<Created<CallQueueInfo>> CreateAsync(SaveCallQueueRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    {
+        var fields = await ValidateAsync(request, caller, grains, leads, cancellationToken);
+        var id = Guid.CreateVersion7();
+        var queue = await grains.GetGrain<ICallQueueGrain>(caller.TenantId, id).CreateAsync(fields);
+        return TypedResults.Created($"/api/v1/call-queues/{id}", queue);
+    }
+
+    private static async Task<Ok<CallQueueInfo>> UpdateAsync(Guid id, SaveCallQueueRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, HttpContext context, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<ICallQueueGrain>(caller.TenantId, id);
+        var queue = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
+            await grain.UpdateAsync(await ValidateAsync(new SaveCallQueueRequest(
+                request.Name ?? current.Name,
+                request.GroupId ?? current.GroupId,
+                request.Filter ?? new CallQueueFilterRequest([.. current.Filter.Statuses], [.. current.Filter.Sources], [.. current.Filter.Tags]),
+                request.RetryAfterMinutes ?? current.RetryAfterMinutes,
+                request.MaxAttempts ?? current.MaxAttempts), caller, grains, leads, cancellationToken), version));
+        Versioning.SetETag(context.Response, queue.Version);
+        return TypedResults.Ok(queue);
+    }
+
+    private static async Task<Results<Ok<LeadInfo>, NoContent>> NextAsync(Guid id, NextLeadRequest? request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    {
+        new Validation().Check(request?.LockMinutes is null or (>= 1 and <= 120), "lockMinutes", "1 to 120 minutes.").ThrowIfInvalid();
+        var grain = grains.GetGrain<ICallQueueGrain>(caller.TenantId, id);
+        var queue = await grain.GetAsync();
+        if (queue.GroupId is { } groupId && !caller.Can(Permissions.LeadsAssign) && !await leads.MemberOfAsync(caller.TenantId, groupId, caller.UserId, cancellationToken))
+        {
+            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Only members of the queue's group take leads from it.");
+        }
+
+        var lead = await grain.NextAsync(caller.UserId, request?.LockMinutes ?? DefaultLockMinutes);
+        return lead is null ? TypedResults.NoContent() : TypedResults.Ok(lead);
+    }
+
+    private static async Task<CallQueueFields> ValidateAsync(SaveCallQueueRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    {
+        var catalog = await grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId).GetAsync();
+        var statuses = request.Filter?.Statuses ?? [];
+        var sources = request.Filter?.Sources ?? [];
+        var validation = new Validation()
+            .Required("name", request.Name, 200)
+            .Check(request.RetryAfterMinutes is null or (>= 1 and <= 43_200), "retryAfterMinutes", "1 to 43200 minutes.")
+            .Check(request.MaxAttempts is null or (>= 1 and <= 100), "maxAttempts", "1 to 100.")
+            .Check(statuses.All(s => catalog.Status(s) is not null), "filter.statuses", "Every status must be one of the tenant's.")
+            .Check(sources.All(catalog.HasSource), "filter.sources", "Every source must be one of the tenant's.");
+        var tags = validation.Tags("filter.tags", request.Filter?.Tags);
+        if (request.GroupId is { } groupId && !await leads.GroupExistsAsync(caller.TenantId, groupId, cancellationToken))
+        {
+            validation.Add("groupId", "No such group in this tenant.");
+        }
+
+        validation.ThrowIfInvalid();
+        return new CallQueueFields(request.Name!.Trim(), request.GroupId, new CallQueueFilter([.. statuses.Distinct()], [.. sources.Distinct()], tags), request.RetryAfterMinutes ?? 60, request.MaxAttempts ?? 5);
+    }
+}

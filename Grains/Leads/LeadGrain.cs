@@ -1,0 +1,300 @@
+using M3CoreCRM.Grains.Abstractions.Activities;
+using M3CoreCRM.Grains.Abstractions.Common;
+using M3CoreCRM.Grains.Abstractions.Leads;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+
+namespace M3CoreCRM.Grains.Leads;
+
+public sealed class LeadCallState
+{
+    public int Attempts { get; set; }
+
+    public CallDisposition? LastDisposition { get; set; }
+
+    public DateTime? LastCalledAt { get; set; }
+
+    public DateTime? NextCallAt { get; set; }
+
+    public Guid? LockedBy { get; set; }
+
+    public DateTime? LockedUntil { get; set; }
+
+    public Guid? LockedByQueue { get; set; }
+
+    /// <summary>Names the current lock's expiry reminder, so that a reminder of an earlier lock ends nothing.</summary>
+    public Guid? LockId { get; set; }
+}
+
+public sealed class LeadState
+{
+    public string Name { get; set; } = "";
+
+    public string? Phone { get; set; }
+
+    public string? Email { get; set; }
+
+    public string Source { get; set; } = "";
+
+    public string Status { get; set; } = "";
+
+    public StatusCategory StatusCategory { get; set; }
+
+    public Guid? OwnerId { get; set; }
+
+    public Guid? GroupId { get; set; }
+
+    public Money? Budget { get; set; }
+
+    public LeadInterest? Interest { get; set; }
+
+    public IReadOnlyList<string> Tags { get; set; } = [];
+
+    public string? Notes { get; set; }
+
+    public bool AllowDuplicate { get; set; }
+
+    public bool Deleted { get; set; }
+
+    public LeadCallState Calls { get; set; } = new();
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+[GrainType("lead")]
+public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadState> state) : Grain, ILeadGrain, IRemindable
+{
+    private const string LockReminderPrefix = "call-lock:";
+
+    public async Task<LeadInfo> CreateAsync(CreateLead command)
+    {
+        if (state.RecordExists)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "lead_exists", "This lead already exists.");
+        }
+
+        var now = DateTime.UtcNow;
+        state.State = new LeadState { AllowDuplicate = command.AllowDuplicate, CreatedAt = now, UpdatedAt = now };
+        var changes = Apply(command.Fields);
+        await WriteAsync("lead.created", changes);
+        return Info();
+    }
+
+    public Task<LeadInfo> GetAsync()
+    {
+        EnsureExists();
+        return Task.FromResult(Info());
+    }
+
+    public async Task<LeadInfo> UpdateAsync(LeadFields fields, long? expectedVersion)
+    {
+        EnsureExists();
+        Concurrency.Check(state.Version, expectedVersion);
+        var ownerBefore = state.State.OwnerId;
+        var changes = Apply(fields);
+        if (changes.Count > 0)
+        {
+            state.State.UpdatedAt = DateTime.UtcNow;
+            await WriteAsync(ownerBefore != state.State.OwnerId ? "lead.assigned" : "lead.updated", changes);
+        }
+
+        return Info();
+    }
+
+    public async Task DeleteAsync(long? expectedVersion)
+    {
+        EnsureExists();
+        Concurrency.Check(state.Version, expectedVersion);
+        state.State.Deleted = true;
+        state.State.UpdatedAt = DateTime.UtcNow;
+        await WriteAsync("lead.deleted", new() { ["deleted"] = new(false, true) });
+    }
+
+    public async Task<LeadInfo> AssignAsync(Guid ownerId, Guid? groupId)
+    {
+        EnsureExists();
+        var s = state.State;
+        var changes = new Dictionary<string, FieldChange>();
+        Change.Track(changes, "ownerId", s.OwnerId, ownerId, v => s.OwnerId = v);
+        Change.Track(changes, "groupId", s.GroupId, groupId ?? s.GroupId, v => s.GroupId = v);
+        s.UpdatedAt = DateTime.UtcNow;
+        await WriteAsync("lead.assigned", changes);
+        return Info();
+    }
+
+    public async Task<LeadInfo?> TryLockForCallAsync(LockForCall command)
+    {
+        if (!state.RecordExists || state.State.Deleted || state.State.StatusCategory != StatusCategory.Open)
+        {
+            return null;
+        }
+
+        var now = DateTime.UtcNow;
+        var calls = state.State.Calls;
+        if ((calls.LockedBy is not null && calls.LockedUntil > now && calls.LockedBy != command.AgentId) || calls.NextCallAt > now)
+        {
+            return null;
+        }
+
+        // As with unit holds: the reminder goes in first, so a failed write leaves a reminder that finds no lock of its id.
+        var previousLock = calls.LockId;
+        var lockId = Guid.CreateVersion7();
+        await RegisterOrUpdateReminderAsync(LockReminderPrefix + lockId, command.Until - now);
+        calls.LockedBy = command.AgentId;
+        calls.LockedUntil = command.Until;
+        calls.LockedByQueue = command.QueueId;
+        calls.LockId = lockId;
+        await state.WriteStateAsync();
+        await ForgetLockReminderAsync(previousLock);
+        return Info();
+    }
+
+    public async Task<LeadInfo> LogCallAsync(Guid agentId, LogCall call)
+    {
+        EnsureExists();
+        var now = DateTime.UtcNow;
+        var calls = state.State.Calls;
+        if (calls.LockedBy is { } holder && holder != agentId && calls.LockedUntil > now)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "locked", "Another agent is calling this lead.");
+        }
+
+        if (call.Disposition == CallDisposition.Callback && (call.CallbackAt is null || call.CallbackAt <= now))
+        {
+            throw DomainException.Invalid("callbackAt", "A callback needs a callbackAt in the future.");
+        }
+
+        // The activity first, under an id the caller chose: a retry after a failed lead write finds it already there.
+        await GrainFactory.GetGrain<IActivityGrain>(TenantId, call.ActivityId).CreateAsync(new NewActivity(
+            ActivityType.Call, new ActivitySubject("lead", Key), now, call.DurationSeconds, Disposition(call.Disposition), call.Notes, agentId));
+
+        var before = new { calls.Attempts, calls.NextCallAt, calls.LastDisposition };
+        var endedLock = calls.LockId;
+        calls.Attempts++;
+        calls.LastDisposition = call.Disposition;
+        calls.LastCalledAt = now;
+        calls.NextCallAt = call.Disposition switch
+        {
+            CallDisposition.Callback => call.CallbackAt,
+            CallDisposition.NoAnswer or CallDisposition.Busy => now.AddMinutes(call.RetryAfterMinutes),
+            _ => null,
+        };
+        calls.LockedBy = null;
+        calls.LockedUntil = null;
+        calls.LockedByQueue = null;
+        calls.LockId = null;
+        state.State.UpdatedAt = now;
+        var s = state.State;
+        await state.WriteStateAsync([new GrainEvent("call.logged", "lead", Key, new
+        {
+            id = Key, leadId = Key, activityId = call.ActivityId, agentId, disposition = call.Disposition, call.DurationSeconds,
+            calls.NextCallAt, calls.Attempts, ownerId = s.OwnerId, assigneeId = agentId, name = s.Name,
+        }, new Dictionary<string, FieldChange>
+        {
+            ["calls.attempts"] = new(before.Attempts, calls.Attempts),
+            ["calls.lastDisposition"] = new(before.LastDisposition, calls.LastDisposition),
+            ["calls.nextCallAt"] = new(before.NextCallAt, calls.NextCallAt),
+        })]);
+        await ForgetLockReminderAsync(endedLock);
+        return Info();
+    }
+
+    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    {
+        var calls = state.State.Calls;
+        if (state.RecordExists && calls.LockId is { } lockId && reminderName == LockReminderPrefix + lockId && calls.LockedUntil <= DateTime.UtcNow)
+        {
+            calls.LockedBy = null;
+            calls.LockedUntil = null;
+            calls.LockedByQueue = null;
+            calls.LockId = null;
+            await state.WriteStateAsync();
+        }
+
+        await UnregisterReminderAsync(reminderName);
+    }
+
+    private static string Disposition(CallDisposition disposition) => disposition switch
+    {
+        CallDisposition.NoAnswer => "no_answer",
+        CallDisposition.WrongNumber => "wrong_number",
+        CallDisposition.NotInterested => "not_interested",
+        _ => disposition.ToString().ToLowerInvariant(),
+    };
+
+    private async Task ForgetLockReminderAsync(Guid? lockId)
+    {
+        if (lockId is { } id)
+        {
+            try
+            {
+                await UnregisterReminderAsync(LockReminderPrefix + id);
+            }
+            catch (Exception)
+            {
+                // Best effort: a reminder left behind finds no lock of its id and ends.
+            }
+        }
+    }
+
+    private Dictionary<string, FieldChange> Apply(LeadFields f)
+    {
+        var s = state.State;
+        var changes = new Dictionary<string, FieldChange>();
+        Change.Track(changes, "name", s.Name, f.Name, v => s.Name = v);
+        Change.Track(changes, "phone", s.Phone, f.Phone, v => s.Phone = v);
+        Change.Track(changes, "email", s.Email, f.Email, v => s.Email = v);
+        Change.Track(changes, "source", s.Source, f.Source, v => s.Source = v);
+        Change.Track(changes, "status", s.Status, f.Status, v => s.Status = v);
+        Change.Track(changes, "ownerId", s.OwnerId, f.OwnerId, v => s.OwnerId = v);
+        Change.Track(changes, "groupId", s.GroupId, f.GroupId, v => s.GroupId = v);
+        Change.TrackShape(changes, "budget", s.Budget, f.Budget, v => s.Budget = v);
+        Change.TrackShape(changes, "interest", s.Interest, f.Interest, v => s.Interest = v);
+        Change.TrackShape(changes, "tags", s.Tags, f.Tags, v => s.Tags = v);
+        Change.Track(changes, "notes", s.Notes, f.Notes, v => s.Notes = v);
+        s.StatusCategory = f.StatusCategory;
+        return changes;
+    }
+
+    private async Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes)
+    {
+        var s = state.State;
+        var phone = s.Phone;
+        var email = s.Email;
+        try
+        {
+            await state.WriteStateAsync([new GrainEvent(eventType, "lead", Key, new
+            {
+                id = Key, name = s.Name, s.Status, s.Source, ownerId = s.OwnerId, assigneeId = s.OwnerId, groupId = s.GroupId,
+            }, changes)]);
+        }
+        catch (UniqueConstraintException exception) when (exception.Constraint is "leads_open_phone" or "leads_open_email")
+        {
+            var field = exception.Constraint == "leads_open_phone" ? "phone" : "email";
+            throw new DomainException(DomainErrorKind.Conflict, "duplicate_lead",
+                $"An open lead already has this {field} ({(field == "phone" ? phone : email)}).",
+                new Dictionary<string, string[]> { [field] = ["Already on an open lead."] });
+        }
+    }
+
+    private void EnsureExists()
+    {
+        if (!state.RecordExists || state.State.Deleted)
+        {
+            throw DomainException.NotFound("The lead");
+        }
+    }
+
+    private LeadInfo Info()
+    {
+        var s = state.State;
+        var c = s.Calls;
+        return new LeadInfo(Key, s.Name, s.Phone, s.Email, s.Source, s.Status, s.StatusCategory, s.OwnerId, s.GroupId, s.Budget, s.Interest, s.Tags, s.Notes,
+            s.AllowDuplicate, new LeadCalls(c.Attempts, c.LastDisposition, c.LastCalledAt, c.NextCallAt, c.LockedBy, c.LockedUntil, c.LockedByQueue),
+            s.CreatedAt, s.UpdatedAt, state.Version);
+    }
+}

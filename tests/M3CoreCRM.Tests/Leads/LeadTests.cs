@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using M3CoreCRM.Tests.Api;
+using M3CoreCRM.Tests.Identity;
+using M3CoreCRM.Tests.Infrastructure;
+
+namespace M3CoreCRM.Tests.Leads;
+
+[Collection(PostgresCollection.Name)]
+public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
+{
+    [Fact]
+    public async Task ALeadIsCreatedNormalisedReadChangedAndDeleted()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var created = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new
+        {
+            name = "Amira Haddad",
+            phone = "00971 50-123 4567",
+            email = "Amira@Example.TEST",
+            source = "referral",
+            budget = new { amount = 1_250_000.50m, currency = "AED" },
+            interest = new { unitTypeCodes = new[] { "2BR-A" } },
+            tags = new[] { "VIP", "marina" },
+        }, HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetGuid();
+        Assert.Equal("+971501234567", created.GetProperty("phone").GetString());
+        Assert.Equal("amira@example.test", created.GetProperty("email").GetString());
+        Assert.Equal("new", created.GetProperty("status").GetString());
+        Assert.Equal("open", created.GetProperty("statusCategory").GetString());
+        Assert.Equal(tenant.UserId, created.GetProperty("ownerId").GetGuid());
+        Assert.Equal(["vip", "marina"], created.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+
+        var response = await tenant.SendAsync(HttpMethod.Get, $"/api/v1/leads/{id}");
+        Assert.Equal("\"1\"", response.Headers.ETag?.Tag);
+        var updated = await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/leads/{id}", new { status = "qualified", notes = "Wants sea view" }, HttpStatusCode.OK);
+        Assert.Equal("qualified", updated.GetProperty("status").GetString());
+        Assert.Equal("+971501234567", updated.GetProperty("phone").GetString());
+        Assert.Equal(1_250_000.50m, updated.GetProperty("budget").GetProperty("amount").GetDecimal());
+
+        var listed = Assert.Single(await tenant.AllLeadsAsync());
+        Assert.Equal(updated.GetProperty("version").GetInt64(), listed.GetProperty("version").GetInt64());
+        Assert.Equal("Wants sea view", listed.GetProperty("notes").GetString());
+
+        await tenant.SendJsonAsync(HttpMethod.Delete, $"/api/v1/leads/{id}", null, HttpStatusCode.NoContent);
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, $"/api/v1/leads/{id}"), HttpStatusCode.NotFound, "not_found");
+        Assert.Empty(await tenant.AllLeadsAsync());
+    }
+
+    [Fact]
+    public async Task BadLeadsAreRefusedFieldByField()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var response = await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "", phone = "0501234567", email = "not-an-email", source = "carrier_pigeon", status = "asleep" });
+        var problem = await ErrorFormatTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        var errors = problem.GetProperty("errors");
+        foreach (var field in new[] { "name", "phone", "email", "source", "status" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"no message for {field}: {errors}");
+        }
+
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "X", source = "web", ownerId = Guid.CreateVersion7() }), HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task APhoneOrEmailAlreadyOnAnOpenLeadIsRefusedWithTheExistingId()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var first = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Omar", phone = "+971 55 000 1111", email = "omar@example.test", source = "web" }, HttpStatusCode.Created);
+        var firstId = first.GetProperty("id").GetGuid();
+
+        var samePhone = await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Omar again", phone = "00971550001111", source = "web" });
+        var problem = await ErrorFormatTests.AssertProblemAsync(samePhone, HttpStatusCode.Conflict, "duplicate_lead");
+        Assert.Equal(firstId, problem.GetProperty("existingId").GetGuid());
+        var sameEmail = await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Omar B", email = "OMAR@example.test", source = "web" });
+        Assert.Equal(firstId, (await ErrorFormatTests.AssertProblemAsync(sameEmail, HttpStatusCode.Conflict, "duplicate_lead")).GetProperty("existingId").GetGuid());
+
+        // A deliberate duplicate needs leads.write at scope all: the owner has it, an agent does not.
+        var (_, agentToken, _) = await tenant.AddUserAsync("agent", "agent@example.test");
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads?allowDuplicate=true", new { name = "Omar C", phone = "+971550001111", source = "web" }, agentToken), HttpStatusCode.Forbidden, "forbidden");
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads?allowDuplicate=true", new { name = "Omar C", phone = "+971550001111", source = "web" }, HttpStatusCode.Created);
+
+        // Once the first lead is closed, the number is free for a new open lead.
+        await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/leads/{firstId}", new { status = "lost" }, HttpStatusCode.OK);
+        var fresh = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Omar D", phone = "+971550001111", source = "web" }, HttpStatusCode.Created);
+
+        // Changing another lead to a number an open lead has is refused the same way.
+        var other = await tenant.LeadIdAsync();
+        var clash = await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/leads/{other}", new { phone = "+971 55 000 1111" });
+        Assert.Equal(fresh.GetProperty("id").GetGuid(), (await ErrorFormatTests.AssertProblemAsync(clash, HttpStatusCode.Conflict, "duplicate_lead")).GetProperty("existingId").GetGuid());
+    }
+
+    [Fact]
+    public async Task ConcurrentCreatesOfTheSamePersonLeaveExactlyOneLead()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = $"Sara {i}", phone = "+971509998877", source = "web" })));
+
+        var created = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        var winner = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        foreach (var refused in responses.Where(r => r != created))
+        {
+            var problem = await ErrorFormatTests.AssertProblemAsync(refused, HttpStatusCode.Conflict, "duplicate_lead");
+            Assert.Equal(winner, problem.GetProperty("existingId").GetGuid());
+        }
+
+        Assert.Single(await tenant.AllLeadsAsync());
+    }
+
+    [Fact]
+    public async Task ListsFilterSearchAndPageWithoutSkipsOrRepeatsWhileLeadsAreAdded()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var initial = new List<Guid>();
+        for (var i = 0; i < 25; i++)
+        {
+            initial.Add((await tenant.LeadAsync(name: i == 3 ? "Yusuf Al-Mansoori" : null, source: i % 2 == 0 ? "web" : "referral", tags: i % 5 == 0 ? ["vip"] : null)).GetProperty("id").GetGuid());
+        }
+
+        // Page through, newest first, while other leads keep arriving.
+        var seen = new List<Guid>();
+        string? cursor = null;
+        var adding = 0;
+        do
+        {
+            var page = await tenant.GetJsonAsync($"/api/v1/leads?limit=4{(cursor is null ? "" : "&cursor=" + cursor)}");
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(l => l.GetProperty("id").GetGuid()));
+            cursor = page.GetProperty("nextCursor").GetString();
+            if (adding++ < 5)
+            {
+                await tenant.LeadAsync();
+            }
+        }
+        while (cursor is not null);
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Empty(initial.Except(seen));
+
+        Assert.Equal(13, (await tenant.AllLeadsAsync("&source=web")).Count(l => initial.Contains(l.GetProperty("id").GetGuid())));
+        Assert.Equal(5, (await tenant.AllLeadsAsync("&tag=VIP")).Count);
+        var byName = Assert.Single(await tenant.AllLeadsAsync("&q=mansoo"));
+        Assert.Equal(initial[3], byName.GetProperty("id").GetGuid());
+        var phone = byName.GetProperty("phone").GetString()!;
+        Assert.Equal(initial[3], Assert.Single(await tenant.AllLeadsAsync($"&q={Uri.EscapeDataString(phone[4..])}")).GetProperty("id").GetGuid());
+        Assert.Equal(initial[3], Assert.Single(await tenant.AllLeadsAsync($"&q={byName.GetProperty("email").GetString()![..8]}")).GetProperty("id").GetGuid());
+        Assert.Empty(await tenant.AllLeadsAsync("&q=%25"));
+
+        var byNameSort = await tenant.AllLeadsAsync("&sort=name");
+        Assert.Equal(byNameSort.Select(l => l.GetProperty("name").GetString()).Order(StringComparer.Ordinal), byNameSort.Select(l => l.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task AgentsSeeTheirOwnLeadsManagersTheirGroupsAndOwnersAll()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var (agentA, tokenA, _) = await tenant.AddUserAsync("agent", "a@example.test");
+        var (agentB, tokenB, _) = await tenant.AddUserAsync("agent", "b@example.test");
+        var (manager, managerToken, _) = await tenant.AddUserAsync("sales_manager", "manager@example.test");
+        var (outsider, _, _) = await tenant.AddUserAsync("agent", "c@example.test");
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Team A", memberIds = new[] { manager, agentA } }, HttpStatusCode.Created);
+        var leadA = await tenant.LeadIdAsync(token: tokenA);
+        var leadB = await tenant.LeadIdAsync(token: tokenB);
+        var leadOutsider = await tenant.LeadIdAsync(ownerId: outsider);
+
+        Assert.Equal([leadA], (await tenant.AllLeadsAsync(token: tokenA)).Select(l => l.GetProperty("id").GetGuid()));
+        Assert.Equal([leadA], (await tenant.AllLeadsAsync(token: managerToken)).Select(l => l.GetProperty("id").GetGuid()));
+        Assert.Equal(new[] { leadA, leadB, leadOutsider }.Order(), (await tenant.AllLeadsAsync()).Select(l => l.GetProperty("id").GetGuid()).Order());
+
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, $"/api/v1/leads/{leadB}", token: tokenA), HttpStatusCode.NotFound, "not_found");
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/leads/{leadB}", new { name = "Mine now" }, tokenA), HttpStatusCode.NotFound, "not_found");
+
+        // An agent creates leads for themselves only.
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "For B", phone = "+971501110000", source = "web", ownerId = agentB }, tokenA), HttpStatusCode.Forbidden, "forbidden");
+    }
+}
