@@ -22,8 +22,8 @@ public enum CallDisposition
     Interested,
 }
 
-/// <summary>A lead's calling record: attempts, the last outcome, when to call next, and who holds it for a call now.</summary>
-public sealed record LeadCalls(int Attempts, CallDisposition? LastDisposition, DateTime? LastCalledAt, DateTime? NextCallAt, Guid? LockedBy, DateTime? LockedUntil, Guid? LockedByQueue);
+/// <summary>A lead's calling record: attempts, the last outcome, when to call next (or <paramref name="Done"/>: no more), and who holds it for a call now.</summary>
+public sealed record LeadCalls(int Attempts, CallDisposition? LastDisposition, DateTime? LastCalledAt, DateTime? NextCallAt, bool Done, Guid? LockedBy, DateTime? LockedUntil, Guid? LockedByQueue);
 
 public sealed record LeadInfo(
     Guid Id, string Name, string? Phone, string? Email, string Source, string Status, StatusCategory StatusCategory,

@@ -24,6 +24,12 @@ public sealed class LeadCallState
 
     public Guid? LockedByQueue { get; set; }
 
+    /// <summary>
+    /// True once a call settled the lead (answered, interested, not interested, wrong number): queues
+    /// call it no more. No answer, busy and callbacks leave it to be called again.
+    /// </summary>
+    public bool Done { get; set; }
+
     /// <summary>Names the current lock's expiry reminder, so that a reminder of an earlier lock ends nothing.</summary>
     public Guid? LockId { get; set; }
 }
@@ -135,7 +141,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
 
         var now = DateTime.UtcNow;
         var calls = state.State.Calls;
-        if ((calls.LockedBy is not null && calls.LockedUntil > now && calls.LockedBy != command.AgentId) || calls.NextCallAt > now)
+        if ((calls.LockedBy is not null && calls.LockedUntil > now && calls.LockedBy != command.AgentId) || calls.NextCallAt > now || calls.Done)
         {
             return null;
         }
@@ -172,7 +178,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         await GrainFactory.GetGrain<IActivityGrain>(TenantId, call.ActivityId).CreateAsync(new NewActivity(
             ActivityType.Call, new ActivitySubject("lead", Key), now, call.DurationSeconds, Disposition(call.Disposition), call.Notes, agentId));
 
-        var before = new { calls.Attempts, calls.NextCallAt, calls.LastDisposition };
+        var before = new { calls.Attempts, calls.NextCallAt, calls.LastDisposition, calls.Done };
         var endedLock = calls.LockId;
         calls.Attempts++;
         calls.LastDisposition = call.Disposition;
@@ -183,6 +189,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
             CallDisposition.NoAnswer or CallDisposition.Busy => now.AddMinutes(call.RetryAfterMinutes),
             _ => null,
         };
+        calls.Done = call.Disposition is not (CallDisposition.Callback or CallDisposition.NoAnswer or CallDisposition.Busy);
         calls.LockedBy = null;
         calls.LockedUntil = null;
         calls.LockedByQueue = null;
@@ -198,6 +205,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
             ["calls.attempts"] = new(before.Attempts, calls.Attempts),
             ["calls.lastDisposition"] = new(before.LastDisposition, calls.LastDisposition),
             ["calls.nextCallAt"] = new(before.NextCallAt, calls.NextCallAt),
+            ["calls.done"] = new(before.Done, calls.Done),
         })]);
         await ForgetLockReminderAsync(endedLock);
         return Info();
@@ -294,7 +302,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         var s = state.State;
         var c = s.Calls;
         return new LeadInfo(Key, s.Name, s.Phone, s.Email, s.Source, s.Status, s.StatusCategory, s.OwnerId, s.GroupId, s.Budget, s.Interest, s.Tags, s.Notes,
-            s.AllowDuplicate, new LeadCalls(c.Attempts, c.LastDisposition, c.LastCalledAt, c.NextCallAt, c.LockedBy, c.LockedUntil, c.LockedByQueue),
+            s.AllowDuplicate, new LeadCalls(c.Attempts, c.LastDisposition, c.LastCalledAt, c.NextCallAt, c.Done, c.LockedBy, c.LockedUntil, c.LockedByQueue),
             s.CreatedAt, s.UpdatedAt, state.Version);
     }
 }

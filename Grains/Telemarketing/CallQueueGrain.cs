@@ -84,7 +84,7 @@ public sealed class CallQueueGrain([PersistentState("call_queues")] IPersistentS
         await using var batch = dataSource.ForTenant(TenantId);
         batch.Add("""
             SELECT id FROM leads
-            WHERE tenant_id = $1 AND category = 'open' AND NOT deleted
+            WHERE tenant_id = $1 AND category = 'open' AND NOT deleted AND NOT calls_done
               AND call_attempts < $2
               AND (next_call_at IS NULL OR next_call_at <= now())
               AND (locked_until IS NULL OR locked_until <= now())

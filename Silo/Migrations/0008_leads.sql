@@ -36,6 +36,7 @@ CREATE TABLE leads (
     allow_duplicate boolean     GENERATED ALWAYS AS (coalesce((state ->> 'allowDuplicate')::boolean, false)) STORED,
     search          text        GENERATED ALWAYS AS (m3_lead_search(state)) STORED,
     call_attempts   integer     GENERATED ALWAYS AS (coalesce((state -> 'calls' ->> 'attempts')::integer, 0)) STORED,
+    calls_done      boolean     GENERATED ALWAYS AS (coalesce((state -> 'calls' ->> 'done')::boolean, false)) STORED,
     next_call_at    timestamptz GENERATED ALWAYS AS (m3_utc(state -> 'calls' ->> 'nextCallAt')) STORED,
     locked_until    timestamptz GENERATED ALWAYS AS (m3_utc(state -> 'calls' ->> 'lockedUntil')) STORED,
     created_at      timestamptz GENERATED ALWAYS AS (m3_utc(state ->> 'createdAt')) STORED,
@@ -55,7 +56,7 @@ CREATE INDEX leads_name ON leads (tenant_id, name, id) WHERE NOT deleted;
 CREATE INDEX leads_owner ON leads (tenant_id, owner_id, created_at, id) WHERE NOT deleted;
 CREATE INDEX leads_status ON leads (tenant_id, status, created_at, id) WHERE NOT deleted;
 CREATE INDEX leads_search ON leads USING gin (tenant_id, search gin_trgm_ops) WHERE NOT deleted;
-CREATE INDEX leads_callable ON leads (tenant_id, next_call_at, created_at, id) WHERE category = 'open' AND NOT deleted;
+CREATE INDEX leads_callable ON leads (tenant_id, next_call_at, created_at, id) WHERE category = 'open' AND NOT deleted AND NOT calls_done;
 
 -- Per group (grain key = group id): where round-robin assignment continues.
 CREATE TABLE group_assignments (
