@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.Activities;
 using M3CoreCRM.ApiHost.Audit;
 using M3CoreCRM.ApiHost.Auth;
 using M3CoreCRM.ApiHost.Conventions;
@@ -63,6 +64,7 @@ app.MapMapApi();
 app.MapLeadCatalogApi();
 app.MapLeadsApi();
 app.MapCallQueuesApi();
+app.MapActivitiesApi();
 app.MapStreamApi();
 app.MapNotificationsApi();
 app.MapNotificationRulesApi();

@@ -103,8 +103,12 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
         await a.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/release", new { reason = "Sample" }, HttpStatusCode.OK);
         var notification = await Eventually.ReturnsAsync(
             async () => (await a.GetJsonAsync("/api/v1/notifications", agentToken)).GetProperty("items"), items => items.GetArrayLength() == 1);
+        var lead = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "A lead", phone = "+971501234567", source = "web" }, HttpStatusCode.Created);
+        var queue = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/call-queues", new { name = "A queue", filter = new { statuses = new[] { "new" } } }, HttpStatusCode.Created);
         return new Dictionary<string, Guid>
         {
+            ["leads"] = lead.GetProperty("id").GetGuid(),
+            ["call-queues"] = queue.GetProperty("id").GetGuid(),
             ["notifications"] = notification[0].GetProperty("id").GetGuid(),
             ["unit-types"] = unitType.GetProperty("id").GetGuid(),
             ["component-types"] = componentType.GetProperty("id").GetGuid(),

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Leads;
+using M3CoreCRM.Grains.Abstractions.Activities;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Inventory;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Activities;
+
+public sealed record SubjectRequest(string? Type, Guid? Id);
+
+public sealed record LogActivityRequest(ActivityType? Type, SubjectRequest? Subject, DateTime? At, int? DurationSeconds, string? Outcome, string? Body);
+
+/// <summary>
+/// Activities (calls, meetings, notes, messages, site visits) on records. Listed newest first within the
+/// caller's <c>activities.read</c> scope (by who logged them). Calls from call queues are logged by
+/// <c>POST /leads/{id}/calls</c>, which also schedules the next call.
+/// </summary>
+public static class ActivitiesApi
+{
+    /// <summary>The kinds of record activities can be logged on so far; contacts, companies and deals come with their routes.</summary>
+    private static readonly string[] SubjectTypes = ["lead", "unit"];
+
+    private static readonly SortColumn At = new("at", "timestamptz");
+
+    public static RouteGroupBuilder MapActivitiesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/activities", "Activities");
+        group.MapGet("", ListAsync).WithName("ListActivities").RequirePermission(Permissions.ActivitiesRead)
+            .WithDescription("Newest first. Filters: subjectType and subjectId, type, ownerId, from, to.");
+        group.MapPost("", LogAsync).WithName("LogActivity").RequirePermission(Permissions.ActivitiesWrite)
+            .WithDescription("Subjects: lead (within the caller's leads.read scope) and unit.");
+        return group;
+    }
+
+    private static async Task<Ok<Page<ActivityInfo>>> ListAsync(
+        Caller caller, NpgsqlDataSource db, string? subjectType, Guid? subjectId, ActivityType? type, Guid? ownerId, DateTime? from, DateTime? to,
+        string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
+        var where = new SqlConditions(command);
+        where.Where($"a.tenant_id = {where.Param(caller.TenantId)}")
+            .Where(ScopeFilter.Condition(caller, Permissions.ActivitiesRead, "a.owner_id", command))
+            .WhereIf(subjectType, p => $"a.subject_type = {p}")
+            .WhereIf(subjectId, p => $"a.subject_id = {p}")
+            .WhereIf(type is { } t ? JsonNamingPolicy.SnakeCaseLower.ConvertName(t.ToString()) : null, p => $"a.type = {p}")
+            .WhereIf(ownerId, p => $"a.owner_id = {p}")
+            .WhereIf(from?.ToUniversalTime(), p => $"a.at >= {p}")
+            .WhereIf(to?.ToUniversalTime(), p => $"a.at < {p}");
+        where.After(after, At, descending: true, "a");
+        command.CommandText = $"SELECT a.id, a.state::text FROM activities a WHERE {where} ORDER BY {SortOptions.OrderBy(At, true, "a")} LIMIT {where.Param(take + 1)}";
+        var items = new List<ActivityInfo>();
+        await using (var reader = await batch.ReadAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(JsonSerializer.Deserialize<ActivityInfo>(reader.GetString(1), GrainJson.Options)! with { Id = reader.GetGuid(0) });
+            }
+        }
+
+        return TypedResults.Ok(Page.FromRows(items, take, activity => new Cursor(activity.At.ToString("O", CultureInfo.InvariantCulture), activity.Id)));
+    }
+
+    private static async Task<Created<ActivityInfo>> LogAsync(LogActivityRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    {
+        new Validation()
+            .Check(request.Type is not null, "type", "One of: call, meeting, note, email, sms, whatsapp, site_visit.")
+            .Check(request.Subject?.Type is { } subjectType && SubjectTypes.Contains(subjectType), "subject.type", $"One of: {string.Join(", ", SubjectTypes)}.")
+            .Check(request.Subject?.Id is not null, "subject.id", "Required.")
+            .Check(request.DurationSeconds is null or (>= 0 and <= 86_400), "durationSeconds", "0 to 86400 seconds.")
+            .Optional("outcome", request.Outcome, 200)
+            .Optional("body", request.Body, 10_000)
+            .ThrowIfInvalid();
+        var subject = new ActivitySubject(request.Subject!.Type!, request.Subject.Id!.Value);
+        var exists = subject.Type switch
+        {
+            "lead" => await leads.InScopeAsync(caller, subject.Id, Permissions.LeadsRead, cancellationToken),
+            _ => caller.Can(Permissions.InventoryRead) && await UnitExistsAsync(grains, caller, subject.Id),
+        };
+        if (!exists)
+        {
+            throw DomainException.Invalid("subject.id", $"No such {subject.Type} that you may read.");
+        }
+
+        var id = Guid.CreateVersion7();
+        var activity = await grains.GetGrain<IActivityGrain>(caller.TenantId, id).CreateAsync(new NewActivity(
+            request.Type!.Value, subject, (request.At ?? DateTime.UtcNow).ToUniversalTime(), request.DurationSeconds, request.Outcome, request.Body, caller.UserId));
+        return TypedResults.Created($"/api/v1/activities/{id}", activity);
+    }
+
+    private static async Task<bool> UnitExistsAsync(IGrainFactory grains, Caller caller, Guid unitId)
+    {
+        try
+        {
+            await grains.GetGrain<IUnitGrain>(caller.TenantId, unitId).GetAsync();
+            return true;
+        }
+        catch (DomainException exception) when (exception.Kind == DomainErrorKind.NotFound)
+        {
+            return false;
+        }
+    }
+}
