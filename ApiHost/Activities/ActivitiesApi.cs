@@ -40,7 +40,7 @@ public static class ActivitiesApi
     }
 
     private static async Task<Ok<Page<ActivityInfo>>> ListAsync(
-        Caller caller, NpgsqlDataSource db, string? subjectType, Guid? subjectId, ActivityType? type, Guid? ownerId, DateTime? from, DateTime? to,
+        Caller caller, NpgsqlDataSource db, string? subjectType, Guid? subjectId, string? type, Guid? ownerId, DateTime? from, DateTime? to,
         string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var take = Cursor.Limit(limit);
@@ -52,7 +52,7 @@ public static class ActivitiesApi
             .Where(ScopeFilter.Condition(caller, Permissions.ActivitiesRead, "a.owner_id", command))
             .WhereIf(subjectType, p => $"a.subject_type = {p}")
             .WhereIf(subjectId, p => $"a.subject_id = {p}")
-            .WhereIf(type is { } t ? JsonNamingPolicy.SnakeCaseLower.ConvertName(t.ToString()) : null, p => $"a.type = {p}")
+            .WhereIf(type, p => $"a.type = {p}")
             .WhereIf(ownerId, p => $"a.owner_id = {p}")
             .WhereIf(from?.ToUniversalTime(), p => $"a.at >= {p}")
             .WhereIf(to?.ToUniversalTime(), p => $"a.at < {p}");

@@ -41,7 +41,7 @@ public static partial class LeadCatalogApi
             .ThrowIfInvalid();
         var status = new LeadStatus(request.Key!, request.Name!.Trim(), request.Category!.Value, request.Order ?? 50);
         await Catalog(grains, caller).AddStatusAsync(status);
-        return TypedResults.Created($"/api/v1/lead-statuses/{status.Key}", status);
+        return TypedResults.Created("/api/v1/lead-statuses", status);
     }
 
     private static async Task<Created<LeadSource>> AddSourceAsync(SaveLeadSourceRequest request, Caller caller, IGrainFactory grains)
@@ -52,7 +52,7 @@ public static partial class LeadCatalogApi
             .ThrowIfInvalid();
         var source = new LeadSource(request.Key!, request.Name!.Trim());
         await Catalog(grains, caller).AddSourceAsync(source);
-        return TypedResults.Created($"/api/v1/lead-sources/{source.Key}", source);
+        return TypedResults.Created("/api/v1/lead-sources", source);
     }
 
     private static ILeadCatalogGrain Catalog(IGrainFactory grains, Caller caller) => grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId);

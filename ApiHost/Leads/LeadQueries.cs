@@ -10,10 +10,11 @@ namespace M3CoreCRM.ApiHost.Leads;
 public sealed class LeadQueries(NpgsqlDataSource db)
 {
     /// <summary>
-    /// True when the lead exists and is within the caller's scope of <paramref name="permission"/>, or is
-    /// locked to the caller for a call right now (an agent works the leads a queue hands them).
+    /// True when the lead exists and is within the caller's scope of <paramref name="permission"/>, or,
+    /// with <paramref name="orLockedToCaller"/>, is locked to the caller for a call right now (an agent
+    /// reads, and logs calls on, the leads a queue hands them; nothing more).
     /// </summary>
-    public async Task<bool> InScopeAsync(Caller caller, Guid leadId, string permission, CancellationToken cancellationToken)
+    public async Task<bool> InScopeAsync(Caller caller, Guid leadId, string permission, CancellationToken cancellationToken, bool orLockedToCaller = false)
     {
         await using var batch = db.ForTenant(caller.TenantId);
         var command = batch.Add("");
@@ -24,12 +25,33 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         command.CommandText = $"""
             SELECT 1 FROM leads l
             WHERE l.tenant_id = $1 AND l.id = $2 AND NOT l.deleted
-              AND ({scope} OR (l.locked_until > now() AND l.state -> 'calls' ->> 'lockedBy' = $3))
+              AND ({scope} OR ({(orLockedToCaller ? "TRUE" : "FALSE")} AND l.locked_until > now() AND l.state -> 'calls' ->> 'lockedBy' = $3))
             """;
         return await batch.ScalarAsync(cancellationToken) is not null;
     }
 
-    /// <summary>The open lead (not let in as a duplicate) that already has this phone or email.</summary>
+    /// <summary>The lead, when it exists and is within the caller's scope (or locked to them for a call): one query, no activation.</summary>
+    public async Task<LeadInfo?> ReadAsync(Caller caller, Guid leadId, CancellationToken cancellationToken)
+    {
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.TenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.UserId.ToString() });
+        var scope = ScopeFilter.Condition(caller, Grains.Abstractions.Identity.Permissions.LeadsRead, "l.owner_id", command);
+        command.CommandText = $"""
+            SELECT l.id, l.state::text, l.version FROM leads l
+            WHERE l.tenant_id = $1 AND l.id = $2 AND NOT l.deleted
+              AND ({scope} OR (l.locked_until > now() AND l.state -> 'calls' ->> 'lockedBy' = $3))
+            """;
+        await using var reader = await batch.ReadAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? FromRow(reader) : null;
+    }
+
+    /// <summary>
+    /// The open lead that already has this phone or email, a deliberate duplicate included: only the
+    /// request that says <c>allowDuplicate</c> gets past it. (Under a race, the unique indexes decide.)
+    /// </summary>
     public async Task<Guid?> DuplicateOfAsync(Guid tenantId, string? phone, string? email, Guid? except, CancellationToken cancellationToken)
     {
         if (phone is null && email is null)
@@ -40,7 +62,7 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         await using var batch = db.ForTenant(tenantId);
         batch.Add("""
             SELECT id FROM leads
-            WHERE tenant_id = $1 AND category = 'open' AND NOT deleted AND NOT allow_duplicate AND id <> $4
+            WHERE tenant_id = $1 AND category = 'open' AND NOT deleted AND id <> $4
               AND (phone = $2 OR email = $3)
             LIMIT 1
             """).With(tenantId).With(phone ?? "").With(email ?? "").With(except ?? Guid.Empty);

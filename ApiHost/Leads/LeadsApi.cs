@@ -96,10 +96,10 @@ public static class LeadsApi
         _ => lead.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
     };
 
-    private static async Task<Ok<LeadInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, LeadQueries leads, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<LeadInfo>> GetAsync(Guid id, Caller caller, LeadQueries leads, HttpResponse response, CancellationToken cancellationToken)
     {
-        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsRead, cancellationToken);
-        var lead = await grains.GetGrain<ILeadGrain>(caller.TenantId, id).GetAsync();
+        // A read is SQL: committed state, scope in the same query, and no activation for a lead nobody is changing.
+        var lead = await leads.ReadAsync(caller, id, cancellationToken) ?? throw DomainException.NotFound("The lead");
         Versioning.SetETag(response, lead.Version);
         return TypedResults.Ok(lead);
     }
@@ -114,7 +114,7 @@ public static class LeadsApi
             throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Letting in a duplicate lead needs leads.write at scope all.");
         }
 
-        await EnsureMayOwnAsync(leads, caller, fields.OwnerId!.Value, fields.GroupId, cancellationToken);
+        await EnsureMayOwnAsync(leads, caller, fields.OwnerId!.Value, fields.GroupId, WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign), cancellationToken);
         if (allowDuplicate != true && await leads.DuplicateOfAsync(caller.TenantId, fields.Phone, fields.Email, null, cancellationToken) is { } existing)
         {
             return Duplicate(existing);
@@ -149,9 +149,9 @@ public static class LeadsApi
                     throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Changing a lead's owner or group needs the permission 'leads.assign'.");
                 }
 
-                if (fields.OwnerId is { } owner && owner != current.OwnerId)
+                if (fields.OwnerId != current.OwnerId || fields.GroupId != current.GroupId)
                 {
-                    await EnsureMayOwnAsync(leads, caller, owner, fields.GroupId, cancellationToken);
+                    await EnsureMayOwnAsync(leads, caller, fields.OwnerId ?? caller.UserId, fields.GroupId, caller.ScopeOf(Permissions.LeadsAssign), cancellationToken);
                 }
 
                 return await grain.UpdateAsync(fields, version);
@@ -176,7 +176,8 @@ public static class LeadsApi
 
     private static async Task<Ok<LeadInfo>> AssignAsync(Guid id, AssignLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
     {
-        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsRead, cancellationToken);
+        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsAssign, cancellationToken);
+        var scope = caller.ScopeOf(Permissions.LeadsAssign);
         new Validation()
             .Check(request.OwnerId is not null ^ request.GroupId is not null, "ownerId", "Give either ownerId, or groupId with a strategy.")
             .Check(request.GroupId is null || request.Strategy is not null, "strategy", "round_robin or least_loaded.")
@@ -189,12 +190,17 @@ public static class LeadsApi
                 throw DomainException.Invalid("groupId", "No such group in this tenant.");
             }
 
+            if (scope != PermissionScope.All && !(scope == PermissionScope.Group && await leads.MemberOfAsync(caller.TenantId, groupId, caller.UserId, cancellationToken)))
+            {
+                throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Your scope of leads.assign does not reach that group.");
+            }
+
             owner = await grains.GetGrain<IGroupAssignmentGrain>(caller.TenantId, groupId).PickAsync(request.Strategy!.Value);
         }
         else
         {
             owner = request.OwnerId!.Value;
-            await EnsureMayOwnAsync(leads, caller, owner, null, cancellationToken);
+            await EnsureMayOwnAsync(leads, caller, owner, null, scope, cancellationToken);
         }
 
         return TypedResults.Ok(await grains.GetGrain<ILeadGrain>(caller.TenantId, id).AssignAsync(owner, request.GroupId));
@@ -202,7 +208,8 @@ public static class LeadsApi
 
     private static async Task<Ok<LeadInfo>> LogCallAsync(Guid id, LogCallRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
     {
-        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsRead, cancellationToken);
+        // A call changes the lead (attempts, next call, done): the agent holding it from a queue, or someone who may write it.
+        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken, orLockedToCaller: true);
         new Validation()
             .Check(request.Disposition is not null, "disposition", "One of: answered, no_answer, busy, wrong_number, callback, not_interested, interested.")
             .Check(request.DurationSeconds is null or (>= 0 and <= 86_400), "durationSeconds", "0 to 86400 seconds.")
@@ -211,11 +218,11 @@ public static class LeadsApi
             .ThrowIfInvalid();
         var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
         var current = await grain.GetAsync();
-        var retryAfter = current.Calls.LockedByQueue is { } queueId
+        var retryAfter = (current.Calls.LockedByQueue ?? current.Calls.LastQueueId) is { } queueId
             ? (await grains.GetGrain<ICallQueueGrain>(caller.TenantId, queueId).GetAsync()).RetryAfterMinutes
             : DefaultRetryAfterMinutes;
         return TypedResults.Ok(await grain.LogCallAsync(caller.UserId, new LogCall(
-            Guid.CreateVersion7(), request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes, request.CallbackAt?.ToUniversalTime(), retryAfter)));
+            request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes, request.CallbackAt?.ToUniversalTime(), retryAfter)));
     }
 
     private static ProblemHttpResult Duplicate(Guid? existing)
@@ -229,16 +236,25 @@ public static class LeadsApi
         return TypedResults.Problem(problem);
     }
 
-    private static async Task EnsureInScopeAsync(LeadQueries leads, Caller caller, Guid id, string permission, CancellationToken cancellationToken)
+    private static async Task EnsureInScopeAsync(LeadQueries leads, Caller caller, Guid id, string permission, CancellationToken cancellationToken, bool orLockedToCaller = false)
     {
-        if (!await leads.InScopeAsync(caller, id, permission, cancellationToken))
+        if (!await leads.InScopeAsync(caller, id, permission, cancellationToken, orLockedToCaller))
         {
             throw DomainException.NotFound("The lead");
         }
     }
 
-    /// <summary>The owner must be an active user the caller may give leads to: themselves (own), their groups' members (group), anyone (all).</summary>
-    private static async Task EnsureMayOwnAsync(LeadQueries leads, Caller caller, Guid ownerId, Guid? groupId, CancellationToken cancellationToken)
+    /// <summary>The wider of the caller's scopes of two permissions (null when they have neither).</summary>
+    private static PermissionScope? WidestOf(Caller caller, string first, string second) =>
+        (caller.ScopeOf(first), caller.ScopeOf(second)) switch
+        {
+            (null, var b) => b,
+            (var a, null) => a,
+            (var a, var b) => a > b ? a : b,
+        };
+
+    /// <summary>The owner must be an active user within <paramref name="scope"/>: the caller (own), their groups' members (group), anyone (all).</summary>
+    private static async Task EnsureMayOwnAsync(LeadQueries leads, Caller caller, Guid ownerId, Guid? groupId, PermissionScope? scope, CancellationToken cancellationToken)
     {
         if (!await leads.ActiveUserAsync(caller.TenantId, ownerId, cancellationToken))
         {
@@ -250,16 +266,16 @@ public static class LeadsApi
             throw DomainException.Invalid("groupId", "No such group in this tenant.");
         }
 
-        var scope = caller.Can(Permissions.LeadsAssign) ? PermissionScope.All : caller.ScopeOf(Permissions.LeadsWrite);
         var allowed = scope switch
         {
             PermissionScope.All => true,
             PermissionScope.Group => await leads.InCallersGroupsAsync(caller, ownerId, cancellationToken),
-            _ => ownerId == caller.UserId,
+            PermissionScope.Own => ownerId == caller.UserId,
+            _ => false,
         };
         if (!allowed)
         {
-            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Your scope of leads.write does not reach that owner.");
+            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Your scope does not reach that owner.");
         }
     }
 
@@ -290,8 +306,9 @@ public static class LeadsApi
         validation.Check(source is not null && catalog.HasSource(source), "source", $"One of: {string.Join(", ", catalog.Sources.Select(s => s.Key))}.");
         var budget = validation.Money("budget", request.Budget, required: false);
         var tags = validation.Tags("tags", request.Tags);
-        var interest = request.Interest is null ? null : new LeadInterest(request.Interest.ProjectId, [.. (request.Interest.UnitTypeCodes ?? []).Select(c => c.Trim())]);
-        validation.Check(interest is null || interest.UnitTypeCodes.Count <= 20, "interest.unitTypeCodes", "At most 20 type codes.");
+        var codes = request.Interest?.UnitTypeCodes ?? [];
+        validation.Check(codes.Length <= 20 && codes.All(c => c is { Length: > 0 and <= 40 }), "interest.unitTypeCodes", "At most 20 type codes of 1 to 40 characters.");
+        var interest = request.Interest is null ? null : new LeadInterest(request.Interest.ProjectId, [.. codes.Where(c => c is not null).Select(c => c.Trim())]);
         validation.ThrowIfInvalid();
         return new LeadFields(request.Name!.Trim(), phone, email, source!, status!.Key, status.Category, request.OwnerId, request.GroupId, budget, interest, tags, request.Notes);
     }

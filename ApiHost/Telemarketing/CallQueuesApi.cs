@@ -31,7 +31,7 @@ public static class CallQueuesApi
         group.MapPost("", CreateAsync).WithName("CreateCallQueue").RequirePermission(Permissions.LeadsAssign);
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateCallQueue").RequirePermission(Permissions.LeadsAssign);
         group.MapPost("/{id:guid}/next", NextAsync).WithName("NextLeadToCall").RequirePermission(Permissions.ActivitiesWrite)
-            .WithDescription("Hands the caller the next due lead of the queue, locked to them for lockMinutes (1 to 120, default 10); 204 when none is due. Callers must belong to the queue's group (or hold leads.assign).");
+            .WithDescription("Hands the caller the next due lead of the queue (due retries and callbacks first, then leads never called), locked to them for lockMinutes (1 to 120, default 10); 204 when none is due. Callers must belong to the queue's group (or hold leads.assign at scope all).");
         return group;
     }
 
@@ -80,7 +80,10 @@ public static class CallQueuesApi
             await grain.UpdateAsync(await ValidateAsync(new SaveCallQueueRequest(
                 request.Name ?? current.Name,
                 request.GroupId ?? current.GroupId,
-                request.Filter ?? new CallQueueFilterRequest([.. current.Filter.Statuses], [.. current.Filter.Sources], [.. current.Filter.Tags]),
+                new CallQueueFilterRequest(
+                    request.Filter?.Statuses ?? [.. current.Filter.Statuses],
+                    request.Filter?.Sources ?? [.. current.Filter.Sources],
+                    request.Filter?.Tags ?? [.. current.Filter.Tags]),
                 request.RetryAfterMinutes ?? current.RetryAfterMinutes,
                 request.MaxAttempts ?? current.MaxAttempts), caller, grains, leads, cancellationToken), version));
         Versioning.SetETag(context.Response, queue.Version);
@@ -89,10 +92,10 @@ public static class CallQueuesApi
 
     private static async Task<Results<Ok<LeadInfo>, NoContent>> NextAsync(Guid id, NextLeadRequest? request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
     {
-        new Validation().Check(request?.LockMinutes is null or (>= 1 and <= 120), "lockMinutes", "1 to 120 minutes.").ThrowIfInvalid();
         var grain = grains.GetGrain<ICallQueueGrain>(caller.TenantId, id);
         var queue = await grain.GetAsync();
-        if (queue.GroupId is { } groupId && !caller.Can(Permissions.LeadsAssign) && !await leads.MemberOfAsync(caller.TenantId, groupId, caller.UserId, cancellationToken))
+        new Validation().Check(request?.LockMinutes is null or (>= 1 and <= 120), "lockMinutes", "1 to 120 minutes.").ThrowIfInvalid();
+        if (caller.ScopeOf(Permissions.LeadsAssign) != PermissionScope.All && !await leads.MemberOfAsync(caller.TenantId, queue.GroupId, caller.UserId, cancellationToken))
         {
             throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Only members of the queue's group take leads from it.");
         }
@@ -113,12 +116,25 @@ public static class CallQueuesApi
             .Check(statuses.All(s => catalog.Status(s) is not null), "filter.statuses", "Every status must be one of the tenant's.")
             .Check(sources.All(catalog.HasSource), "filter.sources", "Every source must be one of the tenant's.");
         var tags = validation.Tags("filter.tags", request.Filter?.Tags);
-        if (request.GroupId is { } groupId && !await leads.GroupExistsAsync(caller.TenantId, groupId, cancellationToken))
+        validation.Check(statuses.All(s => s is not null) && sources.All(s => s is not null), "filter", "No empty entries.");
+        if (request.GroupId is not { } groupId)
+        {
+            validation.Add("groupId", "Required: the group whose agents work the queue, and whose leads it calls.");
+        }
+        else if (!await leads.GroupExistsAsync(caller.TenantId, groupId, cancellationToken))
         {
             validation.Add("groupId", "No such group in this tenant.");
         }
 
         validation.ThrowIfInvalid();
-        return new CallQueueFields(request.Name!.Trim(), request.GroupId, new CallQueueFilter([.. statuses.Distinct()], [.. sources.Distinct()], tags), request.RetryAfterMinutes ?? 60, request.MaxAttempts ?? 5);
+
+        // A queue hands out its group's leads: setting one up needs leads.assign over that group.
+        var scope = caller.ScopeOf(Permissions.LeadsAssign);
+        if (scope != PermissionScope.All && !(scope == PermissionScope.Group && await leads.MemberOfAsync(caller.TenantId, request.GroupId!.Value, caller.UserId, cancellationToken)))
+        {
+            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Your scope of leads.assign does not reach that group.");
+        }
+
+        return new CallQueueFields(request.Name!.Trim(), request.GroupId!.Value, new CallQueueFilter([.. statuses.Distinct()], [.. sources.Distinct()], tags), request.RetryAfterMinutes ?? 60, request.MaxAttempts ?? 5);
     }
 }

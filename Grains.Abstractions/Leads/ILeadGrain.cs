@@ -23,7 +23,7 @@ public enum CallDisposition
 }
 
 /// <summary>A lead's calling record: attempts, the last outcome, when to call next (or <paramref name="Done"/>: no more), and who holds it for a call now.</summary>
-public sealed record LeadCalls(int Attempts, CallDisposition? LastDisposition, DateTime? LastCalledAt, DateTime? NextCallAt, bool Done, Guid? LockedBy, DateTime? LockedUntil, Guid? LockedByQueue);
+public sealed record LeadCalls(int Attempts, CallDisposition? LastDisposition, DateTime? LastCalledAt, DateTime? NextCallAt, bool Done, Guid? LockedBy, DateTime? LockedUntil, Guid? LockedByQueue, Guid? LastQueueId);
 
 public sealed record LeadInfo(
     Guid Id, string Name, string? Phone, string? Email, string Source, string Status, StatusCategory StatusCategory,
@@ -39,7 +39,7 @@ public sealed record LockForCall(Guid QueueId, Guid AgentId, DateTime Until);
 /// A call's outcome. <paramref name="RetryAfterMinutes"/> schedules the next attempt after no answer or
 /// busy; <paramref name="CallbackAt"/> is required for a callback.
 /// </summary>
-public sealed record LogCall(Guid ActivityId, CallDisposition Disposition, int DurationSeconds, string? Notes, DateTime? CallbackAt, int RetryAfterMinutes);
+public sealed record LogCall(CallDisposition Disposition, int DurationSeconds, string? Notes, DateTime? CallbackAt, int RetryAfterMinutes);
 
 /// <summary>
 /// One lead (key: the lead id). Its phone and email are unique among the tenant's open leads

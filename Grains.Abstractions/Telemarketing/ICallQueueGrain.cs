@@ -6,13 +6,14 @@ namespace M3CoreCRM.Grains.Abstractions.Telemarketing;
 /// <summary>Which leads a queue calls: any of the statuses, any of the sources, any of the tags (an empty list: any).</summary>
 public sealed record CallQueueFilter(IReadOnlyList<string> Statuses, IReadOnlyList<string> Sources, IReadOnlyList<string> Tags);
 
-public sealed record CallQueueFields(string Name, Guid? GroupId, CallQueueFilter Filter, int RetryAfterMinutes, int MaxAttempts);
+/// <summary>A queue works the leads of <paramref name="GroupId"/>: those assigned to the group and those its members own.</summary>
+public sealed record CallQueueFields(string Name, Guid GroupId, CallQueueFilter Filter, int RetryAfterMinutes, int MaxAttempts);
 
-public sealed record CallQueueInfo(Guid Id, string Name, Guid? GroupId, CallQueueFilter Filter, int RetryAfterMinutes, int MaxAttempts, DateTime CreatedAt, long Version);
+public sealed record CallQueueInfo(Guid Id, string Name, Guid GroupId, CallQueueFilter Filter, int RetryAfterMinutes, int MaxAttempts, DateTime CreatedAt, long Version);
 
 /// <summary>
-/// A telemarketing call queue (key: the queue id). <see cref="NextAsync"/> hands the calling agent the
-/// next due lead of the queue and locks it to them; the queue hands out one lead at a time and each
+/// A telemarketing call queue of one group (key: the queue id). <see cref="NextAsync"/> hands the calling agent the
+/// next due lead of the queue (due retries and callbacks first, then leads never called) and locks it to them; the queue hands out one lead at a time and each
 /// lead's own grain refuses a second lock, so no lead goes to two agents at once, whatever the concurrency.
 /// </summary>
 public interface ICallQueueGrain : IGrain

@@ -6,17 +6,10 @@ using M3CoreCRM.Runtime.Persistence;
 
 namespace M3CoreCRM.Grains.Leads;
 
+/// <summary>The catalog; a tenant that never changed it has the defaults (also after a failed first write, which reloads a new state).</summary>
 public sealed class LeadCatalogState
 {
-    public List<LeadStatus> Statuses { get; set; } = [];
-
-    public List<LeadSource> Sources { get; set; } = [];
-}
-
-[GrainType("lead-catalog")]
-public sealed class LeadCatalogGrain([PersistentState("lead_catalogs")] IPersistentState<LeadCatalogState> state) : Grain, ILeadCatalogGrain
-{
-    private static readonly LeadStatus[] DefaultStatuses =
+    public List<LeadStatus> Statuses { get; set; } =
     [
         new("new", "New", StatusCategory.Open, 10),
         new("contacted", "Contacted", StatusCategory.Open, 20),
@@ -25,21 +18,15 @@ public sealed class LeadCatalogGrain([PersistentState("lead_catalogs")] IPersist
         new("lost", "Lost", StatusCategory.Lost, 100),
     ];
 
-    private static readonly LeadSource[] DefaultSources =
+    public List<LeadSource> Sources { get; set; } =
     [
         new("web", "Website"), new("referral", "Referral"), new("walk_in", "Walk-in"), new("phone", "Phone"), new("social", "Social media"), new("import", "Import"),
     ];
+}
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (!state.RecordExists)
-        {
-            state.State = new LeadCatalogState { Statuses = [.. DefaultStatuses], Sources = [.. DefaultSources] };
-        }
-
-        return Task.CompletedTask;
-    }
-
+[GrainType("lead-catalog")]
+public sealed class LeadCatalogGrain([PersistentState("lead_catalogs")] IPersistentState<LeadCatalogState> state) : Grain, ILeadCatalogGrain
+{
     public Task<LeadCatalog> GetAsync() => Task.FromResult(Current());
 
     public async Task<LeadCatalog> AddStatusAsync(LeadStatus status)

@@ -24,6 +24,9 @@ public sealed class LeadCallState
 
     public Guid? LockedByQueue { get; set; }
 
+    /// <summary>The queue that last handed the lead out: its retry interval applies even after the lock ran out.</summary>
+    public Guid? LastQueueId { get; set; }
+
     /// <summary>
     /// True once a call settled the lead (answered, interested, not interested, wrong number): queues
     /// call it no more. No answer, busy and callbacks leave it to be called again.
@@ -100,12 +103,23 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
     {
         EnsureExists();
         Concurrency.Check(state.Version, expectedVersion);
-        var ownerBefore = state.State.OwnerId;
+        var s = state.State;
+        var ownerBefore = s.OwnerId;
+        var reachedBefore = (s.Phone, s.Email);
+        var reopened = s.StatusCategory != StatusCategory.Open && fields.StatusCategory == StatusCategory.Open;
         var changes = Apply(fields);
+        if (reachedBefore != (s.Phone, s.Email) || reopened)
+        {
+            // A duplicate was let in for the phone and email it had then; new ones are checked like anyone's.
+            // And a new number, or a lead back in play, is worth calling again.
+            Change.Track(changes, "allowDuplicate", s.AllowDuplicate, false, v => s.AllowDuplicate = v);
+            Change.Track(changes, "calls.done", s.Calls.Done, false, v => s.Calls.Done = v);
+        }
+
         if (changes.Count > 0)
         {
-            state.State.UpdatedAt = DateTime.UtcNow;
-            await WriteAsync(ownerBefore != state.State.OwnerId ? "lead.assigned" : "lead.updated", changes);
+            s.UpdatedAt = DateTime.UtcNow;
+            await WriteAsync(ownerBefore != s.OwnerId ? "lead.assigned" : "lead.updated", changes);
         }
 
         return Info();
@@ -153,6 +167,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         calls.LockedBy = command.AgentId;
         calls.LockedUntil = command.Until;
         calls.LockedByQueue = command.QueueId;
+        calls.LastQueueId = command.QueueId;
         calls.LockId = lockId;
         await state.WriteStateAsync();
         await ForgetLockReminderAsync(previousLock);
@@ -174,8 +189,9 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
             throw DomainException.Invalid("callbackAt", "A callback needs a callbackAt in the future.");
         }
 
-        // The activity first, under an id the caller chose: a retry after a failed lead write finds it already there.
-        await GrainFactory.GetGrain<IActivityGrain>(TenantId, call.ActivityId).CreateAsync(new NewActivity(
+        // The activity first, under an id derived from the lead and this attempt: a retry after a failed lead write finds it already there.
+        var activityId = AttemptActivityId(calls.Attempts + 1);
+        await GrainFactory.GetGrain<IActivityGrain>(TenantId, activityId).CreateAsync(new NewActivity(
             ActivityType.Call, new ActivitySubject("lead", Key), now, call.DurationSeconds, Disposition(call.Disposition), call.Notes, agentId));
 
         var before = new { calls.Attempts, calls.NextCallAt, calls.LastDisposition, calls.Done };
@@ -198,7 +214,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         var s = state.State;
         await state.WriteStateAsync([new GrainEvent("call.logged", "lead", Key, new
         {
-            id = Key, leadId = Key, activityId = call.ActivityId, agentId, disposition = call.Disposition, call.DurationSeconds,
+            id = Key, leadId = Key, activityId, agentId, disposition = call.Disposition, call.DurationSeconds,
             calls.NextCallAt, calls.Attempts, ownerId = s.OwnerId, assigneeId = agentId, name = s.Name,
         }, new Dictionary<string, FieldChange>
         {
@@ -224,6 +240,17 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         }
 
         await UnregisterReminderAsync(reminderName);
+    }
+
+    /// <summary>A version-7-shaped id from the lead and the attempt number (time bits from the lead's id).</summary>
+    private Guid AttemptActivityId(int attempt)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{TenantId:N}:{Key:N}:call:{attempt}"));
+        var bytes = Key.ToByteArray(bigEndian: true);
+        hash.AsSpan(0, 10).CopyTo(bytes.AsSpan(6));
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        return new Guid(bytes, bigEndian: true);
     }
 
     private static string Disposition(CallDisposition disposition) => disposition switch
@@ -302,7 +329,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         var s = state.State;
         var c = s.Calls;
         return new LeadInfo(Key, s.Name, s.Phone, s.Email, s.Source, s.Status, s.StatusCategory, s.OwnerId, s.GroupId, s.Budget, s.Interest, s.Tags, s.Notes,
-            s.AllowDuplicate, new LeadCalls(c.Attempts, c.LastDisposition, c.LastCalledAt, c.NextCallAt, c.Done, c.LockedBy, c.LockedUntil, c.LockedByQueue),
+            s.AllowDuplicate, new LeadCalls(c.Attempts, c.LastDisposition, c.LastCalledAt, c.NextCallAt, c.Done, c.LockedBy, c.LockedUntil, c.LockedByQueue, c.LastQueueId),
             s.CreatedAt, s.UpdatedAt, state.Version);
     }
 }

@@ -12,7 +12,7 @@ public sealed class CallQueueState
 {
     public string Name { get; set; } = "";
 
-    public Guid? GroupId { get; set; }
+    public Guid GroupId { get; set; }
 
     public CallQueueFilter Filter { get; set; } = new([], [], []);
 
@@ -82,18 +82,25 @@ public sealed class CallQueueGrain([PersistentState("call_queues")] IPersistentS
     {
         var s = state.State;
         await using var batch = dataSource.ForTenant(TenantId);
-        batch.Add("""
-            SELECT id FROM leads
-            WHERE tenant_id = $1 AND category = 'open' AND NOT deleted AND NOT calls_done
-              AND call_attempts < $2
-              AND (next_call_at IS NULL OR next_call_at <= now())
-              AND (locked_until IS NULL OR locked_until <= now())
-              AND (cardinality($3::text[]) = 0 OR status = ANY($3))
-              AND (cardinality($4::text[]) = 0 OR source = ANY($4))
-              AND (cardinality($5::text[]) = 0 OR tags ?| $5)
-            ORDER BY next_call_at NULLS FIRST, created_at, id
+        // The queue works its group's leads: those assigned to the group, and those its members own.
+        // Leads due again (retries, promised callbacks) come first, oldest due first; then leads never
+        // called, oldest first. Two index range scans; the second runs only if the first falls short.
+        const string Eligible = """
+            tenant_id = $1 AND category = 'open' AND NOT deleted AND NOT calls_done AND call_attempts < $2
+            AND (cardinality($3::text[]) = 0 OR status = ANY($3))
+            AND (cardinality($4::text[]) = 0 OR source = ANY($4))
+            AND (cardinality($5::text[]) = 0 OR tags ?| $5)
+            AND (group_id = $7 OR owner_id IN (
+                SELECT member.id::uuid FROM groups g, jsonb_array_elements_text(g.state -> 'memberIds') AS member(id)
+                WHERE g.tenant_id = $1 AND g.id = $7 AND NOT g.deleted))
+            """;
+        batch.Add($"""
+            (SELECT id FROM leads WHERE {Eligible} AND call_due_at <= now() ORDER BY call_due_at, created_at, id LIMIT $6)
+            UNION ALL
+            (SELECT id FROM leads WHERE {Eligible} AND call_due_at IS NULL ORDER BY created_at, id LIMIT $6)
             LIMIT $6
-            """).With(TenantId).With(s.MaxAttempts).With(s.Filter.Statuses.ToArray()).With(s.Filter.Sources.ToArray()).With(s.Filter.Tags.ToArray()).With(Candidates);
+            """).With(TenantId).With(s.MaxAttempts).With(s.Filter.Statuses.ToArray()).With(s.Filter.Sources.ToArray()).With(s.Filter.Tags.ToArray()).With(Candidates)
+            .With(s.GroupId);
         var due = new List<Guid>();
         await using var reader = await batch.ReadAsync(CancellationToken.None);
         while (await reader.ReadAsync())

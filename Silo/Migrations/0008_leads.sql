@@ -39,6 +39,8 @@ CREATE TABLE leads (
     calls_done      boolean     GENERATED ALWAYS AS (coalesce((state -> 'calls' ->> 'done')::boolean, false)) STORED,
     next_call_at    timestamptz GENERATED ALWAYS AS (m3_utc(state -> 'calls' ->> 'nextCallAt')) STORED,
     locked_until    timestamptz GENERATED ALWAYS AS (m3_utc(state -> 'calls' ->> 'lockedUntil')) STORED,
+    -- When a queue may next hand the lead out: its retry or callback time, or the end of its lock (never called: null, first in line).
+    call_due_at     timestamptz GENERATED ALWAYS AS (greatest(m3_utc(state -> 'calls' ->> 'nextCallAt'), m3_utc(state -> 'calls' ->> 'lockedUntil'))) STORED,
     created_at      timestamptz GENERATED ALWAYS AS (m3_utc(state ->> 'createdAt')) STORED,
     updated_at      timestamptz GENERATED ALWAYS AS (m3_utc(state ->> 'updatedAt')) STORED,
     PRIMARY KEY (tenant_id, id)
@@ -56,7 +58,7 @@ CREATE INDEX leads_name ON leads (tenant_id, name, id) WHERE NOT deleted;
 CREATE INDEX leads_owner ON leads (tenant_id, owner_id, created_at, id) WHERE NOT deleted;
 CREATE INDEX leads_status ON leads (tenant_id, status, created_at, id) WHERE NOT deleted;
 CREATE INDEX leads_search ON leads USING gin (tenant_id, search gin_trgm_ops) WHERE NOT deleted;
-CREATE INDEX leads_callable ON leads (tenant_id, next_call_at, created_at, id) WHERE category = 'open' AND NOT deleted AND NOT calls_done;
+CREATE INDEX leads_callable ON leads (tenant_id, call_due_at NULLS FIRST, created_at, id) WHERE category = 'open' AND NOT deleted AND NOT calls_done;
 
 -- Per group (grain key = group id): where round-robin assignment continues.
 CREATE TABLE group_assignments (

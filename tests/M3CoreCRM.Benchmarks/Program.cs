@@ -5,13 +5,13 @@ using M3CoreCRM.Silo.Storage;
 namespace M3CoreCRM.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N]</c>.
+/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N]</c>.
 /// Uses the server in <c>M3_BENCH_POSTGRES</c>, or starts a durable (fsync on) throwaway one.
 /// Prints each figure with its yardstick from the same run, as rows for the README's performance table.
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N]";
+    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -22,7 +22,7 @@ internal static class Program
         }
 
         var scenario = args.FirstOrDefault();
-        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "all"))
+        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "all"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -35,6 +35,8 @@ internal static class Program
         var holdClients = Option(args, "--hold-clients", 200);
         var units = Option(args, "--units", 1000);
         var subscribers = Option(args, "--subscribers", 1000);
+        var leads = Option(args, "--leads", 100_000);
+        var leadClients = Option(args, "--lead-clients", 64);
 
         var external = Environment.GetEnvironmentVariable("M3_BENCH_POSTGRES");
         LocalPostgres? local = null;
@@ -99,6 +101,18 @@ internal static class Program
                 Row(report.YardstickFanOut, report.YardstickFanOut);
                 Console.WriteLine($"stream: {report.Subscribers:N0} subscribers over HTTP to one ApiHost process (load generator on the same cores); {report.Gaps} gaps, {report.Repeats} repeats, {report.CutOff} subscribers cut off");
                 consistent &= report.Gaps == 0 && report.Repeats == 0 && report.CutOff == 0;
+            }
+
+            if (scenario is "leads" or "all")
+            {
+                var report = await new LeadsBenchmark(TimeSpan.FromSeconds(seconds), leadClients, leads).RunAsync(await DatabaseAsync(external, local));
+                Row(report.GetById, report.Health);
+                Row(report.Patch, report.Health);
+                Row(report.ListPage, report.Health);
+                Row(report.QueueNext, report.Health);
+                Row(report.Health, report.Health);
+                Console.WriteLine($"leads: {leadClients} concurrent clients over HTTP to one ApiHost process, one tenant with {report.Leads:N0} leads; {report.HandedTwice} leads handed out twice by the queue");
+                consistent &= report.HandedTwice == 0;
             }
 
             return consistent ? 0 : 1;

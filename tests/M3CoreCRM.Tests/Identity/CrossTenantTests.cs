@@ -104,7 +104,7 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
         var notification = await Eventually.ReturnsAsync(
             async () => (await a.GetJsonAsync("/api/v1/notifications", agentToken)).GetProperty("items"), items => items.GetArrayLength() == 1);
         var lead = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "A lead", phone = "+971501234567", source = "web" }, HttpStatusCode.Created);
-        var queue = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/call-queues", new { name = "A queue", filter = new { statuses = new[] { "new" } } }, HttpStatusCode.Created);
+        var queue = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/call-queues", new { name = "A queue", groupId = group.GetProperty("id").GetGuid(), filter = new { statuses = new[] { "new" } } }, HttpStatusCode.Created);
         return new Dictionary<string, Guid>
         {
             ["leads"] = lead.GetProperty("id").GetGuid(),

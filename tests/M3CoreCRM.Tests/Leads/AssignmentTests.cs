@@ -65,6 +65,25 @@ public sealed class AssignmentTests(PostgresFixture postgres) : ApiTestBase(post
     }
 
     [Fact]
+    public async Task AManagerAssignsWithinTheirGroupsOnly()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var (manager, managerToken, _) = await tenant.AddUserAsync("sales_manager", "manager@example.test");
+        var (teammate, _, _) = await tenant.AddUserAsync("agent", "mate@example.test");
+        var (stranger, _, _) = await tenant.AddUserAsync("agent", "stranger@example.test");
+        var team = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Team", memberIds = new[] { manager, teammate } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var others = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Others", memberIds = new[] { stranger } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var lead = await tenant.LeadIdAsync(ownerId: teammate);
+
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/assign", new { ownerId = stranger }, managerToken), HttpStatusCode.Forbidden, "forbidden");
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/assign", new { groupId = others, strategy = "round_robin" }, managerToken), HttpStatusCode.Forbidden, "forbidden");
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/leads/{lead}", new { ownerId = stranger }, managerToken), HttpStatusCode.Forbidden, "forbidden");
+        var moved = await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/assign", new { groupId = team, strategy = "least_loaded" }, HttpStatusCode.OK, managerToken);
+        Assert.Contains(moved.GetProperty("ownerId").GetGuid(), new[] { manager, teammate });
+    }
+
+    [Fact]
     public async Task AssigningNeedsThePermissionAndAnActiveOwner()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
@@ -73,7 +92,8 @@ public sealed class AssignmentTests(PostgresFixture postgres) : ApiTestBase(post
 
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/assign", new { ownerId = tenant.UserId }, agentToken), HttpStatusCode.Forbidden, "forbidden");
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/assign", new { ownerId = Guid.CreateVersion7() }), HttpStatusCode.BadRequest, "validation_failed");
-        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/assign", new { groupId = Guid.CreateVersion7() }), HttpStatusCode.BadRequest, "validation_failed");
+        var unknownGroup = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/assign", new { groupId = Guid.CreateVersion7(), strategy = "round_robin" });
+        Assert.True((await ErrorFormatTests.AssertProblemAsync(unknownGroup, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors").TryGetProperty("groupId", out _));
         var emptyGroup = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Nobody", memberIds = Array.Empty<Guid>() }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await ErrorFormatTests.AssertProblemAsync(
             await tenant.SendAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/assign", new { groupId = emptyGroup, strategy = "round_robin" }), HttpStatusCode.Conflict, "group_empty");

@@ -31,7 +31,7 @@ public sealed class CallQueueTests(PostgresFixture postgres) : InventoryTestBase
         var leads = new HashSet<Guid>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
         {
-            var id = (await tenant.LeadAsync(tags: ["campaign-7"])).GetProperty("id").GetGuid();
+            var id = (await tenant.LeadAsync(tags: ["campaign-7"], groupId: group)).GetProperty("id").GetGuid();
             lock (leads)
             {
                 leads.Add(id);
@@ -67,13 +67,75 @@ public sealed class CallQueueTests(PostgresFixture postgres) : InventoryTestBase
     }
 
     [Fact]
+    public async Task TwoQueuesOverTheSameLeadsNeverHandOneLeadToTwoAgents()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var agents = new List<(Guid Id, string Token)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var (id, token, _) = await tenant.AddUserAsync("agent", $"dual{i}@example.test");
+            agents.Add((id, token));
+        }
+
+        var group = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Floor", memberIds = agents.Select(a => a.Id) }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        for (var i = 0; i < 60; i++)
+        {
+            await tenant.LeadAsync(groupId: group, source: i % 2 == 0 ? "web" : "referral");
+        }
+
+        // One queue by status, one by source: every web lead is in both.
+        var byStatus = await QueueAsync(tenant, group);
+        var bySource = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/call-queues", new { name = "Web", groupId = group, filter = new { sources = new[] { "web" } } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        var handed = new ConcurrentBag<Guid>();
+        await Task.WhenAll(agents.Select(async (agent, i) =>
+        {
+            var queue = i % 2 == 0 ? byStatus : bySource;
+            while (true)
+            {
+                var response = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/call-queues/{queue}/next", new { }, agent.Token);
+                if (response.StatusCode == HttpStatusCode.NoContent)
+                {
+                    return;
+                }
+
+                var leadId = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+                handed.Add(leadId);
+                await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/leads/{leadId}/calls", new { disposition = "not_interested" }, HttpStatusCode.OK, agent.Token);
+            }
+        }));
+
+        Assert.Equal(60, handed.Count);
+        Assert.Equal(60, handed.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AnAgentHoldingALeadMayReadAndCallItButNotChangeOrDeleteIt()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var (agent, token, _) = await tenant.AddUserAsync("agent", "caller@example.test");
+        var group = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Floor", memberIds = new[] { agent } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var lead = (await tenant.LeadAsync(groupId: group)).GetProperty("id").GetGuid();
+        var queue = await QueueAsync(tenant, group);
+
+        Assert.Equal(lead, await NextAsync(tenant, queue, token));
+        await tenant.GetJsonAsync($"/api/v1/leads/{lead}", token);
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/leads/{lead}", new { name = "Renamed" }, token), HttpStatusCode.NotFound, "not_found");
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Delete, $"/api/v1/leads/{lead}", token: token), HttpStatusCode.NotFound, "not_found");
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/calls", new { disposition = "answered", durationSeconds = 90 }, HttpStatusCode.OK, token);
+
+        // Once the call is logged the lock is gone, and with it the agent's view of someone else's lead.
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, $"/api/v1/leads/{lead}", token: token), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
     public async Task NoAnswerSchedulesTheRetryAndACallbackItsTime()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
         var (agent, token, _) = await tenant.AddUserAsync("agent", "caller@example.test");
         var group = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Floor", memberIds = new[] { agent } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var first = await tenant.LeadIdAsync();
-        var second = await tenant.LeadIdAsync();
+        var first = (await tenant.LeadAsync(groupId: group)).GetProperty("id").GetGuid();
+        var second = (await tenant.LeadAsync(groupId: group)).GetProperty("id").GetGuid();
         var queue = await QueueAsync(tenant, group, retryAfterMinutes: 30);
 
         var handed = await NextAsync(tenant, queue, token);
@@ -101,7 +163,7 @@ public sealed class CallQueueTests(PostgresFixture postgres) : InventoryTestBase
         var (one, oneToken, _) = await tenant.AddUserAsync("agent", "one@example.test");
         var (two, twoToken, _) = await tenant.AddUserAsync("agent", "two@example.test");
         var group = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Floor", memberIds = new[] { one, two } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var lead = await tenant.LeadIdAsync();
+        var lead = (await tenant.LeadAsync(groupId: group)).GetProperty("id").GetGuid();
         var queue = await QueueAsync(tenant, group);
 
         Assert.Equal(lead, await NextAsync(tenant, queue, oneToken, lockMinutes: 5));
@@ -129,14 +191,14 @@ public sealed class CallQueueTests(PostgresFixture postgres) : InventoryTestBase
         var (member, _, _) = await tenant.AddUserAsync("agent", "member@example.test");
         var (_, outsiderToken, _) = await tenant.AddUserAsync("agent", "outsider@example.test");
         var group = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Floor", memberIds = new[] { member } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        await tenant.LeadIdAsync();
+        await tenant.LeadAsync(groupId: group);
         var queue = await QueueAsync(tenant, group);
 
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/call-queues/{queue}/next", new { }, outsiderToken), HttpStatusCode.Forbidden, "forbidden");
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, "/api/v1/call-queues", new { name = "Mine", filter = new { statuses = new[] { "asleep" } } }, outsiderToken), HttpStatusCode.Forbidden, "forbidden");
         var bad = await tenant.SendAsync(HttpMethod.Post, "/api/v1/call-queues", new { name = "", retryAfterMinutes = 0, maxAttempts = 1000, filter = new { statuses = new[] { "asleep" } } });
         var errors = (await ErrorFormatTests.AssertProblemAsync(bad, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors");
-        foreach (var field in new[] { "name", "retryAfterMinutes", "maxAttempts", "filter.statuses" })
+        foreach (var field in new[] { "name", "groupId", "retryAfterMinutes", "maxAttempts", "filter.statuses" })
         {
             Assert.True(errors.TryGetProperty(field, out _), $"no message for {field}: {errors}");
         }

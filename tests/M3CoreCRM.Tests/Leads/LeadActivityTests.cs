@@ -23,6 +23,7 @@ public sealed class LeadActivityTests(PostgresFixture postgres) : ApiTestBase(po
 
         var listed = (await tenant.GetJsonAsync($"/api/v1/activities?subjectType=lead&subjectId={lead}")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["note", "call"], listed.Select(a => a.GetProperty("type").GetString()));
+        Assert.Equal("call", Assert.Single((await tenant.GetJsonAsync($"/api/v1/activities?type=call&subjectId={lead}")).GetProperty("items").EnumerateArray()).GetProperty("type").GetString());
         Assert.Equal("busy", listed[1].GetProperty("outcome").GetString());
         Assert.Equal("Line engaged", listed[1].GetProperty("body").GetString());
 

@@ -10,7 +10,7 @@ public static class LeadSeed
     private static int _counter;
 
     /// <summary>A lead with a phone and email of its own (unique per call), owned by the caller unless <paramref name="ownerId"/> is given.</summary>
-    public static async Task<JsonElement> LeadAsync(this TenantSession tenant, string? name = null, Guid? ownerId = null, string? token = null, string source = "web", string[]? tags = null, string? status = null)
+    public static async Task<JsonElement> LeadAsync(this TenantSession tenant, string? name = null, Guid? ownerId = null, string? token = null, string source = "web", string[]? tags = null, string? status = null, Guid? groupId = null)
     {
         var n = Interlocked.Increment(ref _counter);
         return await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new
@@ -21,6 +21,7 @@ public static class LeadSeed
             source,
             status,
             ownerId,
+            groupId,
             tags = tags ?? [],
         }, HttpStatusCode.Created, token);
     }

@@ -62,6 +62,8 @@ public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
 
         await ErrorFormatTests.AssertProblemAsync(
             await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "X", source = "web", ownerId = Guid.CreateVersion7() }), HttpStatusCode.BadRequest, "validation_failed");
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "X", source = "web", interest = new { unitTypeCodes = new string?[] { null } } }), HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Fact]
@@ -83,13 +85,17 @@ public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
             await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads?allowDuplicate=true", new { name = "Omar C", phone = "+971550001111", source = "web" }, agentToken), HttpStatusCode.Forbidden, "forbidden");
         await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads?allowDuplicate=true", new { name = "Omar C", phone = "+971550001111", source = "web" }, HttpStatusCode.Created);
 
-        // Once the first lead is closed, the number is free for a new open lead.
-        await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/leads/{firstId}", new { status = "lost" }, HttpStatusCode.OK);
-        var fresh = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Omar D", phone = "+971550001111", source = "web" }, HttpStatusCode.Created);
+        // The deliberate duplicate is still a lead with that number: the next request without allowDuplicate is refused.
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Omar E", phone = "+971550001111", source = "web" }), HttpStatusCode.Conflict, "duplicate_lead");
 
-        // Changing another lead to a number an open lead has is refused the same way.
+        // Once the first lead is closed, its email is free for a new open lead.
+        await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/leads/{firstId}", new { status = "lost" }, HttpStatusCode.OK);
+        var fresh = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Omar D", email = "omar@example.test", source = "web" }, HttpStatusCode.Created);
+
+        // Changing another lead to an email an open lead has is refused the same way.
         var other = await tenant.LeadIdAsync();
-        var clash = await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/leads/{other}", new { phone = "+971 55 000 1111" });
+        var clash = await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/leads/{other}", new { email = "Omar@Example.test" });
         Assert.Equal(fresh.GetProperty("id").GetGuid(), (await ErrorFormatTests.AssertProblemAsync(clash, HttpStatusCode.Conflict, "duplicate_lead")).GetProperty("existingId").GetGuid());
     }
 
