@@ -49,4 +49,15 @@ public sealed class BenchmarkSmokeTests(PostgresFixture postgres)
         Assert.Equal(0, report.Repeats);
         Assert.Equal(0, report.CutOff);
     }
+
+    [Fact]
+    public async Task LeadsBenchmarkMeasuresEveryFigureAndHandsNoLeadTwice()
+    {
+        var benchmark = new LeadsBenchmark(TimeSpan.FromMilliseconds(300), clients: 4, leads: 500);
+
+        var report = await benchmark.RunAsync(await postgres.Server.CreateDatabaseAsync("bench"));
+
+        Assert.All(new[] { report.GetById, report.Patch, report.ListPage, report.QueueNext }, figure => Assert.True(figure.Operations > 0, $"{figure.Name} did nothing"));
+        Assert.Equal(0, report.HandedTwice);
+    }
 }
