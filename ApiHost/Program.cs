@@ -62,6 +62,7 @@ app.MapComponentTypesApi();
 app.MapUnitsApi();
 app.MapMapApi();
 app.MapLeadCatalogApi();
+app.MapLeadsCsvApi();
 app.MapLeadsApi();
 app.MapCallQueuesApi();
 app.MapActivitiesApi();

@@ -245,7 +245,7 @@ public static class LeadsApi
     }
 
     /// <summary>The wider of the caller's scopes of two permissions (null when they have neither).</summary>
-    private static PermissionScope? WidestOf(Caller caller, string first, string second) =>
+    internal static PermissionScope? WidestOf(Caller caller, string first, string second) =>
         (caller.ScopeOf(first), caller.ScopeOf(second)) switch
         {
             (null, var b) => b,
@@ -254,7 +254,7 @@ public static class LeadsApi
         };
 
     /// <summary>The owner must be an active user within <paramref name="scope"/>: the caller (own), their groups' members (group), anyone (all).</summary>
-    private static async Task EnsureMayOwnAsync(LeadQueries leads, Caller caller, Guid ownerId, Guid? groupId, PermissionScope? scope, CancellationToken cancellationToken)
+    internal static async Task EnsureMayOwnAsync(LeadQueries leads, Caller caller, Guid ownerId, Guid? groupId, PermissionScope? scope, CancellationToken cancellationToken)
     {
         if (!await leads.ActiveUserAsync(caller.TenantId, ownerId, cancellationToken))
         {
@@ -292,7 +292,7 @@ public static class LeadsApi
         request.Tags ?? [.. current.Tags],
         request.Notes ?? current.Notes);
 
-    private static LeadFields Validate(SaveLeadRequest request, LeadCatalog catalog, LeadInfo? current)
+    internal static LeadFields Validate(SaveLeadRequest request, LeadCatalog catalog, LeadInfo? current)
     {
         var validation = new Validation()
             .Required("name", request.Name, 200)

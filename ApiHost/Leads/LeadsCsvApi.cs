@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Inventory;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Leads;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Leads;
+
+public sealed record ImportRowProblem(int Row, string Message);
+
+public sealed record ImportReport(int Imported, int Skipped, IReadOnlyList<ImportRowProblem> Errors, IReadOnlyList<ImportRowProblem> SkippedRows, IReadOnlyList<string> IgnoredColumns);
+
+/// <summary>
+/// CSV in and out. Import reads the upload as it arrives (CsvHelper over the request stream), checks
+/// each row as a <c>POST /leads</c> would, and creates each good row as its own lead (one grain write:
+/// a row is imported whole or not at all). Export streams the filtered list page by page.
+/// </summary>
+public static class LeadsCsvApi
+{
+    public const long MaxImportBytes = 20 * 1024 * 1024;
+    private const int ImportConcurrency = 8;
+    private const int ExportPage = 1000;
+
+    private static readonly string[] Columns = ["name", "phone", "email", "source", "status", "ownerId", "groupId", "tags", "notes", "budgetAmount", "budgetCurrency"];
+
+    public static IEndpointRouteBuilder MapLeadsCsvApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/leads", "Leads");
+        group.MapPost("/import", ImportAsync).WithName("ImportLeads").RequirePermission(Permissions.LeadsImport)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes))
+            .Accepts<string>("text/csv")
+            .WithDescription("""
+                A text/csv body (up to 20 MiB) with a header row. Columns (any order, any case): name, phone, email, source,
+                status, ownerId, groupId, tags (separated by ;), notes, budgetAmount, budgetCurrency; others are ignored and named
+                in the report. Each row is checked as POST /leads would check it and created whole or not at all. Rows whose
+                phone or email is already on an open lead, or on an earlier row, are skipped.
+                """);
+        group.MapGet("/export.csv", ExportAsync).WithName("ExportLeads").RequirePermission(Permissions.LeadsExport)
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .WithDescription("The leads that GET /leads would list with the same filters, as CSV, streamed.");
+        return endpoints;
+    }
+
+    private static async Task<Ok<ImportReport>> ImportAsync(HttpRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    {
+        if (request.ContentType is not { } contentType || !contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw DomainException.Invalid("body", "Send the leads as text/csv.");
+        }
+
+        var catalog = await grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId).GetAsync();
+        var errors = new List<ImportRowProblem>();
+        var skipped = new List<ImportRowProblem>();
+        var imported = 0;
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var owners = new Dictionary<(Guid Owner, Guid? Group), string?>();
+        var inFlight = new List<Task>();
+        using var gate = new SemaphoreSlim(ImportConcurrency);
+
+        // Whitespace around fields is trimmed; a record may be at most 64 KiB (an unclosed quote cannot swallow the upload).
+        await using var csv = CsvReader.Create(request.Body, new CsvReaderOptions { TrimWhitespace = true, MaxRecordSize = 64 * 1024 }, leaveOpen: true);
+        await csv.ReadHeaderAsync(cancellationToken);
+        var names = csv.Headers.Select(h => h.Trim()).ToList();
+        var index = Columns.ToDictionary(c => c, c => csv.TryGetFieldIndex(c, out var i) ? i : -1, StringComparer.Ordinal);
+        if (index["name"] < 0)
+        {
+            throw DomainException.Invalid("body", $"The header row needs a name column; known columns: {string.Join(", ", Columns)}.");
+        }
+
+        var ignored = names.Where(n => !Columns.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
+        while (await csv.ReadAsync(cancellationToken))
+        {
+            // Rows are numbered as a spreadsheet shows them: the header is row 1.
+            var row = (int)csv.RowNumber + 1;
+            string? Field(string name) => index[name] >= 0 && csv.GetStringOrNull(index[name]) is { Length: > 0 } value ? value : null;
+            LeadFields fields;
+            try
+            {
+                var ownerId = Field("ownerId") is { } owner ? Guid.TryParse(owner, out var id) ? id : throw DomainException.Invalid("ownerId", "Not an id.") : caller.UserId;
+                var groupId = Field("groupId") is { } groupText ? Guid.TryParse(groupText, out var gid) ? gid : throw DomainException.Invalid("groupId", "Not an id.") : (Guid?)null;
+                var amount = Field("budgetAmount") is { } amountText
+                    ? decimal.TryParse(amountText, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw DomainException.Invalid("budgetAmount", "Not a number.")
+                    : (decimal?)null;
+                fields = LeadsApi.Validate(
+                    new SaveLeadRequest(Field("name"), Field("phone"), Field("email"), Field("source"), Field("status"), ownerId, groupId,
+                        amount is null && Field("budgetCurrency") is null ? null : new MoneyRequest(amount, Field("budgetCurrency")),
+                        null, Field("tags")?.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), Field("notes")),
+                    catalog,
+                    null);
+                if (!owners.TryGetValue((ownerId, groupId), out var refusal))
+                {
+                    try
+                    {
+                        await LeadsApi.EnsureMayOwnAsync(leads, caller, ownerId, groupId, LeadsApi.WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign), cancellationToken);
+                    }
+                    catch (DomainException exception)
+                    {
+                        refusal = Describe(exception);
+                    }
+
+                    owners[(ownerId, groupId)] = refusal;
+                }
+
+                if (refusal is not null)
+                {
+                    errors.Add(new ImportRowProblem(row, refusal));
+                    continue;
+                }
+            }
+            catch (DomainException exception)
+            {
+                errors.Add(new ImportRowProblem(row, Describe(exception)));
+                continue;
+            }
+
+            // The same person twice in one file: the first row wins.
+            var keys = new[] { fields.Phone, fields.Email }.OfType<string>().ToList();
+            if (keys.FirstOrDefault(seen.ContainsKey) is { } repeated)
+            {
+                skipped.Add(new ImportRowProblem(row, $"Same phone or email as row {seen[repeated]}."));
+                continue;
+            }
+
+            foreach (var key in keys)
+            {
+                seen[key] = row;
+            }
+
+            await gate.WaitAsync(cancellationToken);
+            inFlight.Add(CreateAsync(row, fields));
+            inFlight.RemoveAll(task => task.IsCompleted);
+        }
+
+        await Task.WhenAll(inFlight);
+        return TypedResults.Ok(new ImportReport(imported, skipped.Count, [.. errors.OrderBy(e => e.Row)], [.. skipped.OrderBy(s => s.Row)], ignored));
+
+        async Task CreateAsync(int row, LeadFields fields)
+        {
+            try
+            {
+                if (await leads.DuplicateOfAsync(caller.TenantId, fields.Phone, fields.Email, null, cancellationToken) is { } existing)
+                {
+                    Record(skipped, new ImportRowProblem(row, $"An open lead already has this phone or email ({existing})."));
+                    return;
+                }
+
+                await grains.GetGrain<ILeadGrain>(caller.TenantId, Guid.CreateVersion7()).CreateAsync(new CreateLead(fields, false));
+                Interlocked.Increment(ref imported);
+            }
+            catch (DomainException exception) when (exception.Code == "duplicate_lead")
+            {
+                Record(skipped, new ImportRowProblem(row, "An open lead already has this phone or email."));
+            }
+            catch (DomainException exception)
+            {
+                Record(errors, new ImportRowProblem(row, Describe(exception)));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        static void Record(List<ImportRowProblem> problems, ImportRowProblem problem)
+        {
+            lock (problems)
+            {
+                problems.Add(problem);
+            }
+        }
+    }
+
+    private static string Describe(DomainException exception) =>
+        exception.Errors is { Count: > 0 } errors
+            ? string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))
+            : exception.Message;
+
+    private static async Task ExportAsync(
+        HttpContext context, Caller caller, NpgsqlDataSource db, string? q, string? status, string? source, Guid? ownerId, Guid? groupId, string? tag,
+        DateTime? createdFrom, DateTime? createdTo, CancellationToken cancellationToken)
+    {
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers.ContentDisposition = "attachment; filename=\"leads.csv\"";
+        await using var csv = CsvWriter.Create(context.Response.Body, new CsvWriterOptions(), leaveOpen: true);
+        csv.WriteHeader(["id", "name", "phone", "email", "source", "status", "statusCategory", "ownerId", "groupId", "tags", "notes", "budgetAmount", "budgetCurrency", "createdAt", "updatedAt"]);
+
+        // Page by page in creation order (keyset), so that memory stays flat however many leads there are.
+        (DateTime CreatedAt, Guid Id)? after = null;
+        while (true)
+        {
+            await using var batch = db.ForTenant(caller.TenantId);
+            var command = batch.Add("");
+            var where = new SqlConditions(command);
+            where.Where($"l.tenant_id = {where.Param(caller.TenantId)} AND NOT l.deleted")
+                .Where(ScopeFilter.Condition(caller, Permissions.LeadsRead, "l.owner_id", command))
+                .WhereIf(status, p => $"l.status = {p}")
+                .WhereIf(source, p => $"l.source = {p}")
+                .WhereIf(ownerId, p => $"l.owner_id = {p}")
+                .WhereIf(groupId, p => $"l.group_id = {p}")
+                .WhereIf(tag?.Trim().ToLowerInvariant(), p => $"l.tags ? {p}")
+                .WhereIf(createdFrom?.ToUniversalTime(), p => $"l.created_at >= {p}")
+                .WhereIf(createdTo?.ToUniversalTime(), p => $"l.created_at < {p}")
+                .WhereIf(LeadValidation.SearchTerm(q), p => $"l.search LIKE '%' || {p} || '%'");
+            if (after is { } last)
+            {
+                where.Where($"(l.created_at, l.id) > ({where.Param(last.CreatedAt)}, {where.Param(last.Id)})");
+            }
+
+            command.CommandText = $"SELECT l.id, l.state::text, l.version, l.created_at FROM leads l WHERE {where} ORDER BY l.created_at, l.id LIMIT {where.Param(ExportPage)}";
+            var count = 0;
+            await using (var reader = await batch.ReadAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var lead = LeadQueries.FromRow(reader);
+                    after = (reader.GetFieldValue<DateTime>(3), lead.Id);
+                    count++;
+                    await csv.WriteRecordAsync(Fields(lead), cancellationToken);
+                }
+            }
+
+            await csv.FlushAsync(cancellationToken);
+            if (count < ExportPage)
+            {
+                break;
+            }
+        }
+    }
+
+    private static string[] Fields(LeadInfo lead) =>
+    [
+        lead.Id.ToString(),
+        Safe(lead.Name) ?? "",
+        lead.Phone ?? "",
+        lead.Email ?? "",
+        lead.Source,
+        lead.Status,
+        lead.StatusCategory.ToString().ToLowerInvariant(),
+        lead.OwnerId?.ToString() ?? "",
+        lead.GroupId?.ToString() ?? "",
+        Safe(string.Join(';', lead.Tags)) ?? "",
+        Safe(lead.Notes) ?? "",
+        lead.Budget?.Amount.ToString(CultureInfo.InvariantCulture) ?? "",
+        lead.Budget?.Currency ?? "",
+        lead.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+        lead.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+    ];
+
+    /// <summary>Free text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe; phones (+) are left as they are.</summary>
+    private static string? Safe(string? text) =>
+        text is { Length: > 0 } && "=+-@\t\r".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;
+}
