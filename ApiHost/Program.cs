@@ -1,6 +1,7 @@
 using M3CoreCRM.ApiHost.Activities;
 using M3CoreCRM.ApiHost.Audit;
 using M3CoreCRM.ApiHost.Auth;
+using M3CoreCRM.ApiHost.Contacts;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Groups;
@@ -38,6 +39,7 @@ builder.Services.AddSingleton<UserQueries>();
 builder.Services.AddSingleton<RoleGuard>();
 builder.Services.AddSingleton<InventoryQueries>();
 builder.Services.AddSingleton<LeadQueries>();
+builder.Services.AddSingleton<ContactQueries>();
 builder.Services.AddHostedService<IdempotencyKeyCleanup>();
 
 var app = builder.Build();
@@ -65,6 +67,7 @@ app.MapLeadCatalogApi();
 app.MapLeadsCsvApi();
 app.MapLeadsApi();
 app.MapCallQueuesApi();
+app.MapContactsApi();
 app.MapActivitiesApi();
 app.MapStreamApi();
 app.MapNotificationsApi();

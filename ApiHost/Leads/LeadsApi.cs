@@ -114,7 +114,7 @@ public static class LeadsApi
             throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Letting in a duplicate lead needs leads.write at scope all.");
         }
 
-        await EnsureMayOwnAsync(leads, caller, fields.OwnerId!.Value, fields.GroupId, WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign), cancellationToken);
+        await Ownership.EnsureMayOwnAsync(leads, caller, fields.OwnerId!.Value, fields.GroupId, Ownership.WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign), cancellationToken);
         if (allowDuplicate != true && await leads.DuplicateOfAsync(caller.TenantId, fields.Phone, fields.Email, null, cancellationToken) is { } existing)
         {
             return Duplicate(existing);
@@ -151,7 +151,7 @@ public static class LeadsApi
 
                 if (fields.OwnerId != current.OwnerId || fields.GroupId != current.GroupId)
                 {
-                    await EnsureMayOwnAsync(leads, caller, fields.OwnerId ?? caller.UserId, fields.GroupId, caller.ScopeOf(Permissions.LeadsAssign), cancellationToken);
+                    await Ownership.EnsureMayOwnAsync(leads, caller, fields.OwnerId ?? caller.UserId, fields.GroupId, caller.ScopeOf(Permissions.LeadsAssign), cancellationToken);
                 }
 
                 return await grain.UpdateAsync(fields, version);
@@ -200,7 +200,7 @@ public static class LeadsApi
         else
         {
             owner = request.OwnerId!.Value;
-            await EnsureMayOwnAsync(leads, caller, owner, null, scope, cancellationToken);
+            await Ownership.EnsureMayOwnAsync(leads, caller, owner, null, scope, cancellationToken);
         }
 
         return TypedResults.Ok(await grains.GetGrain<ILeadGrain>(caller.TenantId, id).AssignAsync(owner, request.GroupId));
@@ -241,41 +241,6 @@ public static class LeadsApi
         if (!await leads.InScopeAsync(caller, id, permission, cancellationToken, orLockedToCaller))
         {
             throw DomainException.NotFound("The lead");
-        }
-    }
-
-    /// <summary>The wider of the caller's scopes of two permissions (null when they have neither).</summary>
-    internal static PermissionScope? WidestOf(Caller caller, string first, string second) =>
-        (caller.ScopeOf(first), caller.ScopeOf(second)) switch
-        {
-            (null, var b) => b,
-            (var a, null) => a,
-            (var a, var b) => a > b ? a : b,
-        };
-
-    /// <summary>The owner must be an active user within <paramref name="scope"/>: the caller (own), their groups' members (group), anyone (all).</summary>
-    internal static async Task EnsureMayOwnAsync(LeadQueries leads, Caller caller, Guid ownerId, Guid? groupId, PermissionScope? scope, CancellationToken cancellationToken)
-    {
-        if (!await leads.ActiveUserAsync(caller.TenantId, ownerId, cancellationToken))
-        {
-            throw DomainException.Invalid("ownerId", "No such active user in this tenant.");
-        }
-
-        if (groupId is { } group && !await leads.GroupExistsAsync(caller.TenantId, group, cancellationToken))
-        {
-            throw DomainException.Invalid("groupId", "No such group in this tenant.");
-        }
-
-        var allowed = scope switch
-        {
-            PermissionScope.All => true,
-            PermissionScope.Group => await leads.InCallersGroupsAsync(caller, ownerId, cancellationToken),
-            PermissionScope.Own => ownerId == caller.UserId,
-            _ => false,
-        };
-        if (!allowed)
-        {
-            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Your scope does not reach that owner.");
         }
     }
 

@@ -99,7 +99,7 @@ public static class LeadsCsvApi
                 {
                     try
                     {
-                        await LeadsApi.EnsureMayOwnAsync(leads, caller, ownerId, groupId, LeadsApi.WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign), cancellationToken);
+                        await Ownership.EnsureMayOwnAsync(leads, caller, ownerId, groupId, Ownership.WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign), cancellationToken);
                     }
                     catch (DomainException exception)
                     {

@@ -105,8 +105,12 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
             async () => (await a.GetJsonAsync("/api/v1/notifications", agentToken)).GetProperty("items"), items => items.GetArrayLength() == 1);
         var lead = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "A lead", phone = "+971501234567", source = "web" }, HttpStatusCode.Created);
         var queue = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/call-queues", new { name = "A queue", groupId = group.GetProperty("id").GetGuid(), filter = new { statuses = new[] { "new" } } }, HttpStatusCode.Created);
+        var company = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/companies", new { name = "A company" }, HttpStatusCode.Created);
+        var contact = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts", new { firstName = "A", companyId = company.GetProperty("id").GetGuid() }, HttpStatusCode.Created);
         return new Dictionary<string, Guid>
         {
+            ["companies"] = company.GetProperty("id").GetGuid(),
+            ["contacts"] = contact.GetProperty("id").GetGuid(),
             ["leads"] = lead.GetProperty("id").GetGuid(),
             ["call-queues"] = queue.GetProperty("id").GetGuid(),
             ["notifications"] = notification[0].GetProperty("id").GetGuid(),
