@@ -23,6 +23,10 @@ public sealed record AssignLeadRequest(Guid? OwnerId, Guid? GroupId, AssignmentS
 
 public sealed record LogCallRequest(CallDisposition? Disposition, int? DurationSeconds, string? Notes, DateTime? CallbackAt);
 
+public sealed record ConvertDealRequest(Guid? PipelineId, Guid? StageId, string? Title, MoneyRequest? Value);
+
+public sealed record ConvertLeadRequest(string? CompanyName, ConvertDealRequest? Deal);
+
 /// <summary>
 /// Leads: the tenant's prospects. Reads are SQL scoped by the caller's <c>leads.read</c> scope (a lead
 /// outside it is 404); writes go through each lead's grain.
@@ -50,6 +54,8 @@ public static class LeadsApi
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLead").RequirePermission(Permissions.LeadsWrite);
         group.MapPost("/{id:guid}/assign", AssignAsync).WithName("AssignLead").RequirePermission(Permissions.LeadsAssign)
             .WithDescription("{ ownerId } or { groupId, strategy: round_robin | least_loaded }.");
+        group.MapPost("/{id:guid}/convert", ConvertAsync).WithName("ConvertLead").RequirePermission(Permissions.LeadsWrite)
+            .WithDescription("Creates a contact from the lead, a company when companyName is given, and a deal when deal is given (pipelineId, optional stageId, title, value: the lead's budget by default): once (409 already_converted).");
         group.MapPost("/{id:guid}/calls", LogCallAsync).WithName("LogCall").RequirePermission(Permissions.ActivitiesWrite)
             .WithDescription("Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt).");
         return group;
@@ -223,6 +229,37 @@ public static class LeadsApi
             : DefaultRetryAfterMinutes;
         return TypedResults.Ok(await grain.LogCallAsync(caller.UserId, new LogCall(
             request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes, request.CallbackAt?.ToUniversalTime(), retryAfter)));
+    }
+
+    private static async Task<Ok<LeadConversion>> ConvertAsync(
+        Guid id, ConvertLeadRequest? request, Caller caller, IGrainFactory grains, LeadQueries leads, Contacts.ContactQueries queries, NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        var lead = await leads.ReadAsync(caller, id, cancellationToken) ?? throw DomainException.NotFound("The lead");
+        if (!await leads.InScopeAsync(caller, id, Permissions.LeadsWrite, cancellationToken))
+        {
+            throw DomainException.NotFound("The lead");
+        }
+
+        new Validation()
+            .Optional("companyName", request?.CompanyName, 200)
+            .Check(request?.Deal is null || caller.Can(Permissions.DealsWrite), "deal", "Creating a deal needs the permission deals.write.")
+            .Check(caller.Can(Permissions.ContactsWrite), "contact", "Converting needs the permission contacts.write.")
+            .ThrowIfInvalid();
+        var owner = lead.OwnerId ?? caller.UserId;
+        var names = lead.Name.Split(' ', 2, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var contact = new Grains.Abstractions.Contacts.ContactFields(
+            names[0], names.Length > 1 ? names[1] : "", lead.Email is null ? [] : [lead.Email], lead.Phone is null ? [] : [lead.Phone], null, owner);
+        var company = string.IsNullOrWhiteSpace(request?.CompanyName) ? null : new Grains.Abstractions.Contacts.CompanyFields(request.CompanyName.Trim(), null, null, owner);
+        Grains.Abstractions.Deals.DealFields? deal = null;
+        if (request?.Deal is { } wanted)
+        {
+            var value = wanted.Value ?? (lead.Budget is { } budget ? new MoneyRequest(budget.Amount, budget.Currency) : null);
+            deal = await Deals.DealsApi.ValidateAsync(
+                new Deals.SaveDealRequest(wanted.Title ?? lead.Name, wanted.PipelineId, wanted.StageId, value, null, null, null, null, owner, null, 0),
+                caller, grains, leads, queries, db, null, cancellationToken);
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<ILeadGrain>(caller.TenantId, id).ConvertAsync(new ConvertLead(contact, company, deal)));
     }
 
     private static ProblemHttpResult Duplicate(Guid? existing)

@@ -28,7 +28,16 @@ public sealed record LeadCalls(int Attempts, CallDisposition? LastDisposition, D
 public sealed record LeadInfo(
     Guid Id, string Name, string? Phone, string? Email, string Source, string Status, StatusCategory StatusCategory,
     Guid? OwnerId, Guid? GroupId, Money? Budget, LeadInterest? Interest, IReadOnlyList<string> Tags, string? Notes,
-    bool AllowDuplicate, LeadCalls Calls, DateTime CreatedAt, DateTime UpdatedAt, long Version);
+    bool AllowDuplicate, LeadCalls Calls, DateTime CreatedAt, DateTime UpdatedAt, long Version, LeadConversion? Conversion = null);
+
+/// <summary>What a lead became: a contact, and a company and a deal when asked for.</summary>
+public sealed record LeadConversion(Guid ContactId, Guid? CompanyId, Guid? DealId, DateTime ConvertedAt);
+
+/// <summary>
+/// The records a conversion creates. Their links to each other (the contact's company, the deal's
+/// contact, company and lead) are filled in by the lead grain, which chooses their ids.
+/// </summary>
+public sealed record ConvertLead(Contacts.ContactFields Contact, Contacts.CompanyFields? Company, Deals.DealFields? Deal);
 
 public sealed record CreateLead(LeadFields Fields, bool AllowDuplicate);
 
@@ -65,6 +74,13 @@ public interface ILeadGrain : IGrain
 
     /// <summary>Locks the lead to the agent if it is open, due and held by no one else; null otherwise.</summary>
     Task<LeadInfo?> TryLockForCallAsync(LockForCall command);
+
+    /// <summary>
+    /// Turns the lead into a contact (and a company and a deal), once: 409 <c>already_converted</c>
+    /// afterwards. The new records' ids derive from the lead's, so a conversion interrupted half way
+    /// completes when retried, and concurrent attempts (one at a time, in this grain) convert once.
+    /// </summary>
+    Task<LeadConversion> ConvertAsync(ConvertLead plan);
 
     /// <summary>Logs a call by <paramref name="agentId"/>: the activity, the attempt, the next call; releases the lock. 409 <c>locked</c> when another agent holds it.</summary>
     Task<LeadInfo> LogCallAsync(Guid agentId, LogCall call);

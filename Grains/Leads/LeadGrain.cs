@@ -1,5 +1,7 @@
 using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Common;
+using M3CoreCRM.Grains.Abstractions.Contacts;
+using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Leads;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
@@ -66,6 +68,8 @@ public sealed class LeadState
     public bool AllowDuplicate { get; set; }
 
     public bool Deleted { get; set; }
+
+    public LeadConversion? Conversion { get; set; }
 
     public LeadCallState Calls { get; set; } = new();
 
@@ -144,6 +148,37 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         s.UpdatedAt = DateTime.UtcNow;
         await WriteAsync("lead.assigned", changes);
         return Info();
+    }
+
+    public async Task<LeadConversion> ConvertAsync(ConvertLead plan)
+    {
+        EnsureExists();
+        var s = state.State;
+        if (s.Conversion is not null)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "already_converted", "This lead was converted already.");
+        }
+
+        var companyId = plan.Company is null ? (Guid?)null : DerivedId("company");
+        if (plan.Company is { } company)
+        {
+            await CreateOnceAsync(() => GrainFactory.GetGrain<ICompanyGrain>(TenantId, companyId!.Value).CreateAsync(company), "company_exists");
+        }
+
+        var contactId = DerivedId("contact");
+        await CreateOnceAsync(() => GrainFactory.GetGrain<IContactGrain>(TenantId, contactId).CreateAsync(plan.Contact with { CompanyId = companyId ?? plan.Contact.CompanyId }), "contact_exists");
+
+        var dealId = plan.Deal is null ? (Guid?)null : DerivedId("deal");
+        if (plan.Deal is { } deal)
+        {
+            await GrainFactory.GetGrain<IDealGrain>(TenantId, dealId!.Value).CreateAsync(deal with { ContactId = contactId, CompanyId = companyId ?? deal.CompanyId, LeadId = Key });
+        }
+
+        var conversion = new LeadConversion(contactId, companyId, dealId, DateTime.UtcNow);
+        s.Conversion = conversion;
+        s.UpdatedAt = conversion.ConvertedAt;
+        await WriteAsync("lead.converted", new() { ["conversion"] = new(null, conversion) });
+        return conversion;
     }
 
     public async Task<LeadInfo?> TryLockForCallAsync(LockForCall command)
@@ -242,10 +277,25 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         await UnregisterReminderAsync(reminderName);
     }
 
-    /// <summary>A version-7-shaped id from the lead and the attempt number (time bits from the lead's id).</summary>
-    private Guid AttemptActivityId(int attempt)
+    private static async Task CreateOnceAsync(Func<Task> create, string existsCode)
     {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{TenantId:N}:{Key:N}:call:{attempt}"));
+        try
+        {
+            await create();
+        }
+        catch (DomainException exception) when (exception.Code == existsCode)
+        {
+            // Created by an earlier attempt of this conversion, under the same derived id.
+        }
+    }
+
+    /// <summary>A version-7-shaped id from the lead and the attempt number (time bits from the lead's id).</summary>
+    private Guid AttemptActivityId(int attempt) => DerivedId($"call:{attempt}");
+
+    /// <summary>A version-7-shaped id derived from the lead and a purpose (time bits from the lead's id): the same every time.</summary>
+    private Guid DerivedId(string purpose)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{TenantId:N}:{Key:N}:{purpose}"));
         var bytes = Key.ToByteArray(bigEndian: true);
         hash.AsSpan(0, 10).CopyTo(bytes.AsSpan(6));
         bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
@@ -330,6 +380,6 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         var c = s.Calls;
         return new LeadInfo(Key, s.Name, s.Phone, s.Email, s.Source, s.Status, s.StatusCategory, s.OwnerId, s.GroupId, s.Budget, s.Interest, s.Tags, s.Notes,
             s.AllowDuplicate, new LeadCalls(c.Attempts, c.LastDisposition, c.LastCalledAt, c.NextCallAt, c.Done, c.LockedBy, c.LockedUntil, c.LockedByQueue, c.LastQueueId),
-            s.CreatedAt, s.UpdatedAt, state.Version);
+            s.CreatedAt, s.UpdatedAt, state.Version, s.Conversion);
     }
 }

@@ -107,8 +107,12 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
         var queue = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/call-queues", new { name = "A queue", groupId = group.GetProperty("id").GetGuid(), filter = new { statuses = new[] { "new" } } }, HttpStatusCode.Created);
         var company = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/companies", new { name = "A company" }, HttpStatusCode.Created);
         var contact = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts", new { firstName = "A", companyId = company.GetProperty("id").GetGuid() }, HttpStatusCode.Created);
+        var pipeline = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/pipelines", new { name = "A pipeline", stages = new[] { new { name = "First" } } }, HttpStatusCode.Created);
+        var deal = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/deals", new { title = "A deal", pipelineId = pipeline.GetProperty("id").GetGuid(), value = new { amount = 1m, currency = "AED" } }, HttpStatusCode.Created);
         return new Dictionary<string, Guid>
         {
+            ["pipelines"] = pipeline.GetProperty("id").GetGuid(),
+            ["deals"] = deal.GetProperty("id").GetGuid(),
             ["companies"] = company.GetProperty("id").GetGuid(),
             ["contacts"] = contact.GetProperty("id").GetGuid(),
             ["leads"] = lead.GetProperty("id").GetGuid(),
