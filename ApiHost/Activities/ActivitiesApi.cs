@@ -24,9 +24,6 @@ public sealed record LogActivityRequest(ActivityType? Type, SubjectRequest? Subj
 /// </summary>
 public static class ActivitiesApi
 {
-    /// <summary>The kinds of record activities can be logged on so far; contacts, companies and deals come with their routes.</summary>
-    private static readonly string[] SubjectTypes = ["lead", "unit"];
-
     private static readonly SortColumn At = new("at", "timestamptz");
 
     public static RouteGroupBuilder MapActivitiesApi(this IEndpointRouteBuilder endpoints)
@@ -35,7 +32,7 @@ public static class ActivitiesApi
         group.MapGet("", ListAsync).WithName("ListActivities").RequirePermission(Permissions.ActivitiesRead)
             .WithDescription("Newest first. Filters: subjectType and subjectId, type, ownerId, from, to.");
         group.MapPost("", LogAsync).WithName("LogActivity").RequirePermission(Permissions.ActivitiesWrite)
-            .WithDescription("Subjects: lead (within the caller's leads.read scope) and unit.");
+            .WithDescription("Subjects: lead, contact, company, deal or unit, each one the caller may read.");
         return group;
     }
 
@@ -70,43 +67,19 @@ public static class ActivitiesApi
         return TypedResults.Ok(Page.FromRows(items, take, activity => new Cursor(activity.At.ToString("O", CultureInfo.InvariantCulture), activity.Id)));
     }
 
-    private static async Task<Created<ActivityInfo>> LogAsync(LogActivityRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    private static async Task<Created<ActivityInfo>> LogAsync(LogActivityRequest request, Caller caller, IGrainFactory grains, SubjectCheck subjects, CancellationToken cancellationToken)
     {
         new Validation()
             .Check(request.Type is not null, "type", "One of: call, meeting, note, email, sms, whatsapp, site_visit.")
-            .Check(request.Subject?.Type is { } subjectType && SubjectTypes.Contains(subjectType), "subject.type", $"One of: {string.Join(", ", SubjectTypes)}.")
-            .Check(request.Subject?.Id is not null, "subject.id", "Required.")
+            .Check(request.Subject is not null, "subject", "Required: { type, id }.")
             .Check(request.DurationSeconds is null or (>= 0 and <= 86_400), "durationSeconds", "0 to 86400 seconds.")
             .Optional("outcome", request.Outcome, 200)
             .Optional("body", request.Body, 10_000)
             .ThrowIfInvalid();
-        var subject = new ActivitySubject(request.Subject!.Type!, request.Subject.Id!.Value);
-        var exists = subject.Type switch
-        {
-            "lead" => await leads.InScopeAsync(caller, subject.Id, Permissions.LeadsRead, cancellationToken),
-            _ => caller.Can(Permissions.InventoryRead) && await UnitExistsAsync(grains, caller, subject.Id),
-        };
-        if (!exists)
-        {
-            throw DomainException.Invalid("subject.id", $"No such {subject.Type} that you may read.");
-        }
-
+        var subject = await subjects.CheckAsync(caller, request.Subject!, cancellationToken);
         var id = Guid.CreateVersion7();
         var activity = await grains.GetGrain<IActivityGrain>(caller.TenantId, id).CreateAsync(new NewActivity(
             request.Type!.Value, subject, (request.At ?? DateTime.UtcNow).ToUniversalTime(), request.DurationSeconds, request.Outcome, request.Body, caller.UserId));
         return TypedResults.Created($"/api/v1/activities/{id}", activity);
-    }
-
-    private static async Task<bool> UnitExistsAsync(IGrainFactory grains, Caller caller, Guid unitId)
-    {
-        try
-        {
-            await grains.GetGrain<IUnitGrain>(caller.TenantId, unitId).GetAsync();
-            return true;
-        }
-        catch (DomainException exception) when (exception.Kind == DomainErrorKind.NotFound)
-        {
-            return false;
-        }
     }
 }

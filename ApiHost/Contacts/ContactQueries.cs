@@ -40,4 +40,5 @@ public sealed record OwnedTable(string Name)
     public static readonly OwnedTable Contacts = new("contacts");
     public static readonly OwnedTable Companies = new("companies");
     public static readonly OwnedTable Deals = new("deals");
+    public static readonly OwnedTable Tasks = new("tasks");
 }

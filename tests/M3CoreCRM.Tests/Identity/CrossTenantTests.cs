@@ -32,7 +32,7 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
 
             var resource = path.Split('/')[3];
             Assert.True(samples.TryGetValue(resource, out var id), $"No sample id of tenant A for {method} {path}: add one to {nameof(SampleIdsOfAsync)}.");
-            var concrete = path.Replace("{id}", id.ToString(), StringComparison.Ordinal);
+            var concrete = path.Replace("{id}", id.ToString(), StringComparison.Ordinal).Replace("{type}", "lead", StringComparison.Ordinal);
             var response = await b.SendAsync(new HttpMethod(method), concrete, method is "GET" or "DELETE" ? null : new { });
 
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {concrete} with another tenant's id answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -109,8 +109,11 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
         var contact = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts", new { firstName = "A", companyId = company.GetProperty("id").GetGuid() }, HttpStatusCode.Created);
         var pipeline = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/pipelines", new { name = "A pipeline", stages = new[] { new { name = "First" } } }, HttpStatusCode.Created);
         var deal = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/deals", new { title = "A deal", pipelineId = pipeline.GetProperty("id").GetGuid(), value = new { amount = 1m, currency = "AED" } }, HttpStatusCode.Created);
+        var task = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/tasks", new { title = "A task", dueAt = DateTime.UtcNow.AddDays(1) }, HttpStatusCode.Created);
         return new Dictionary<string, Guid>
         {
+            ["tasks"] = task.GetProperty("id").GetGuid(),
+            ["entities"] = lead.GetProperty("id").GetGuid(),
             ["pipelines"] = pipeline.GetProperty("id").GetGuid(),
             ["deals"] = deal.GetProperty("id").GetGuid(),
             ["companies"] = company.GetProperty("id").GetGuid(),

@@ -1,0 +1,124 @@
+using System.Globalization;
+using M3CoreCRM.ApiHost.Activities;
+using M3CoreCRM.ApiHost.Contacts;
+using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Leads;
+using M3CoreCRM.Grains.Abstractions.Activities;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Tasks;
+using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Runtime.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Tasks;
+
+public sealed record SaveTaskRequest(string? Title, DateTime? DueAt, Guid? AssigneeId, SubjectRequest? Subject, TaskPriority? Priority, string? Notes);
+
+/// <summary>Tasks: things to do by a time, assigned to someone (whose scope of tasks.read and tasks.write reaches them).</summary>
+public static class TasksApi
+{
+    private static readonly SortColumn DueAt = new("due_at", "timestamptz");
+
+    public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapTenantGroup("/api/v1/tasks", "Tasks");
+        group.MapGet("", ListAsync).WithName("ListTasks").RequirePermission(Permissions.TasksRead)
+            .WithDescription("Soonest due first. Filters: assigneeId, status (open, completed), dueBefore, subjectType and subjectId.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetTask").RequirePermission(Permissions.TasksRead);
+        group.MapPost("", CreateAsync).WithName("CreateTask").RequirePermission(Permissions.TasksWrite)
+            .WithDescription("When dueAt passes while the task is open, task.due is raised and the assignee is notified.");
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateTask").RequirePermission(Permissions.TasksWrite);
+        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName("CompleteTask").RequirePermission(Permissions.TasksWrite);
+        return group;
+    }
+
+    private static async Task<Ok<Page<TaskItemInfo>>> ListAsync(
+        Caller caller, NpgsqlDataSource db, Guid? assigneeId, string? status, DateTime? dueBefore, string? subjectType, Guid? subjectId, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        new Validation().Check(status is null or "open" or "completed", "status", "open or completed.").ThrowIfInvalid();
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
+        var where = new SqlConditions(command);
+        where.Where($"r.tenant_id = {where.Param(caller.TenantId)}")
+            .Where(ScopeFilter.Condition(caller, Permissions.TasksRead, "r.owner_id", command))
+            .WhereIf(assigneeId, p => $"r.owner_id = {p}")
+            .WhereIf(status, p => $"r.status = {p}")
+            .WhereIf(dueBefore?.ToUniversalTime(), p => $"r.due_at < {p}")
+            .WhereIf(subjectType, p => $"r.subject_type = {p}")
+            .WhereIf(subjectId, p => $"r.subject_id = {p}");
+        where.After(after, DueAt, false, "r");
+        command.CommandText = $"SELECT r.id, r.state::text, r.version FROM tasks r WHERE {where} ORDER BY {SortOptions.OrderBy(DueAt, false, "r")} LIMIT {where.Param(take + 1)}";
+        var items = new List<TaskItemInfo>();
+        await using (var reader = await batch.ReadAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(WithOverdue(ContactQueries.Row<TaskItemInfo>(reader)));
+            }
+        }
+
+        return TypedResults.Ok(Page.FromRows(items, take, t => new Cursor(t.DueAt.ToString("O", CultureInfo.InvariantCulture), t.Id)));
+    }
+
+    private static async Task<Ok<TaskItemInfo>> GetAsync(Guid id, Caller caller, ContactQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var task = await InScopeAsync(queries, caller, id, Permissions.TasksRead, cancellationToken);
+        Versioning.SetETag(response, task.Version);
+        return TypedResults.Ok(task);
+    }
+
+    private static async Task<Created<TaskItemInfo>> CreateAsync(SaveTaskRequest request, Caller caller, IGrainFactory grains, LeadQueries people, SubjectCheck subjects, CancellationToken cancellationToken)
+    {
+        var fields = await ValidateAsync(request with { AssigneeId = request.AssigneeId ?? caller.UserId }, caller, people, subjects, null, cancellationToken);
+        var id = Guid.CreateVersion7();
+        return TypedResults.Created($"/api/v1/tasks/{id}", await grains.GetGrain<ITaskItemGrain>(caller.TenantId, id).CreateAsync(fields));
+    }
+
+    private static async Task<Ok<TaskItemInfo>> UpdateAsync(
+        Guid id, SaveTaskRequest request, Caller caller, IGrainFactory grains, LeadQueries people, SubjectCheck subjects, ContactQueries queries, HttpContext context, CancellationToken cancellationToken)
+    {
+        await InScopeAsync(queries, caller, id, Permissions.TasksWrite, cancellationToken);
+        var grain = grains.GetGrain<ITaskItemGrain>(caller.TenantId, id);
+        var task = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
+            await grain.UpdateAsync(await ValidateAsync(new SaveTaskRequest(
+                request.Title ?? current.Title,
+                request.DueAt ?? current.DueAt,
+                request.AssigneeId ?? current.AssigneeId,
+                request.Subject ?? (current.Subject is { } s ? new SubjectRequest(s.Type, s.Id) : null),
+                request.Priority ?? current.Priority,
+                request.Notes ?? current.Notes), caller, people, subjects, current, cancellationToken), version));
+        Versioning.SetETag(context.Response, task.Version);
+        return TypedResults.Ok(task);
+    }
+
+    private static async Task<Ok<TaskItemInfo>> CompleteAsync(Guid id, Caller caller, IGrainFactory grains, ContactQueries queries, CancellationToken cancellationToken)
+    {
+        await InScopeAsync(queries, caller, id, Permissions.TasksWrite, cancellationToken);
+        return TypedResults.Ok(await grains.GetGrain<ITaskItemGrain>(caller.TenantId, id).CompleteAsync());
+    }
+
+    private static TaskItemInfo WithOverdue(TaskItemInfo task) => task with { Overdue = task.Status == TaskItemStatus.Open && task.DueAt <= DateTime.UtcNow };
+
+    private static async Task<TaskItemInfo> InScopeAsync(ContactQueries queries, Caller caller, Guid id, string permission, CancellationToken cancellationToken) =>
+        WithOverdue(await queries.ReadAsync<TaskItemInfo>(caller, OwnedTable.Tasks, id, permission, cancellationToken) ?? throw DomainException.NotFound("The task"));
+
+    private static async Task<TaskItemFields> ValidateAsync(SaveTaskRequest request, Caller caller, LeadQueries people, SubjectCheck subjects, TaskItemInfo? current, CancellationToken cancellationToken)
+    {
+        new Validation()
+            .Required("title", request.Title, 200)
+            .Check(request.DueAt is not null, "dueAt", "Required.")
+            .Optional("notes", request.Notes, 4000)
+            .ThrowIfInvalid();
+        var subject = request.Subject is null ? null : await subjects.CheckAsync(caller, request.Subject, cancellationToken);
+        if (request.AssigneeId != current?.AssigneeId)
+        {
+            await Ownership.EnsureMayOwnAsync(people, caller, request.AssigneeId!.Value, null, caller.ScopeOf(Permissions.TasksWrite), cancellationToken);
+        }
+
+        return new TaskItemFields(request.Title!.Trim(), request.DueAt!.Value.ToUniversalTime(), request.AssigneeId!.Value, subject, request.Priority ?? TaskPriority.Normal, request.Notes);
+    }
+}
