@@ -100,6 +100,27 @@ public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
     }
 
     [Fact]
+    public async Task ARetriedCreateWithTheSameIdempotencyKeyReturnsTheFirstLeadAndMakesNoOther()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var body = new { name = "Retry Rana", phone = "+971508880001", source = "web" };
+        async Task<HttpResponseMessage> SendAsync(object content)
+        {
+            var request = tenant.Request(HttpMethod.Post, "/api/v1/leads", content);
+            request.Headers.Add("Idempotency-Key", "lead-create-1");
+            return await Http.SendAsync(request);
+        }
+
+        var first = await SendAsync(body);
+        var again = await SendAsync(body);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Single(await tenant.AllLeadsAsync());
+        await ErrorFormatTests.AssertProblemAsync(await SendAsync(body with { name = "Someone else" }), HttpStatusCode.Conflict, "idempotency_key_reused");
+    }
+
+    [Fact]
     public async Task ConcurrentCreatesOfTheSamePersonLeaveExactlyOneLead()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
