@@ -33,7 +33,8 @@ public static class TimelineApi
         }
 
         var take = Cursor.Limit(limit);
-        var after = Cursor.Decode(cursor) is { Value: { } value } ? value.Split('|', 2) : null;
+        var decoded = Cursor.Decode(cursor);
+        var after = decoded is null ? null : decoded.Value?.Split('|', 2) ?? throw DomainException.Invalid("cursor", "The cursor is not one this API returned.");
         await using var batch = db.ForTenant(caller.TenantId);
         var command = batch.Add("");
         var where = new SqlConditions(command);

@@ -54,7 +54,8 @@ public static class DealsApi
             .WithDescription("Filters: pipelineId, stageId, status (open, won, lost), ownerId, leadId; q matches the title. Sort: createdAt (default, newest first), title.");
         deals.MapGet("/{id:guid}", GetDealAsync).WithName("GetDeal").RequirePermission(Permissions.DealsRead);
         deals.MapPost("", CreateDealAsync).WithName("CreateDeal").RequirePermission(Permissions.DealsWrite);
-        deals.MapPatch("/{id:guid}", UpdateDealAsync).WithName("UpdateDeal").RequirePermission(Permissions.DealsWrite);
+        deals.MapPatch("/{id:guid}", UpdateDealAsync).WithName("UpdateDeal").RequirePermission(Permissions.DealsWrite)
+            .WithDescription("An open deal's fields; discountPercent changes only through POST /deals/{id}/discount. A won or lost deal is final (409 deal_closed).");
         deals.MapDelete("/{id:guid}", DeleteDealAsync).WithName("DeleteDeal").RequirePermission(Permissions.DealsWrite);
         deals.MapPost("/{id:guid}/move", MoveAsync).WithName("MoveDeal").RequirePermission(Permissions.DealsWrite);
         deals.MapPost("/{id:guid}/win", WinAsync).WithName("WinDeal").RequirePermission(Permissions.DealsWrite);
@@ -202,7 +203,7 @@ public static class DealsApi
                 request.UnitIds ?? [.. current.UnitIds],
                 request.OwnerId ?? current.OwnerId,
                 request.ExpectedCloseAt ?? current.ExpectedCloseAt,
-                request.DiscountPercent ?? current.DiscountPercent), caller, grains, people, queries, db, current, cancellationToken), version));
+                current.DiscountPercent), caller, grains, people, queries, db, current, cancellationToken), version));
         Versioning.SetETag(context.Response, deal.Version);
         return TypedResults.Ok(deal);
     }
@@ -294,6 +295,11 @@ public static class DealsApi
         if (request.LeadId is { } leadId && leadId != current?.LeadId && !await people.InScopeAsync(caller, leadId, Permissions.LeadsRead, cancellationToken))
         {
             throw DomainException.Invalid("leadId", "No such lead that you may read.");
+        }
+
+        if (units.Length > 0 && !caller.Can(Permissions.InventoryRead))
+        {
+            throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Linking units needs the permission inventory.read.");
         }
 
         if (units.Length > 0)

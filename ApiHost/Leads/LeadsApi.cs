@@ -240,15 +240,19 @@ public static class LeadsApi
             throw DomainException.NotFound("The lead");
         }
 
-        new Validation()
-            .Optional("companyName", request?.CompanyName, 200)
-            .Check(request?.Deal is null || caller.Can(Permissions.DealsWrite), "deal", "Creating a deal needs the permission deals.write.")
-            .Check(caller.Can(Permissions.ContactsWrite), "contact", "Converting needs the permission contacts.write.")
-            .ThrowIfInvalid();
+        new Validation().Optional("companyName", request?.CompanyName, 200).ThrowIfInvalid();
         var owner = lead.OwnerId ?? caller.UserId;
+
+        // What the conversion creates, the caller must be allowed to create, for that owner.
+        await Ownership.EnsureMayOwnAsync(leads, caller, owner, null, caller.ScopeOf(Permissions.ContactsWrite), cancellationToken);
+        if (!string.IsNullOrWhiteSpace(request?.CompanyName))
+        {
+            await Ownership.EnsureMayOwnAsync(leads, caller, owner, null, caller.ScopeOf(Permissions.CompaniesWrite), cancellationToken);
+        }
+
         var names = lead.Name.Split(' ', 2, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var contact = new Grains.Abstractions.Contacts.ContactFields(
-            names[0], names.Length > 1 ? names[1] : "", lead.Email is null ? [] : [lead.Email], lead.Phone is null ? [] : [lead.Phone], null, owner);
+            Clip(names[0], 100), names.Length > 1 ? Clip(names[1], 100) : "", lead.Email is null ? [] : [lead.Email], lead.Phone is null ? [] : [lead.Phone], null, owner);
         var company = string.IsNullOrWhiteSpace(request?.CompanyName) ? null : new Grains.Abstractions.Contacts.CompanyFields(request.CompanyName.Trim(), null, null, owner);
         Grains.Abstractions.Deals.DealFields? deal = null;
         if (request?.Deal is { } wanted)
@@ -261,6 +265,8 @@ public static class LeadsApi
 
         return TypedResults.Ok(await grains.GetGrain<ILeadGrain>(caller.TenantId, id).ConvertAsync(new ConvertLead(contact, company, deal)));
     }
+
+    private static string Clip(string text, int length) => text.Length <= length ? text : text[..length];
 
     private static ProblemHttpResult Duplicate(Guid? existing)
     {

@@ -16,7 +16,14 @@ namespace M3CoreCRM.ApiHost.Leads;
 
 public sealed record ImportRowProblem(int Row, string Message);
 
-public sealed record ImportReport(int Imported, int Skipped, IReadOnlyList<ImportRowProblem> Errors, IReadOnlyList<ImportRowProblem> SkippedRows, IReadOnlyList<string> IgnoredColumns);
+/// <summary>
+/// An import's outcome: counts of rows imported, skipped (already a lead, or earlier in the file) and in
+/// error, and the first 1,000 of each kind by line number (line 1 is the header).
+/// </summary>
+public sealed record ImportReport(int Imported, int Skipped, IReadOnlyList<ImportRowProblem> Errors, IReadOnlyList<ImportRowProblem> SkippedRows, IReadOnlyList<string> IgnoredColumns)
+{
+    public int ErrorCount { get; init; }
+}
 
 /// <summary>
 /// CSV in and out. Import reads the upload as it arrives (CsvHelper over the request stream), checks
@@ -27,6 +34,9 @@ public static class LeadsCsvApi
 {
     public const long MaxImportBytes = 20 * 1024 * 1024;
     private const int ImportConcurrency = 8;
+
+    /// <summary>Rows described one by one in a report; past this, rows are still counted.</summary>
+    private const int MaxReportedRows = 1000;
     private const int ExportPage = 1000;
 
     private static readonly string[] Columns = ["name", "phone", "email", "source", "status", "ownerId", "groupId", "tags", "notes", "budgetAmount", "budgetCurrency"];
@@ -45,7 +55,7 @@ public static class LeadsCsvApi
                 """);
         group.MapGet("/export.csv", ExportAsync).WithName("ExportLeads").RequirePermission(Permissions.LeadsExport)
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
-            .WithDescription("The leads that GET /leads would list with the same filters, as CSV, streamed.");
+            .WithDescription("The leads that GET /leads would list with the same filters, within the caller's scope of leads.export too, as CSV, streamed.");
         return endpoints;
     }
 
@@ -57,90 +67,103 @@ public static class LeadsCsvApi
         }
 
         var catalog = await grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId).GetAsync();
-        var errors = new List<ImportRowProblem>();
-        var skipped = new List<ImportRowProblem>();
-        var imported = 0;
+        var report = new ImportTally();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var owners = new Dictionary<(Guid Owner, Guid? Group), string?>();
         var inFlight = new List<Task>();
         using var gate = new SemaphoreSlim(ImportConcurrency);
 
-        // Whitespace around fields is trimmed; a record may be at most 64 KiB (an unclosed quote cannot swallow the upload).
-        await using var csv = CsvReader.Create(request.Body, new CsvReaderOptions { TrimWhitespace = true, MaxRecordSize = 64 * 1024 }, leaveOpen: true);
-        await csv.ReadHeaderAsync(cancellationToken);
-        var names = csv.Headers.Select(h => h.Trim()).ToList();
-        var index = Columns.ToDictionary(c => c, c => csv.TryGetFieldIndex(c, out var i) ? i : -1, StringComparer.Ordinal);
-        if (index["name"] < 0)
-        {
-            throw DomainException.Invalid("body", $"The header row needs a name column; known columns: {string.Join(", ", Columns)}.");
-        }
+        // An importer's rows may go only to owners within both their import scope and their write (or assign) scope.
+        var ownerScope = Narrower(caller.ScopeOf(Permissions.LeadsImport), Ownership.WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign));
 
-        var ignored = names.Where(n => !Columns.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
-        while (await csv.ReadAsync(cancellationToken))
+        // Comma separated (not guessed: tags use ;), whitespace trimmed, a record at most 64 KiB (an unclosed
+        // quote cannot swallow the upload), lines counted so that rows are numbered as a spreadsheet shows them.
+        await using var csv = CsvReader.Create(request.Body, new CsvReaderOptions { Separator = ',', TrimWhitespace = true, MaxRecordSize = 64 * 1024, TrackLineNumbers = true }, leaveOpen: true);
+        List<string> ignored;
+        try
         {
-            // Rows are numbered as a spreadsheet shows them: the header is row 1.
-            var row = (int)csv.RowNumber + 1;
-            string? Field(string name) => index[name] >= 0 && csv.GetStringOrNull(index[name]) is { Length: > 0 } value ? value : null;
-            LeadFields fields;
-            try
+            await csv.ReadHeaderAsync(cancellationToken);
+            var names = csv.Headers.Select(h => h.Trim()).ToList();
+            var index = Columns.ToDictionary(c => c, c => csv.TryGetFieldIndex(c, out var i) ? i : -1, StringComparer.Ordinal);
+            if (index["name"] < 0)
             {
-                var ownerId = Field("ownerId") is { } owner ? Guid.TryParse(owner, out var id) ? id : throw DomainException.Invalid("ownerId", "Not an id.") : caller.UserId;
-                var groupId = Field("groupId") is { } groupText ? Guid.TryParse(groupText, out var gid) ? gid : throw DomainException.Invalid("groupId", "Not an id.") : (Guid?)null;
-                var amount = Field("budgetAmount") is { } amountText
-                    ? decimal.TryParse(amountText, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw DomainException.Invalid("budgetAmount", "Not a number.")
-                    : (decimal?)null;
-                fields = LeadsApi.Validate(
-                    new SaveLeadRequest(Field("name"), Field("phone"), Field("email"), Field("source"), Field("status"), ownerId, groupId,
-                        amount is null && Field("budgetCurrency") is null ? null : new MoneyRequest(amount, Field("budgetCurrency")),
-                        null, Field("tags")?.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), Field("notes")),
-                    catalog,
-                    null);
-                if (!owners.TryGetValue((ownerId, groupId), out var refusal))
+                throw DomainException.Invalid("body", $"The header row needs a name column; known columns: {string.Join(", ", Columns)}.");
+            }
+
+            ignored = names.Where(n => !Columns.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
+            while (await csv.ReadAsync(cancellationToken))
+            {
+                var row = (int)csv.LineNumber;
+                string? Field(string name) => index[name] >= 0 && csv.GetStringOrNull(index[name]) is { Length: > 0 } value ? value : null;
+                LeadFields fields;
+                try
                 {
-                    try
+                    var ownerId = Field("ownerId") is { } owner ? Guid.TryParse(owner, out var id) ? id : throw DomainException.Invalid("ownerId", "Not an id.") : caller.UserId;
+                    var groupId = Field("groupId") is { } groupText ? Guid.TryParse(groupText, out var gid) ? gid : throw DomainException.Invalid("groupId", "Not an id.") : (Guid?)null;
+                    var amount = Field("budgetAmount") is { } amountText
+                        ? decimal.TryParse(amountText, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw DomainException.Invalid("budgetAmount", "Not a number.")
+                        : (decimal?)null;
+                    fields = LeadsApi.Validate(
+                        new SaveLeadRequest(Field("name"), Field("phone"), Field("email"), Field("source"), Field("status"), ownerId, groupId,
+                            amount is null && Field("budgetCurrency") is null ? null : new MoneyRequest(amount, Field("budgetCurrency")),
+                            null, Field("tags")?.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), Field("notes")),
+                        catalog,
+                        null);
+                    if (!owners.TryGetValue((ownerId, groupId), out var refusal))
                     {
-                        await Ownership.EnsureMayOwnAsync(leads, caller, ownerId, groupId, Ownership.WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign), cancellationToken);
-                    }
-                    catch (DomainException exception)
-                    {
-                        refusal = Describe(exception);
+                        try
+                        {
+                            await Ownership.EnsureMayOwnAsync(leads, caller, ownerId, groupId, ownerScope, cancellationToken);
+                        }
+                        catch (DomainException exception)
+                        {
+                            refusal = Describe(exception);
+                        }
+
+                        owners[(ownerId, groupId)] = refusal;
                     }
 
-                    owners[(ownerId, groupId)] = refusal;
+                    if (refusal is not null)
+                    {
+                        report.Error(row, refusal);
+                        continue;
+                    }
                 }
-
-                if (refusal is not null)
+                catch (DomainException exception)
                 {
-                    errors.Add(new ImportRowProblem(row, refusal));
+                    report.Error(row, Describe(exception));
                     continue;
                 }
-            }
-            catch (DomainException exception)
-            {
-                errors.Add(new ImportRowProblem(row, Describe(exception)));
-                continue;
-            }
 
-            // The same person twice in one file: the first row wins.
-            var keys = new[] { fields.Phone, fields.Email }.OfType<string>().ToList();
-            if (keys.FirstOrDefault(seen.ContainsKey) is { } repeated)
-            {
-                skipped.Add(new ImportRowProblem(row, $"Same phone or email as row {seen[repeated]}."));
-                continue;
-            }
+                // The same person twice in one file: the first row wins.
+                var keys = new[] { fields.Phone, fields.Email }.OfType<string>().ToList();
+                if (keys.FirstOrDefault(seen.ContainsKey) is { } repeated)
+                {
+                    report.Skip(row, $"Same phone or email as row {seen[repeated]}.");
+                    continue;
+                }
 
-            foreach (var key in keys)
-            {
-                seen[key] = row;
-            }
+                foreach (var key in keys)
+                {
+                    seen[key] = row;
+                }
 
-            await gate.WaitAsync(cancellationToken);
-            inFlight.Add(CreateAsync(row, fields));
-            inFlight.RemoveAll(task => task.IsCompleted);
+                await gate.WaitAsync(cancellationToken);
+                inFlight.Add(CreateAsync(row, fields));
+                inFlight.RemoveAll(task => task.IsCompleted);
+            }
+        }
+        catch (CsvFormatException exception)
+        {
+            throw DomainException.Invalid("body", $"The CSV cannot be read past line {csv.LineNumber}: {exception.Message}");
+        }
+        finally
+        {
+            // Whatever ended the loop, no row is left half done behind the response.
+            await Task.WhenAll(inFlight);
         }
 
-        await Task.WhenAll(inFlight);
-        return TypedResults.Ok(new ImportReport(imported, skipped.Count, [.. errors.OrderBy(e => e.Row)], [.. skipped.OrderBy(s => s.Row)], ignored));
+        return TypedResults.Ok(report.Report(ignored));
 
         async Task CreateAsync(int row, LeadFields fields)
         {
@@ -148,32 +171,70 @@ public static class LeadsCsvApi
             {
                 if (await leads.DuplicateOfAsync(caller.TenantId, fields.Phone, fields.Email, null, cancellationToken) is { } existing)
                 {
-                    Record(skipped, new ImportRowProblem(row, $"An open lead already has this phone or email ({existing})."));
+                    report.Skip(row, $"An open lead already has this phone or email ({existing}).");
                     return;
                 }
 
                 await grains.GetGrain<ILeadGrain>(caller.TenantId, Guid.CreateVersion7()).CreateAsync(new CreateLead(fields, false));
-                Interlocked.Increment(ref imported);
+                report.Imported();
             }
             catch (DomainException exception) when (exception.Code == "duplicate_lead")
             {
-                Record(skipped, new ImportRowProblem(row, "An open lead already has this phone or email."));
+                report.Skip(row, "An open lead already has this phone or email.");
             }
             catch (DomainException exception)
             {
-                Record(errors, new ImportRowProblem(row, Describe(exception)));
+                report.Error(row, Describe(exception));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Storage trouble for this row: it was not imported, and the report says so; the others go on.
+                report.Error(row, "This row could not be saved just now; import it again.");
             }
             finally
             {
                 gate.Release();
             }
         }
+    }
 
-        static void Record(List<ImportRowProblem> problems, ImportRowProblem problem)
+    private static PermissionScope? Narrower(PermissionScope? a, PermissionScope? b) => a is null || b is null ? null : a < b ? a : b;
+
+    /// <summary>What an import did, row by row, safe to add to from the rows being created in parallel.</summary>
+    private sealed class ImportTally
+    {
+        private readonly List<ImportRowProblem> _errors = [];
+        private readonly List<ImportRowProblem> _skipped = [];
+        private int _imported;
+        private int _errorCount;
+        private int _skippedCount;
+
+        public void Imported() => Interlocked.Increment(ref _imported);
+
+        public void Error(int row, string message) => Add(_errors, ref _errorCount, new ImportRowProblem(row, message));
+
+        public void Skip(int row, string message) => Add(_skipped, ref _skippedCount, new ImportRowProblem(row, message));
+
+        public ImportReport Report(IReadOnlyList<string> ignoredColumns)
         {
-            lock (problems)
+            lock (this)
             {
-                problems.Add(problem);
+                return new ImportReport(_imported, _skippedCount, [.. _errors.OrderBy(e => e.Row)], [.. _skipped.OrderBy(s => s.Row)], ignoredColumns)
+                {
+                    ErrorCount = _errorCount,
+                };
+            }
+        }
+
+        private void Add(List<ImportRowProblem> problems, ref int count, ImportRowProblem problem)
+        {
+            lock (this)
+            {
+                count++;
+                if (problems.Count < MaxReportedRows)
+                {
+                    problems.Add(problem);
+                }
             }
         }
     }
@@ -201,6 +262,7 @@ public static class LeadsCsvApi
             var where = new SqlConditions(command);
             where.Where($"l.tenant_id = {where.Param(caller.TenantId)} AND NOT l.deleted")
                 .Where(ScopeFilter.Condition(caller, Permissions.LeadsRead, "l.owner_id", command))
+                .Where(ScopeFilter.Condition(caller, Permissions.LeadsExport, "l.owner_id", command))
                 .WhereIf(status, p => $"l.status = {p}")
                 .WhereIf(source, p => $"l.source = {p}")
                 .WhereIf(ownerId, p => $"l.owner_id = {p}")
@@ -215,20 +277,24 @@ public static class LeadsCsvApi
             }
 
             command.CommandText = $"SELECT l.id, l.state::text, l.version, l.created_at FROM leads l WHERE {where} ORDER BY l.created_at, l.id LIMIT {where.Param(ExportPage)}";
-            var count = 0;
+            // The page is read whole before it is written, so a slow client never holds a database connection.
+            var page = new List<LeadInfo>(ExportPage);
             await using (var reader = await batch.ReadAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    var lead = LeadQueries.FromRow(reader);
-                    after = (reader.GetFieldValue<DateTime>(3), lead.Id);
-                    count++;
-                    await csv.WriteRecordAsync(Fields(lead), cancellationToken);
+                    page.Add(LeadQueries.FromRow(reader));
+                    after = (reader.GetFieldValue<DateTime>(3), page[^1].Id);
                 }
             }
 
+            foreach (var lead in page)
+            {
+                await csv.WriteRecordAsync(Fields(lead), cancellationToken);
+            }
+
             await csv.FlushAsync(cancellationToken);
-            if (count < ExportPage)
+            if (page.Count < ExportPage)
             {
                 break;
             }
@@ -240,7 +306,7 @@ public static class LeadsCsvApi
         lead.Id.ToString(),
         Safe(lead.Name) ?? "",
         lead.Phone ?? "",
-        lead.Email ?? "",
+        Safe(lead.Email) ?? "",
         lead.Source,
         lead.Status,
         lead.StatusCategory.ToString().ToLowerInvariant(),

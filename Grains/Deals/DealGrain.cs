@@ -51,8 +51,8 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
     {
         if (state.RecordExists)
         {
-            var s = state.State;
-            if (s.PipelineId == fields.PipelineId && s.LeadId == fields.LeadId && s.Title == fields.Title)
+            // The deal of a lead's conversion, created by an earlier attempt under the same derived id.
+            if (fields.LeadId is { } leadId && state.State.LeadId == leadId)
             {
                 return Info();
             }
@@ -76,15 +76,17 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
     {
         EnsureExists();
         Concurrency.Check(state.Version, expectedVersion);
+
+        // Checked before anything is applied: a refused change must not linger in memory for the next write.
+        if (state.State.Status != DealStatus.Open)
+        {
+            throw Closed();
+        }
+
         var stageBefore = state.State.StageId;
         var changes = Apply(fields);
         if (changes.Count > 0)
         {
-            if (state.State.Status != DealStatus.Open && changes.ContainsKey("stageId"))
-            {
-                throw Closed();
-            }
-
             state.State.UpdatedAt = DateTime.UtcNow;
             await WriteAsync(stageBefore != state.State.StageId ? "deal.stage_changed" : "deal.updated", changes);
         }

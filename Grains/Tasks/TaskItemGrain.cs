@@ -106,8 +106,15 @@ public sealed class TaskItemGrain([PersistentState("tasks")] IPersistentState<Ta
     public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
     {
         var s = state.State;
-        if (state.RecordExists && s.Status == TaskItemStatus.Open && !s.DueRaised && s.DueId is { } dueId && reminderName == DuePrefix + dueId && s.DueAt <= DateTime.UtcNow)
+        if (state.RecordExists && s.Status == TaskItemStatus.Open && !s.DueRaised && s.DueId is { } dueId && reminderName == DuePrefix + dueId)
         {
+            if (s.DueAt > DateTime.UtcNow)
+            {
+                // Early by this silo's clock: wait out the rest rather than lose the notification.
+                await RegisterOrUpdateReminderAsync(reminderName, s.DueAt - DateTime.UtcNow);
+                return;
+            }
+
             s.DueRaised = true;
             await WriteAsync("task.due", new() { ["dueRaised"] = new(false, true) });
         }

@@ -40,6 +40,11 @@ public sealed class DealTests(PostgresFixture postgres) : ApiTestBase(postgres)
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/lose", new { reason = "Changed mind" }), HttpStatusCode.Conflict, "deal_closed");
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/move", new { stageId = stages[2] }), HttpStatusCode.Conflict, "deal_closed");
 
+        // A won deal is final: a refused change is not kept for a later write either.
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/deals/{dealId}", new { stageId = stages[2] }), HttpStatusCode.Conflict, "deal_closed");
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/discount", new { discountPercent = 1 }), HttpStatusCode.Conflict, "deal_closed");
+        Assert.Equal(stages[1], (await tenant.GetJsonAsync($"/api/v1/deals/{dealId}")).GetProperty("stageId").GetGuid());
+
         var listed = Assert.Single((await tenant.GetJsonAsync($"/api/v1/deals?status=won&pipelineId={pipelineId}")).GetProperty("items").EnumerateArray());
         Assert.Equal(dealId, listed.GetProperty("id").GetGuid());
         Assert.Empty((await tenant.GetJsonAsync("/api/v1/deals?status=open")).GetProperty("items").EnumerateArray());

@@ -69,6 +69,23 @@ public sealed class LeadCsvTests(PostgresFixture postgres) : ApiTestBase(postgre
     }
 
     [Fact]
+    public async Task AManagersImportGivesLeadsOnlyToTheirGroups()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var (manager, managerToken, _) = await tenant.AddUserAsync("sales_manager", "manager@example.test");
+        var (teammate, _, _) = await tenant.AddUserAsync("agent", "mate@example.test");
+        var (stranger, _, _) = await tenant.AddUserAsync("agent", "stranger@example.test");
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Team", memberIds = new[] { manager, teammate } }, HttpStatusCode.Created);
+
+        var report = await ImportAsync(tenant, $"name,phone,source,ownerId\nFor mate,+971504440001,web,{teammate}\n\nFor stranger,+971504440002,web,{stranger}\n", HttpStatusCode.OK, managerToken);
+
+        Assert.Equal(1, report.GetProperty("imported").GetInt32());
+        var refused = Assert.Single(report.GetProperty("errors").EnumerateArray());
+        Assert.Equal(4, refused.GetProperty("row").GetInt32());
+        Assert.Equal(teammate, Assert.Single(await tenant.AllLeadsAsync()).GetProperty("ownerId").GetGuid());
+    }
+
+    [Fact]
     public async Task AnImportNeedsCsvWithANameColumnAndThePermission()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
