@@ -41,7 +41,7 @@ builder.Services.AddSingleton<UserQueries>();
 builder.Services.AddSingleton<RoleGuard>();
 builder.Services.AddSingleton<InventoryQueries>();
 builder.Services.AddSingleton<LeadQueries>();
-builder.Services.AddSingleton<ContactQueries>();
+builder.Services.AddSingleton<RecordQueries>();
 builder.Services.AddSingleton<SubjectCheck>();
 builder.Services.AddHostedService<IdempotencyKeyCleanup>();
 

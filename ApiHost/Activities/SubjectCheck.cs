@@ -1,4 +1,3 @@
-using M3CoreCRM.ApiHost.Contacts;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Leads;
@@ -16,7 +15,7 @@ namespace M3CoreCRM.ApiHost.Activities;
 /// What activities, tasks and timelines are about: a lead, contact, company, deal or unit that exists
 /// in the tenant and that the caller may read (otherwise 400, naming no more than that).
 /// </summary>
-public sealed class SubjectCheck(LeadQueries leads, ContactQueries records, NpgsqlDataSource db)
+public sealed class SubjectCheck(LeadQueries leads, RecordQueries records, NpgsqlDataSource db)
 {
     public static readonly string[] Types = ["lead", "contact", "company", "deal", "unit"];
 

@@ -51,7 +51,7 @@ public static class ContactsApi
         Caller caller, NpgsqlDataSource db, string? q, Guid? ownerId, Guid? companyId, string? sort, string? cursor, int? limit, CancellationToken cancellationToken) =>
         ListAsync<ContactInfo>(caller, db, OwnedTable.Contacts, Permissions.ContactsRead, q, ownerId, companyId, sort, cursor, limit, c => c.FirstName + " " + c.LastName, c => c.CreatedAt, c => c.Id, cancellationToken);
 
-    private static async Task<Ok<Page<ContactInfo>>> CompanyContactsAsync(Guid id, Caller caller, NpgsqlDataSource db, ContactQueries queries, string? cursor, int? limit, CancellationToken cancellationToken)
+    private static async Task<Ok<Page<ContactInfo>>> CompanyContactsAsync(Guid id, Caller caller, NpgsqlDataSource db, RecordQueries queries, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         _ = await queries.ReadAsync<CompanyInfo>(caller, OwnedTable.Companies, id, Permissions.CompaniesRead, cancellationToken) ?? throw DomainException.NotFound("The company");
         return await ListAsync<ContactInfo>(caller, db, OwnedTable.Contacts, Permissions.ContactsRead, null, null, id, null, cursor, limit, c => c.FirstName + " " + c.LastName, c => c.CreatedAt, c => c.Id, cancellationToken);
@@ -83,7 +83,7 @@ public static class ContactsApi
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((ContactQueries.Row<T>(reader), reader.GetString(3)));
+                rows.Add((RecordQueries.Row<T>(reader), reader.GetString(3)));
             }
         }
 
@@ -91,21 +91,21 @@ public static class ContactsApi
         return TypedResults.Ok(new Page<T>([.. page.Items.Select(r => r.Item)], page.NextCursor));
     }
 
-    private static async Task<Ok<ContactInfo>> GetContactAsync(Guid id, Caller caller, ContactQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<ContactInfo>> GetContactAsync(Guid id, Caller caller, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
     {
         var contact = await queries.ReadAsync<ContactInfo>(caller, OwnedTable.Contacts, id, Permissions.ContactsRead, cancellationToken) ?? throw DomainException.NotFound("The contact");
         Versioning.SetETag(response, contact.Version);
         return TypedResults.Ok(contact);
     }
 
-    private static async Task<Ok<CompanyInfo>> GetCompanyAsync(Guid id, Caller caller, ContactQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<CompanyInfo>> GetCompanyAsync(Guid id, Caller caller, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
     {
         var company = await queries.ReadAsync<CompanyInfo>(caller, OwnedTable.Companies, id, Permissions.CompaniesRead, cancellationToken) ?? throw DomainException.NotFound("The company");
         Versioning.SetETag(response, company.Version);
         return TypedResults.Ok(company);
     }
 
-    private static async Task<Created<ContactInfo>> CreateContactAsync(SaveContactRequest request, Caller caller, IGrainFactory grains, LeadQueries people, ContactQueries queries, CancellationToken cancellationToken)
+    private static async Task<Created<ContactInfo>> CreateContactAsync(SaveContactRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, CancellationToken cancellationToken)
     {
         var fields = await ValidateAsync(request with { OwnerId = request.OwnerId ?? caller.UserId }, caller, people, queries, null, cancellationToken);
         var id = Guid.CreateVersion7();
@@ -113,7 +113,7 @@ public static class ContactsApi
     }
 
     private static async Task<Ok<ContactInfo>> UpdateContactAsync(
-        Guid id, SaveContactRequest request, Caller caller, IGrainFactory grains, LeadQueries people, ContactQueries queries, HttpContext context, CancellationToken cancellationToken)
+        Guid id, SaveContactRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, HttpContext context, CancellationToken cancellationToken)
     {
         _ = await queries.ReadAsync<ContactInfo>(caller, OwnedTable.Contacts, id, Permissions.ContactsWrite, cancellationToken) ?? throw DomainException.NotFound("The contact");
         var grain = grains.GetGrain<IContactGrain>(caller.TenantId, id);
@@ -129,7 +129,7 @@ public static class ContactsApi
         return TypedResults.Ok(contact);
     }
 
-    private static async Task<NoContent> DeleteContactAsync(Guid id, Caller caller, IGrainFactory grains, ContactQueries queries, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteContactAsync(Guid id, Caller caller, IGrainFactory grains, RecordQueries queries, HttpRequest request, CancellationToken cancellationToken)
     {
         _ = await queries.ReadAsync<ContactInfo>(caller, OwnedTable.Contacts, id, Permissions.ContactsWrite, cancellationToken) ?? throw DomainException.NotFound("The contact");
         await grains.GetGrain<IContactGrain>(caller.TenantId, id).DeleteAsync(Versioning.IfMatch(request));
@@ -144,7 +144,7 @@ public static class ContactsApi
     }
 
     private static async Task<Ok<CompanyInfo>> UpdateCompanyAsync(
-        Guid id, SaveCompanyRequest request, Caller caller, IGrainFactory grains, LeadQueries people, ContactQueries queries, HttpContext context, CancellationToken cancellationToken)
+        Guid id, SaveCompanyRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, HttpContext context, CancellationToken cancellationToken)
     {
         _ = await queries.ReadAsync<CompanyInfo>(caller, OwnedTable.Companies, id, Permissions.CompaniesWrite, cancellationToken) ?? throw DomainException.NotFound("The company");
         var grain = grains.GetGrain<ICompanyGrain>(caller.TenantId, id);
@@ -156,7 +156,7 @@ public static class ContactsApi
         return TypedResults.Ok(company);
     }
 
-    private static async Task<NoContent> DeleteCompanyAsync(Guid id, Caller caller, IGrainFactory grains, ContactQueries queries, NpgsqlDataSource db, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteCompanyAsync(Guid id, Caller caller, IGrainFactory grains, RecordQueries queries, NpgsqlDataSource db, HttpRequest request, CancellationToken cancellationToken)
     {
         _ = await queries.ReadAsync<CompanyInfo>(caller, OwnedTable.Companies, id, Permissions.CompaniesWrite, cancellationToken) ?? throw DomainException.NotFound("The company");
         await using (var batch = db.ForTenant(caller.TenantId))
@@ -172,7 +172,7 @@ public static class ContactsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<ContactFields> ValidateAsync(SaveContactRequest request, Caller caller, LeadQueries people, ContactQueries queries, Guid? currentOwner, CancellationToken cancellationToken)
+    private static async Task<ContactFields> ValidateAsync(SaveContactRequest request, Caller caller, LeadQueries people, RecordQueries queries, Guid? currentOwner, CancellationToken cancellationToken)
     {
         var validation = new Validation()
             .Required("firstName", request.FirstName, 100)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using M3CoreCRM.ApiHost.Contacts;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Inventory;
@@ -65,28 +64,8 @@ public static class DealsApi
         return endpoints;
     }
 
-    private static async Task<Ok<Page<PipelineInfo>>> ListPipelinesAsync(Caller caller, NpgsqlDataSource db, string? cursor, int? limit, CancellationToken cancellationToken)
-    {
-        var take = Cursor.Limit(limit);
-        var after = Cursor.Decode(cursor);
-        var column = new SortColumn("name", "text");
-        await using var batch = db.ForTenant(caller.TenantId);
-        var command = batch.Add("");
-        var where = new SqlConditions(command);
-        where.Where($"p.tenant_id = {where.Param(caller.TenantId)}");
-        where.After(after, column, false, "p");
-        command.CommandText = $"SELECT p.id, p.state::text, p.version FROM pipelines p WHERE {where} ORDER BY {SortOptions.OrderBy(column, false, "p")} LIMIT {where.Param(take + 1)}";
-        var items = new List<PipelineInfo>();
-        await using (var reader = await batch.ReadAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(ContactQueries.Row<PipelineInfo>(reader));
-            }
-        }
-
-        return TypedResults.Ok(Page.FromRows(items, take, p => new Cursor(p.Name, p.Id)));
-    }
+    private static async Task<Ok<Page<PipelineInfo>>> ListPipelinesAsync(Caller caller, RecordQueries queries, string? cursor, int? limit, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.PageByNameAsync<PipelineInfo>(caller, SettingsTable.Pipelines, cursor, limit, p => p.Name, p => p.Id, cancellationToken));
 
     private static async Task<Ok<PipelineInfo>> GetPipelineAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
     {
@@ -165,21 +144,21 @@ public static class DealsApi
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                items.Add(ContactQueries.Row<DealInfo>(reader));
+                items.Add(RecordQueries.Row<DealInfo>(reader));
             }
         }
 
         return TypedResults.Ok(Page.FromRows(items, take, d => new Cursor(field == "title" ? d.Title : d.CreatedAt.ToString("O", CultureInfo.InvariantCulture), d.Id)));
     }
 
-    private static async Task<Ok<DealInfo>> GetDealAsync(Guid id, Caller caller, ContactQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<DealInfo>> GetDealAsync(Guid id, Caller caller, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
     {
         var deal = await InScopeAsync(queries, caller, id, Permissions.DealsRead, cancellationToken);
         Versioning.SetETag(response, deal.Version);
         return TypedResults.Ok(deal);
     }
 
-    private static async Task<Created<DealInfo>> CreateDealAsync(SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, ContactQueries queries, NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<Created<DealInfo>> CreateDealAsync(SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         var fields = await ValidateAsync(request with { OwnerId = request.OwnerId ?? caller.UserId }, caller, grains, people, queries, db, null, cancellationToken);
         var id = Guid.CreateVersion7();
@@ -187,7 +166,7 @@ public static class DealsApi
     }
 
     private static async Task<Ok<DealInfo>> UpdateDealAsync(
-        Guid id, SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, ContactQueries queries, NpgsqlDataSource db, HttpContext context, CancellationToken cancellationToken)
+        Guid id, SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, NpgsqlDataSource db, HttpContext context, CancellationToken cancellationToken)
     {
         await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
         var grain = grains.GetGrain<IDealGrain>(caller.TenantId, id);
@@ -208,14 +187,14 @@ public static class DealsApi
         return TypedResults.Ok(deal);
     }
 
-    private static async Task<NoContent> DeleteDealAsync(Guid id, Caller caller, IGrainFactory grains, ContactQueries queries, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteDealAsync(Guid id, Caller caller, IGrainFactory grains, RecordQueries queries, HttpRequest request, CancellationToken cancellationToken)
     {
         await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
         await grains.GetGrain<IDealGrain>(caller.TenantId, id).DeleteAsync(Versioning.IfMatch(request));
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<DealInfo>> MoveAsync(Guid id, MoveDealRequest request, Caller caller, IGrainFactory grains, ContactQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<DealInfo>> MoveAsync(Guid id, MoveDealRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
     {
         var deal = await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
         var pipeline = await grains.GetGrain<IPipelineGrain>(caller.TenantId, deal.PipelineId).GetAsync();
@@ -223,21 +202,21 @@ public static class DealsApi
         return TypedResults.Ok(await grains.GetGrain<IDealGrain>(caller.TenantId, id).MoveAsync(request.StageId!.Value));
     }
 
-    private static async Task<Ok<DealInfo>> WinAsync(Guid id, CloseDealRequest? request, Caller caller, IGrainFactory grains, ContactQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<DealInfo>> WinAsync(Guid id, CloseDealRequest? request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
     {
         await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
         new Validation().Optional("reason", request?.Reason, 1000).ThrowIfInvalid();
         return TypedResults.Ok(await grains.GetGrain<IDealGrain>(caller.TenantId, id).WinAsync(request?.Reason?.Trim()));
     }
 
-    private static async Task<Ok<DealInfo>> LoseAsync(Guid id, CloseDealRequest request, Caller caller, IGrainFactory grains, ContactQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<DealInfo>> LoseAsync(Guid id, CloseDealRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
     {
         await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
         new Validation().Required("reason", request.Reason, 1000).ThrowIfInvalid();
         return TypedResults.Ok(await grains.GetGrain<IDealGrain>(caller.TenantId, id).LoseAsync(request.Reason!.Trim()));
     }
 
-    private static async Task<Ok<DealInfo>> DiscountAsync(Guid id, DiscountRequest request, Caller caller, IGrainFactory grains, ContactQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<DealInfo>> DiscountAsync(Guid id, DiscountRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
     {
         var current = await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
         new Validation().Check(request.DiscountPercent is >= 0 and <= 100 && decimal.Round(request.DiscountPercent.Value, 2) == request.DiscountPercent, "discountPercent", "0 to 100, at most 2 decimal places.").ThrowIfInvalid();
@@ -248,12 +227,12 @@ public static class DealsApi
     private static DealFields Fields(DealInfo d) =>
         new(d.Title, d.PipelineId, d.StageId, d.Value, d.ContactId, d.CompanyId, d.LeadId, d.UnitIds, d.OwnerId, d.ExpectedCloseAt, d.DiscountPercent);
 
-    private static async Task<DealInfo> InScopeAsync(ContactQueries queries, Caller caller, Guid id, string permission, CancellationToken cancellationToken) =>
+    private static async Task<DealInfo> InScopeAsync(RecordQueries queries, Caller caller, Guid id, string permission, CancellationToken cancellationToken) =>
         await queries.ReadAsync<DealInfo>(caller, OwnedTable.Deals, id, permission, cancellationToken) ?? throw DomainException.NotFound("The deal");
 
     /// <summary>Checks a deal's fields: its pipeline and stage, money, the records it links (each one the caller may read), its owner.</summary>
     internal static async Task<DealFields> ValidateAsync(
-        SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, ContactQueries queries, NpgsqlDataSource db, DealInfo? current, CancellationToken cancellationToken)
+        SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, NpgsqlDataSource db, DealInfo? current, CancellationToken cancellationToken)
     {
         var units = request.UnitIds ?? [];
         var validation = new Validation()

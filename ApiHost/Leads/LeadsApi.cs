@@ -232,7 +232,7 @@ public static class LeadsApi
     }
 
     private static async Task<Ok<LeadConversion>> ConvertAsync(
-        Guid id, ConvertLeadRequest? request, Caller caller, IGrainFactory grains, LeadQueries leads, Contacts.ContactQueries queries, NpgsqlDataSource db, CancellationToken cancellationToken)
+        Guid id, ConvertLeadRequest? request, Caller caller, IGrainFactory grains, LeadQueries leads, RecordQueries queries, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         var lead = await leads.ReadAsync(caller, id, cancellationToken) ?? throw DomainException.NotFound("The lead");
         if (!await leads.InScopeAsync(caller, id, Permissions.LeadsWrite, cancellationToken))

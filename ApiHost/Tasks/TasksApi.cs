@@ -1,6 +1,5 @@
 using System.Globalization;
 using M3CoreCRM.ApiHost.Activities;
-using M3CoreCRM.ApiHost.Contacts;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Leads;
@@ -57,14 +56,14 @@ public static class TasksApi
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                items.Add(WithOverdue(ContactQueries.Row<TaskItemInfo>(reader)));
+                items.Add(WithOverdue(RecordQueries.Row<TaskItemInfo>(reader)));
             }
         }
 
         return TypedResults.Ok(Page.FromRows(items, take, t => new Cursor(t.DueAt.ToString("O", CultureInfo.InvariantCulture), t.Id)));
     }
 
-    private static async Task<Ok<TaskItemInfo>> GetAsync(Guid id, Caller caller, ContactQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<TaskItemInfo>> GetAsync(Guid id, Caller caller, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
     {
         var task = await InScopeAsync(queries, caller, id, Permissions.TasksRead, cancellationToken);
         Versioning.SetETag(response, task.Version);
@@ -79,7 +78,7 @@ public static class TasksApi
     }
 
     private static async Task<Ok<TaskItemInfo>> UpdateAsync(
-        Guid id, SaveTaskRequest request, Caller caller, IGrainFactory grains, LeadQueries people, SubjectCheck subjects, ContactQueries queries, HttpContext context, CancellationToken cancellationToken)
+        Guid id, SaveTaskRequest request, Caller caller, IGrainFactory grains, LeadQueries people, SubjectCheck subjects, RecordQueries queries, HttpContext context, CancellationToken cancellationToken)
     {
         await InScopeAsync(queries, caller, id, Permissions.TasksWrite, cancellationToken);
         var grain = grains.GetGrain<ITaskItemGrain>(caller.TenantId, id);
@@ -95,7 +94,7 @@ public static class TasksApi
         return TypedResults.Ok(task);
     }
 
-    private static async Task<Ok<TaskItemInfo>> CompleteAsync(Guid id, Caller caller, IGrainFactory grains, ContactQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<TaskItemInfo>> CompleteAsync(Guid id, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
     {
         await InScopeAsync(queries, caller, id, Permissions.TasksWrite, cancellationToken);
         return TypedResults.Ok(await grains.GetGrain<ITaskItemGrain>(caller.TenantId, id).CompleteAsync());
@@ -103,7 +102,7 @@ public static class TasksApi
 
     private static TaskItemInfo WithOverdue(TaskItemInfo task) => task with { Overdue = task.Status == TaskItemStatus.Open && task.DueAt <= DateTime.UtcNow };
 
-    private static async Task<TaskItemInfo> InScopeAsync(ContactQueries queries, Caller caller, Guid id, string permission, CancellationToken cancellationToken) =>
+    private static async Task<TaskItemInfo> InScopeAsync(RecordQueries queries, Caller caller, Guid id, string permission, CancellationToken cancellationToken) =>
         WithOverdue(await queries.ReadAsync<TaskItemInfo>(caller, OwnedTable.Tasks, id, permission, cancellationToken) ?? throw DomainException.NotFound("The task"));
 
     private static async Task<TaskItemFields> ValidateAsync(SaveTaskRequest request, Caller caller, LeadQueries people, SubjectCheck subjects, TaskItemInfo? current, CancellationToken cancellationToken)

@@ -35,28 +35,8 @@ public static class CallQueuesApi
         return group;
     }
 
-    private static async Task<Ok<Page<CallQueueInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, string? cursor, int? limit, CancellationToken cancellationToken)
-    {
-        var take = Cursor.Limit(limit);
-        var after = Cursor.Decode(cursor);
-        var column = new SortColumn("name", "text");
-        await using var batch = db.ForTenant(caller.TenantId);
-        var command = batch.Add("");
-        var where = new SqlConditions(command);
-        where.Where($"q.tenant_id = {where.Param(caller.TenantId)}");
-        where.After(after, column, false, "q");
-        command.CommandText = $"SELECT q.id, q.state::text, q.version FROM call_queues q WHERE {where} ORDER BY {SortOptions.OrderBy(column, false, "q")} LIMIT {where.Param(take + 1)}";
-        var items = new List<CallQueueInfo>();
-        await using (var reader = await batch.ReadAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(JsonSerializer.Deserialize<CallQueueInfo>(reader.GetString(1), GrainJson.Options)! with { Id = reader.GetGuid(0), Version = reader.GetInt64(2) });
-            }
-        }
-
-        return TypedResults.Ok(Page.FromRows(items, take, queue => new Cursor(queue.Name, queue.Id)));
-    }
+    private static async Task<Ok<Page<CallQueueInfo>>> ListAsync(Caller caller, RecordQueries queries, string? cursor, int? limit, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.PageByNameAsync<CallQueueInfo>(caller, SettingsTable.CallQueues, cursor, limit, q => q.Name, q => q.Id, cancellationToken));
 
     private static async Task<Ok<CallQueueInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
     {

@@ -3,10 +3,10 @@ using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Runtime.Persistence;
 using Npgsql;
 
-namespace M3CoreCRM.ApiHost.Contacts;
+namespace M3CoreCRM.ApiHost.Conventions;
 
-/// <summary>SQL reads of contacts and companies: one record within the caller's scope, and a scoped page of a list.</summary>
-public sealed class ContactQueries(NpgsqlDataSource db)
+/// <summary>SQL reads of owned records (contacts, companies, deals, tasks) within the caller's scope, and pages of tenant settings.</summary>
+public sealed class RecordQueries(NpgsqlDataSource db)
 {
     /// <summary>The record's stored state as <typeparamref name="T"/>, when it exists and is within the caller's scope of <paramref name="permission"/>.</summary>
     public async Task<T?> ReadAsync<T>(Caller caller, OwnedTable table, Guid id, string permission, CancellationToken cancellationToken)
@@ -22,6 +22,33 @@ public sealed class ContactQueries(NpgsqlDataSource db)
         return await reader.ReadAsync(cancellationToken) ? Row<T>(reader) : null;
     }
 
+    /// <summary>
+    /// A keyset page, by name, of a table of tenant settings that every reader of the feature sees whole
+    /// (pipelines, call queues): no owner scope.
+    /// </summary>
+    public async Task<Page<T>> PageByNameAsync<T>(Caller caller, SettingsTable table, string? cursor, int? limit, Func<T, string> nameOf, Func<T, Guid> idOf, CancellationToken cancellationToken)
+    {
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
+        var column = new SortColumn("name", "text");
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
+        var where = new SqlConditions(command);
+        where.Where($"r.tenant_id = {where.Param(caller.TenantId)}");
+        where.After(after, column, false, "r");
+        command.CommandText = $"SELECT r.id, r.state::text, r.version FROM {table.Name} r WHERE {where} ORDER BY {SortOptions.OrderBy(column, false, "r")} LIMIT {where.Param(take + 1)}";
+        var items = new List<T>();
+        await using (var reader = await batch.ReadAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(Row<T>(reader));
+            }
+        }
+
+        return Page.FromRows(items, take, item => new Cursor(nameOf(item), idOf(item)));
+    }
+
     /// <summary>A stored row as the API shows it: the state with its id and version.</summary>
     public static T Row<T>(NpgsqlDataReader reader)
     {
@@ -32,6 +59,13 @@ public sealed class ContactQueries(NpgsqlDataSource db)
     }
 
     private static System.Text.Json.Nodes.JsonObject JsonNode(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+}
+
+/// <summary>The tables of tenant settings listed whole (never a name from a request).</summary>
+public sealed record SettingsTable(string Name)
+{
+    public static readonly SettingsTable Pipelines = new("pipelines");
+    public static readonly SettingsTable CallQueues = new("call_queues");
 }
 
 /// <summary>The tables of owned records these queries may read (never a name from a request).</summary>
