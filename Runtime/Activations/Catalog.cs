@@ -199,8 +199,15 @@ internal sealed class Catalog : IGrainCallRouter, IDisposable
 
             return await task.WaitAsync(Remaining(started, timeout));
         }
-        catch (TimeoutException) when (task is null || !task.IsCompleted)
+        catch (TimeoutException exception) when (exception is not GrainCallTimeoutException)
         {
+            // The wait gave up; if the call finished in that same moment, its own outcome stands (a result,
+            // or its own error, such as a nested call's timeout), not a bare TimeoutException of the wait.
+            if (task is { IsCompleted: true })
+            {
+                return await task;
+            }
+
             throw new GrainCallTimeoutException(
                 $"Call to {method.Name} on grain {grainId} did not complete within {timeout.TotalSeconds:0.###} s.");
         }
