@@ -1,12 +1,11 @@
 using M3CoreCRM.Grains.Abstractions.Contacts;
-using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Runtime.Persistence;
 
 namespace M3CoreCRM.Grains.Contacts;
 
-public sealed class ContactState
+public sealed class ContactState : IOwnedRecordState
 {
     public string FirstName { get; set; } = "";
 
@@ -28,85 +27,32 @@ public sealed class ContactState
 }
 
 [GrainType("contact")]
-public sealed class ContactGrain([PersistentState("contacts")] IPersistentState<ContactState> state) : Grain, IContactGrain
+public sealed class ContactGrain([PersistentState("contacts")] IPersistentState<ContactState> state)
+    : OwnedRecordGrain<ContactState, ContactFields, ContactInfo>(state, "contact"), IContactGrain
 {
-    public async Task<ContactInfo> CreateAsync(ContactFields fields)
+    protected override Dictionary<string, FieldChange> Apply(ContactFields fields)
     {
-        if (state.RecordExists)
-        {
-            throw new DomainException(DomainErrorKind.Conflict, "contact_exists", "This contact already exists.");
-        }
-
-        var now = DateTime.UtcNow;
-        state.State = new ContactState { CreatedAt = now, UpdatedAt = now };
-        await WriteAsync("contact.created", Apply(fields));
-        return Info();
-    }
-
-    public Task<ContactInfo> GetAsync()
-    {
-        EnsureExists();
-        return Task.FromResult(Info());
-    }
-
-    public async Task<ContactInfo> UpdateAsync(ContactFields fields, long? expectedVersion)
-    {
-        EnsureExists();
-        Concurrency.Check(state.Version, expectedVersion);
-        var changes = Apply(fields);
-        if (changes.Count > 0)
-        {
-            state.State.UpdatedAt = DateTime.UtcNow;
-            await WriteAsync("contact.updated", changes);
-        }
-
-        return Info();
-    }
-
-    public async Task DeleteAsync(long? expectedVersion)
-    {
-        EnsureExists();
-        Concurrency.Check(state.Version, expectedVersion);
-        state.State.Deleted = true;
-        state.State.UpdatedAt = DateTime.UtcNow;
-        await WriteAsync("contact.deleted", new() { ["deleted"] = new(false, true) });
-    }
-
-    private Dictionary<string, FieldChange> Apply(ContactFields f)
-    {
-        var s = state.State;
+        var s = State;
         var changes = new Dictionary<string, FieldChange>();
-        Change.Track(changes, "firstName", s.FirstName, f.FirstName, v => s.FirstName = v);
-        Change.Track(changes, "lastName", s.LastName, f.LastName, v => s.LastName = v);
-        Change.TrackShape(changes, "emails", s.Emails, f.Emails, v => s.Emails = v);
-        Change.TrackShape(changes, "phones", s.Phones, f.Phones, v => s.Phones = v);
-        Change.Track(changes, "companyId", s.CompanyId, f.CompanyId, v => s.CompanyId = v);
-        Change.Track(changes, "ownerId", s.OwnerId, f.OwnerId, v => s.OwnerId = v);
+        Change.Track(changes, "firstName", s.FirstName, fields.FirstName, v => s.FirstName = v);
+        Change.Track(changes, "lastName", s.LastName, fields.LastName, v => s.LastName = v);
+        Change.TrackShape(changes, "emails", s.Emails, fields.Emails, v => s.Emails = v);
+        Change.TrackShape(changes, "phones", s.Phones, fields.Phones, v => s.Phones = v);
+        Change.Track(changes, "companyId", s.CompanyId, fields.CompanyId, v => s.CompanyId = v);
+        Change.Track(changes, "ownerId", s.OwnerId, fields.OwnerId, v => s.OwnerId = v);
         return changes;
     }
 
-    private Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes) =>
-        state.WriteStateAsync([new GrainEvent(eventType, "contact", Key, new
-        {
-            id = Key, name = $"{state.State.FirstName} {state.State.LastName}".Trim(), ownerId = state.State.OwnerId, state.State.CompanyId,
-        }, changes)]);
+    protected override object EventData() => new { id = Key, name = $"{State.FirstName} {State.LastName}".Trim(), ownerId = State.OwnerId, State.CompanyId };
 
-    private void EnsureExists()
+    protected override ContactInfo Info()
     {
-        if (!state.RecordExists || state.State.Deleted)
-        {
-            throw DomainException.NotFound("The contact");
-        }
-    }
-
-    private ContactInfo Info()
-    {
-        var s = state.State;
-        return new ContactInfo(Key, s.FirstName, s.LastName, s.Emails, s.Phones, s.CompanyId, s.OwnerId, s.CreatedAt, s.UpdatedAt, state.Version);
+        var s = State;
+        return new ContactInfo(Key, s.FirstName, s.LastName, s.Emails, s.Phones, s.CompanyId, s.OwnerId, s.CreatedAt, s.UpdatedAt, Version);
     }
 }
 
-public sealed class CompanyState
+public sealed class CompanyState : IOwnedRecordState
 {
     public string Name { get; set; } = "";
 
@@ -124,75 +70,25 @@ public sealed class CompanyState
 }
 
 [GrainType("company")]
-public sealed class CompanyGrain([PersistentState("companies")] IPersistentState<CompanyState> state) : Grain, ICompanyGrain
+public sealed class CompanyGrain([PersistentState("companies")] IPersistentState<CompanyState> state)
+    : OwnedRecordGrain<CompanyState, CompanyFields, CompanyInfo>(state, "company"), ICompanyGrain
 {
-    public async Task<CompanyInfo> CreateAsync(CompanyFields fields)
+    protected override Dictionary<string, FieldChange> Apply(CompanyFields fields)
     {
-        if (state.RecordExists)
-        {
-            throw new DomainException(DomainErrorKind.Conflict, "company_exists", "This company already exists.");
-        }
-
-        var now = DateTime.UtcNow;
-        state.State = new CompanyState { CreatedAt = now, UpdatedAt = now };
-        await WriteAsync("company.created", Apply(fields));
-        return Info();
-    }
-
-    public Task<CompanyInfo> GetAsync()
-    {
-        EnsureExists();
-        return Task.FromResult(Info());
-    }
-
-    public async Task<CompanyInfo> UpdateAsync(CompanyFields fields, long? expectedVersion)
-    {
-        EnsureExists();
-        Concurrency.Check(state.Version, expectedVersion);
-        var changes = Apply(fields);
-        if (changes.Count > 0)
-        {
-            state.State.UpdatedAt = DateTime.UtcNow;
-            await WriteAsync("company.updated", changes);
-        }
-
-        return Info();
-    }
-
-    public async Task DeleteAsync(long? expectedVersion)
-    {
-        EnsureExists();
-        Concurrency.Check(state.Version, expectedVersion);
-        state.State.Deleted = true;
-        state.State.UpdatedAt = DateTime.UtcNow;
-        await WriteAsync("company.deleted", new() { ["deleted"] = new(false, true) });
-    }
-
-    private Dictionary<string, FieldChange> Apply(CompanyFields f)
-    {
-        var s = state.State;
+        var s = State;
         var changes = new Dictionary<string, FieldChange>();
-        Change.Track(changes, "name", s.Name, f.Name, v => s.Name = v);
-        Change.Track(changes, "domain", s.Domain, f.Domain, v => s.Domain = v);
-        Change.Track(changes, "industry", s.Industry, f.Industry, v => s.Industry = v);
-        Change.Track(changes, "ownerId", s.OwnerId, f.OwnerId, v => s.OwnerId = v);
+        Change.Track(changes, "name", s.Name, fields.Name, v => s.Name = v);
+        Change.Track(changes, "domain", s.Domain, fields.Domain, v => s.Domain = v);
+        Change.Track(changes, "industry", s.Industry, fields.Industry, v => s.Industry = v);
+        Change.Track(changes, "ownerId", s.OwnerId, fields.OwnerId, v => s.OwnerId = v);
         return changes;
     }
 
-    private Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes) =>
-        state.WriteStateAsync([new GrainEvent(eventType, "company", Key, new { id = Key, state.State.Name, ownerId = state.State.OwnerId }, changes)]);
+    protected override object EventData() => new { id = Key, State.Name, ownerId = State.OwnerId };
 
-    private void EnsureExists()
+    protected override CompanyInfo Info()
     {
-        if (!state.RecordExists || state.State.Deleted)
-        {
-            throw DomainException.NotFound("The company");
-        }
-    }
-
-    private CompanyInfo Info()
-    {
-        var s = state.State;
-        return new CompanyInfo(Key, s.Name, s.Domain, s.Industry, s.OwnerId, s.CreatedAt, s.UpdatedAt, state.Version);
+        var s = State;
+        return new CompanyInfo(Key, s.Name, s.Domain, s.Industry, s.OwnerId, s.CreatedAt, s.UpdatedAt, Version);
     }
 }
