@@ -62,8 +62,7 @@ public static class LeadsApi
     }
 
     private static async Task<Ok<Page<LeadInfo>>> ListAsync(
-        Caller caller, NpgsqlDataSource db, string? q, string? status, string? source, Guid? ownerId, Guid? groupId, string? tag,
-        DateTime? createdFrom, DateTime? createdTo, string? sort, string? cursor, int? limit, CancellationToken cancellationToken)
+        Caller caller, NpgsqlDataSource db, [AsParameters] LeadFilter filter, string? sort, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var take = Cursor.Limit(limit);
         var after = Cursor.Decode(cursor);
@@ -72,15 +71,8 @@ public static class LeadsApi
         var command = batch.Add("");
         var where = new SqlConditions(command);
         where.Where($"l.tenant_id = {where.Param(caller.TenantId)} AND NOT l.deleted")
-            .Where(ScopeFilter.Condition(caller, Permissions.LeadsRead, "l.owner_id", command))
-            .WhereIf(status, p => $"l.status = {p}")
-            .WhereIf(source, p => $"l.source = {p}")
-            .WhereIf(ownerId, p => $"l.owner_id = {p}")
-            .WhereIf(groupId, p => $"l.group_id = {p}")
-            .WhereIf(tag?.Trim().ToLowerInvariant(), p => $"l.tags ? {p}")
-            .WhereIf(createdFrom?.ToUniversalTime(), p => $"l.created_at >= {p}")
-            .WhereIf(createdTo?.ToUniversalTime(), p => $"l.created_at < {p}")
-            .WhereIf(LeadValidation.SearchTerm(q), p => $"l.search LIKE '%' || {p} || '%'");
+            .Where(ScopeFilter.Condition(caller, Permissions.LeadsRead, "l.owner_id", command));
+        filter.Apply(where);
         where.After(after, column, descending, "l");
         command.CommandText = $"SELECT l.id, l.state::text, l.version FROM leads l WHERE {where} ORDER BY {SortOptions.OrderBy(column, descending, "l")} LIMIT {where.Param(take + 1)}";
         var items = new List<LeadInfo>();

@@ -245,8 +245,7 @@ public static class LeadsCsvApi
             : exception.Message;
 
     private static async Task ExportAsync(
-        HttpContext context, Caller caller, NpgsqlDataSource db, string? q, string? status, string? source, Guid? ownerId, Guid? groupId, string? tag,
-        DateTime? createdFrom, DateTime? createdTo, CancellationToken cancellationToken)
+        HttpContext context, Caller caller, NpgsqlDataSource db, [AsParameters] LeadFilter filter, CancellationToken cancellationToken)
     {
         context.Response.ContentType = "text/csv; charset=utf-8";
         context.Response.Headers.ContentDisposition = "attachment; filename=\"leads.csv\"";
@@ -262,15 +261,8 @@ public static class LeadsCsvApi
             var where = new SqlConditions(command);
             where.Where($"l.tenant_id = {where.Param(caller.TenantId)} AND NOT l.deleted")
                 .Where(ScopeFilter.Condition(caller, Permissions.LeadsRead, "l.owner_id", command))
-                .Where(ScopeFilter.Condition(caller, Permissions.LeadsExport, "l.owner_id", command))
-                .WhereIf(status, p => $"l.status = {p}")
-                .WhereIf(source, p => $"l.source = {p}")
-                .WhereIf(ownerId, p => $"l.owner_id = {p}")
-                .WhereIf(groupId, p => $"l.group_id = {p}")
-                .WhereIf(tag?.Trim().ToLowerInvariant(), p => $"l.tags ? {p}")
-                .WhereIf(createdFrom?.ToUniversalTime(), p => $"l.created_at >= {p}")
-                .WhereIf(createdTo?.ToUniversalTime(), p => $"l.created_at < {p}")
-                .WhereIf(LeadValidation.SearchTerm(q), p => $"l.search LIKE '%' || {p} || '%'");
+                .Where(ScopeFilter.Condition(caller, Permissions.LeadsExport, "l.owner_id", command));
+            filter.Apply(where);
             if (after is { } last)
             {
                 where.Where($"(l.created_at, l.id) > ({where.Param(last.CreatedAt)}, {where.Param(last.Id)})");

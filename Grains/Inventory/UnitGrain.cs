@@ -262,20 +262,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         return changes;
     }
 
-    private async Task ForgetHoldReminderAsync(Guid? holdId)
-    {
-        if (holdId is not null)
-        {
-            // Best effort: a reminder left behind finds no hold of its id when it fires.
-            try
-            {
-                await UnregisterReminderAsync(HoldReminderPrefix + holdId);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-            }
-        }
-    }
+    private Task ForgetHoldReminderAsync(Guid? holdId) => holdId is null ? Task.CompletedTask : ForgetReminderAsync(HoldReminderPrefix + holdId);
 
     private Dictionary<string, FieldChange> Apply(UnitDetails d)
     {

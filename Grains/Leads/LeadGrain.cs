@@ -289,19 +289,10 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         }
     }
 
-    /// <summary>A version-7-shaped id from the lead and the attempt number (time bits from the lead's id).</summary>
     private Guid AttemptActivityId(int attempt) => DerivedId($"call:{attempt}");
 
-    /// <summary>A version-7-shaped id derived from the lead and a purpose (time bits from the lead's id): the same every time.</summary>
-    private Guid DerivedId(string purpose)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{TenantId:N}:{Key:N}:{purpose}"));
-        var bytes = Key.ToByteArray(bigEndian: true);
-        hash.AsSpan(0, 10).CopyTo(bytes.AsSpan(6));
-        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
-        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
-        return new Guid(bytes, bigEndian: true);
-    }
+    /// <summary>The id of what this lead makes for <paramref name="purpose"/> (its contact, its first call, ...): the same every time.</summary>
+    private Guid DerivedId(string purpose) => DerivedIds.Create(DerivedIds.UnixMillisecondsOf(Key), $"{TenantId:N}:{Key:N}:{purpose}");
 
     private static string Disposition(CallDisposition disposition) => disposition switch
     {
@@ -311,20 +302,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         _ => disposition.ToString().ToLowerInvariant(),
     };
 
-    private async Task ForgetLockReminderAsync(Guid? lockId)
-    {
-        if (lockId is { } id)
-        {
-            try
-            {
-                await UnregisterReminderAsync(LockReminderPrefix + id);
-            }
-            catch (Exception)
-            {
-                // Best effort: a reminder left behind finds no lock of its id and ends.
-            }
-        }
-    }
+    private Task ForgetLockReminderAsync(Guid? lockId) => lockId is null ? Task.CompletedTask : ForgetReminderAsync(LockReminderPrefix + lockId);
 
     private Dictionary<string, FieldChange> Apply(LeadFields f)
     {

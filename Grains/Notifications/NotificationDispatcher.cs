@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Notifications;
@@ -130,25 +128,9 @@ public sealed partial class NotificationDispatcher(
         }
     }
 
-    /// <summary>
-    /// A version-7-shaped id (time from the event, so the centre sorts by it) whose other bits come from
-    /// hashing the event, recipient and channel: the same notification always gets the same id.
-    /// </summary>
-    public static Guid NotificationId(StoredEvent e, Guid recipientId, NotificationChannel channel)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{e.TenantId:N}:{e.Sequence}:{recipientId:N}:{channel}"));
-        var bytes = new byte[16];
-        var millis = e.OccurredAt.ToUnixTimeMilliseconds();
-        for (var i = 0; i < 6; i++)
-        {
-            bytes[i] = (byte)(millis >> (8 * (5 - i)));
-        }
-
-        hash.AsSpan(0, 10).CopyTo(bytes.AsSpan(6));
-        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
-        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
-        return new Guid(bytes, bigEndian: true);
-    }
+    /// <summary>The same notification (event, recipient, channel) always gets the same id; its time is the event's.</summary>
+    public static Guid NotificationId(StoredEvent e, Guid recipientId, NotificationChannel channel) =>
+        DerivedIds.Create(e.OccurredAt.ToUnixTimeMilliseconds(), $"{e.TenantId:N}:{e.Sequence}:{recipientId:N}:{channel}");
 
     private async Task<List<(Guid TenantId, long Checkpoint)>> LaggingTenantsAsync(CancellationToken cancellationToken)
     {

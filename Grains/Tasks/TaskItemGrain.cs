@@ -131,20 +131,7 @@ public sealed class TaskItemGrain([PersistentState("tasks")] IPersistentState<Ta
         await RegisterOrUpdateReminderAsync(DuePrefix + s.DueId, s.DueAt > DateTime.UtcNow ? s.DueAt - DateTime.UtcNow : TimeSpan.Zero);
     }
 
-    private async Task ForgetAsync(Guid? dueId)
-    {
-        if (dueId is { } id)
-        {
-            try
-            {
-                await UnregisterReminderAsync(DuePrefix + id);
-            }
-            catch (Exception)
-            {
-                // Best effort: a reminder left behind finds no due time of its id.
-            }
-        }
-    }
+    private Task ForgetAsync(Guid? dueId) => dueId is null ? Task.CompletedTask : ForgetReminderAsync(DuePrefix + dueId);
 
     private Dictionary<string, FieldChange> Apply(TaskItemFields f)
     {

@@ -67,5 +67,21 @@ public abstract class Grain
 
     protected Task UnregisterReminderAsync(string name) => Context.UnregisterReminderAsync(name);
 
+    /// <summary>
+    /// Removes a reminder that is no longer wanted, without failing the call that already did its work:
+    /// for reminders whose handler checks, when it fires, that it still applies (a reminder left behind does nothing).
+    /// </summary>
+    protected async Task ForgetReminderAsync(string name)
+    {
+        try
+        {
+            await Context.UnregisterReminderAsync(name);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Left behind: it fires once, finds nothing of its own, and is removed then.
+        }
+    }
+
     internal void Attach(IGrainContext context) => _context = context;
 }
