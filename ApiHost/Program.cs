@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.Approvals;
 using M3CoreCRM.ApiHost.Activities;
 using M3CoreCRM.ApiHost.Audit;
 using M3CoreCRM.ApiHost.Auth;
@@ -78,6 +79,8 @@ app.MapTimelineApi();
 app.MapStreamApi();
 app.MapNotificationsApi();
 app.MapNotificationRulesApi();
+app.MapApprovalPoliciesApi();
+app.MapApprovalsApi();
 app.LogDocsAddress();
 
 app.Run();

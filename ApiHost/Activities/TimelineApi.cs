@@ -10,7 +10,7 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Activities;
 
-/// <summary>One entry of a record's timeline: a recorded change (stage moves and field changes), an activity, or a task.</summary>
+/// <summary>One entry of a record's timeline: a recorded change (stage moves and field changes), an activity, a task, or an approval request.</summary>
 public sealed record TimelineEntry(string Kind, string Type, DateTime At, Guid? ActorId, JsonElement Data);
 
 /// <summary>A record's history in one list, newest first: what changed (from the audit log), what was done, what is to do.</summary>
@@ -20,7 +20,7 @@ public static class TimelineApi
     {
         var group = endpoints.MapTenantGroup("/api/v1/entities", "Activities");
         group.MapGet("/{type}/{id:guid}/timeline", TimelineAsync).WithName("GetTimeline")
-            .WithDescription("type: lead, contact, company, deal or unit. Entries { kind: change | activity | task, type, at, actorId, data }, newest first; activities and tasks within the caller's scopes of activities.read and tasks.read.");
+            .WithDescription("type: lead, contact, company, deal or unit. Entries { kind: change | activity | task | approval, type, at, actorId, data }, newest first; activities and tasks within the caller's scopes of activities.read and tasks.read; approval requests about the record (type: the action, at: when asked, actorId: the requester, data: the request) that the caller may see.");
         return group;
     }
 
@@ -43,6 +43,7 @@ public static class TimelineApi
         var entityId = where.Param(id);
         var activityScope = ScopeFilter.Condition(caller, Permissions.ActivitiesRead, "act.owner_id", command);
         var taskScope = ScopeFilter.Condition(caller, Permissions.TasksRead, "t.owner_id", command);
+        var approvalScope = Approvals.ApprovalsApi.Visible(caller, where.Param(caller.UserId.ToString()), "p");
         if (after is [var at, var key] && DateTime.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var afterAt))
         {
             where.Where($"(items.at, items.key) < ({where.Param(afterAt)}, {where.Param(key)})");
@@ -62,6 +63,9 @@ public static class TimelineApi
                 UNION ALL
                 SELECT 'task', 't:' || t.id::text, 'task', t.due_at, t.owner_id, t.state
                 FROM tasks t WHERE t.tenant_id = {tenant} AND t.subject_type = {entityType} AND t.subject_id = {entityId} AND {taskScope}
+                UNION ALL
+                SELECT 'approval', 'p:' || p.id::text, p.action, p.created_at, p.requester_id, p.state || jsonb_build_object('id', p.id)
+                FROM approvals p WHERE p.tenant_id = {tenant} AND p.subject_type = {entityType} AND p.subject_id = {entityId} AND {approvalScope}
             ) items
             WHERE {where}
             ORDER BY items.at DESC, items.key DESC

@@ -35,6 +35,11 @@ public sealed class RecordQueries(NpgsqlDataSource db)
         var command = batch.Add("");
         var where = new SqlConditions(command);
         where.Where($"r.tenant_id = {where.Param(caller.TenantId)}");
+        if (table.SoftDeleted)
+        {
+            where.Where("NOT r.deleted");
+        }
+
         where.After(after, column, false, "r");
         command.CommandText = $"SELECT r.id, r.state::text, r.version FROM {table.Name} r WHERE {where} ORDER BY {SortOptions.OrderBy(column, false, "r")} LIMIT {where.Param(take + 1)}";
         var items = new List<T>();
@@ -61,11 +66,12 @@ public sealed class RecordQueries(NpgsqlDataSource db)
     private static System.Text.Json.Nodes.JsonObject JsonNode(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
 }
 
-/// <summary>The tables of tenant settings listed whole (never a name from a request).</summary>
-public sealed record SettingsTable(string Name)
+/// <summary>The tables of tenant settings listed whole (never a name from a request); <paramref name="SoftDeleted"/> rows with <c>deleted</c> set are left out.</summary>
+public sealed record SettingsTable(string Name, bool SoftDeleted = false)
 {
     public static readonly SettingsTable Pipelines = new("pipelines");
     public static readonly SettingsTable CallQueues = new("call_queues");
+    public static readonly SettingsTable ApprovalPolicies = new("approval_policies", SoftDeleted: true);
 }
 
 /// <summary>The tables of owned records these queries may read (never a name from a request).</summary>

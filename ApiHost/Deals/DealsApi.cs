@@ -1,3 +1,5 @@
+using M3CoreCRM.ApiHost.Approvals;
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using System.Globalization;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
@@ -57,10 +59,11 @@ public static class DealsApi
             .WithDescription("An open deal's fields; discountPercent changes only through POST /deals/{id}/discount. A won or lost deal is final (409 deal_closed).");
         deals.MapDelete("/{id:guid}", DeleteDealAsync).WithName("DeleteDeal").RequirePermission(Permissions.DealsWrite);
         deals.MapPost("/{id:guid}/move", MoveAsync).WithName("MoveDeal").RequirePermission(Permissions.DealsWrite);
-        deals.MapPost("/{id:guid}/win", WinAsync).WithName("WinDeal").RequirePermission(Permissions.DealsWrite);
+        deals.MapPost("/{id:guid}/win", WinAsync).WithName("WinDeal").RequirePermission(Permissions.DealsWrite)
+            .WithDescription("Wins an open deal (409 deal_closed otherwise). Under a deal.win approval policy: 202 { approvalId, status: pending }, won when approved if still open.");
         deals.MapPost("/{id:guid}/lose", LoseAsync).WithName("LoseDeal").RequirePermission(Permissions.DealsWrite);
         deals.MapPost("/{id:guid}/discount", DiscountAsync).WithName("DiscountDeal").RequirePermission(Permissions.DealsWrite)
-            .WithDescription("Sets discountPercent (0 to 100). Approval policies (deal.discount) apply once the approvals engine lands; until then the change is immediate.");
+            .WithDescription("Sets discountPercent (0 to 100, two decimals). Under a deal.discount approval policy whose condition the new discount meets (say discountPercent gt 5): 202 { approvalId, status: pending }, applied when approved if the deal is still open.");
         return endpoints;
     }
 
@@ -202,11 +205,12 @@ public static class DealsApi
         return TypedResults.Ok(await grains.GetGrain<IDealGrain>(caller.TenantId, id).MoveAsync(request.StageId!.Value));
     }
 
-    private static async Task<Ok<DealInfo>> WinAsync(Guid id, CloseDealRequest? request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DealInfo>, Accepted<ApprovalTicket>>> WinAsync(
+        Guid id, CloseDealRequest? request, Caller caller, IGrainFactory grains, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
     {
         await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
         new Validation().Optional("reason", request?.Reason, 1000).ThrowIfInvalid();
-        return TypedResults.Ok(await grains.GetGrain<IDealGrain>(caller.TenantId, id).WinAsync(request?.Reason?.Trim()));
+        return (await grains.GetGrain<IDealGrain>(caller.TenantId, id).WinAsync(request?.Reason?.Trim())).ToResult(response, d => d.Version);
     }
 
     private static async Task<Ok<DealInfo>> LoseAsync(Guid id, CloseDealRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
@@ -216,12 +220,12 @@ public static class DealsApi
         return TypedResults.Ok(await grains.GetGrain<IDealGrain>(caller.TenantId, id).LoseAsync(request.Reason!.Trim()));
     }
 
-    private static async Task<Ok<DealInfo>> DiscountAsync(Guid id, DiscountRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DealInfo>, Accepted<ApprovalTicket>>> DiscountAsync(
+        Guid id, DiscountRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
     {
-        var current = await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
+        await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
         new Validation().Check(request.DiscountPercent is >= 0 and <= 100 && decimal.Round(request.DiscountPercent.Value, 2) == request.DiscountPercent, "discountPercent", "0 to 100, at most 2 decimal places.").ThrowIfInvalid();
-        var grain = grains.GetGrain<IDealGrain>(caller.TenantId, id);
-        return TypedResults.Ok(await grain.UpdateAsync(Fields(current) with { DiscountPercent = request.DiscountPercent!.Value }, current.Version));
+        return (await grains.GetGrain<IDealGrain>(caller.TenantId, id).DiscountAsync(request.DiscountPercent!.Value)).ToResult(response, d => d.Version);
     }
 
     private static DealFields Fields(DealInfo d) =>

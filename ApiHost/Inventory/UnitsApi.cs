@@ -1,3 +1,5 @@
+using M3CoreCRM.ApiHost.Approvals;
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using System.Globalization;
 using System.Text.Json;
 using M3CoreCRM.ApiHost.Conventions;
@@ -130,13 +132,13 @@ public static class UnitsApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUnit").RequirePermission(Permissions.InventoryRead);
         group.MapPost("", CreateAsync).WithName("CreateUnit").RequirePermission(Permissions.InventoryWrite);
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").RequirePermission(Permissions.InventoryWrite)
-            .WithDescription("Fields left out (or null) keep their value; status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was.");
+            .WithDescription("Fields left out (or null) keep their value; status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was. Under a unit.price_change approval policy a new listPrice answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
         group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").RequirePermission(Permissions.UnitsHold)
             .WithDescription("Holds an available unit for exactly one of dealId or leadId, for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.");
         group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").RequirePermission(Permissions.UnitsReserve)
-            .WithDescription("Reserves a unit that is available or on hold for this deal; otherwise 409 unit_unavailable.");
+            .WithDescription("Reserves a unit that is available or on hold for this deal; otherwise 409 unit_unavailable. Under a unit.reserve approval policy: 202 { approvalId, status: pending } and nothing changes until the last approver approves; the unit is then reserved if it is still available or held by the deal, else the approval ends rejected with the reason. A pending request does not hold the unit.");
         group.MapPost("/{id:guid}/sell", SellAsync).WithName("SellUnit").RequirePermission(Permissions.UnitsSell)
-            .WithDescription("Sells a unit that is available, or held or reserved by this deal, at its frozen price; otherwise 409 unit_unavailable. A sold unit is final.");
+            .WithDescription("Sells a unit that is available, or held or reserved by this deal, at its frozen price; otherwise 409 unit_unavailable. A sold unit is final. Under a unit.sell approval policy: 202, applied on approval as for reserve.");
         group.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseUnit")
             .RequirePermission(Permissions.UnitsRelease, alternative: Permissions.UnitsHold)
             .WithDescription("Makes a held or reserved unit available. With units.release any hold or reservation; with only units.hold, a hold the caller placed (403 otherwise). An available or sold unit is 409 invalid_transition.");
@@ -195,7 +197,7 @@ public static class UnitsApi
         return TypedResults.Created($"/api/v1/units/{id}", unit);
     }
 
-    private static async Task<Ok<UnitInfo>> UpdateAsync(Guid id, SaveUnitRequest request, Caller caller, IGrainFactory grains, InventoryQueries inventory, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> UpdateAsync(Guid id, SaveUnitRequest request, Caller caller, IGrainFactory grains, InventoryQueries inventory, HttpContext context, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         var unit = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
@@ -219,8 +221,7 @@ public static class UnitsApi
                 request.Geometry is { ValueKind: not JsonValueKind.Undefined } geometry ? geometry : current.Geometry);
             return await grain.UpdateAsync(await ValidateAsync(merged, caller, inventory, cancellationToken), version);
         });
-        Versioning.SetETag(context.Response, unit.Version);
-        return TypedResults.Ok(unit);
+        return unit.ToResult(context.Response, u => u.Version);
     }
 
     private static async Task<Ok<UnitInfo>> HoldAsync(Guid id, HoldRequest request, Caller caller, IGrainFactory grains)
@@ -233,18 +234,18 @@ public static class UnitsApi
         return TypedResults.Ok(await grain.HoldAsync(new HoldUnit(holder, request.HoldMinutes!.Value)));
     }
 
-    private static async Task<Ok<UnitInfo>> ReserveAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> ReserveAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains, HttpResponse response)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation().Check(request.DealId is not null, "dealId", "Required."));
-        return TypedResults.Ok(await grain.ReserveAsync(request.DealId!.Value));
+        return (await grain.ReserveAsync(request.DealId!.Value)).ToResult(response, u => u.Version);
     }
 
-    private static async Task<Ok<UnitInfo>> SellAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> SellAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains, HttpResponse response)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation().Check(request.DealId is not null, "dealId", "Required."));
-        return TypedResults.Ok(await grain.SellAsync(request.DealId!.Value));
+        return (await grain.SellAsync(request.DealId!.Value)).ToResult(response, u => u.Version);
     }
 
     private static async Task<Ok<UnitInfo>> ReleaseAsync(Guid id, ReleaseRequest request, Caller caller, IGrainFactory grains)

@@ -1,3 +1,5 @@
+using M3CoreCRM.ApiHost.Approvals;
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using System.Globalization;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
@@ -50,10 +52,11 @@ public static class LeadsApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetLead").RequirePermission(Permissions.LeadsRead);
         group.MapPost("", CreateAsync).WithName("CreateLead").RequirePermission(Permissions.LeadsWrite)
             .WithDescription("409 duplicate_lead (with existingId) when an open lead has the phone or email; ?allowDuplicate=true needs leads.write at scope all.");
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateLead").RequirePermission(Permissions.LeadsWrite);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateLead").RequirePermission(Permissions.LeadsWrite)
+            .WithDescription("Fields left out keep their value. A new owner of an owned lead under a lead.reassign approval policy answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLead").RequirePermission(Permissions.LeadsWrite);
         group.MapPost("/{id:guid}/assign", AssignAsync).WithName("AssignLead").RequirePermission(Permissions.LeadsAssign)
-            .WithDescription("{ ownerId } or { groupId, strategy: round_robin | least_loaded }.");
+            .WithDescription("{ ownerId } or { groupId, strategy: round_robin | least_loaded }. Giving an owned lead to someone else under a lead.reassign approval policy answers 202 { approvalId, status: pending }; on approval it is applied if the lead still has the owner it had.");
         group.MapPost("/{id:guid}/convert", ConvertAsync).WithName("ConvertLead").RequirePermission(Permissions.LeadsWrite)
             .WithDescription("Creates a contact from the lead, a company when companyName is given, and a deal when deal is given (pipelineId, optional stageId, title, value: the lead's budget by default): once (409 already_converted).");
         group.MapPost("/{id:guid}/calls", LogCallAsync).WithName("LogCall").RequirePermission(Permissions.ActivitiesWrite)
@@ -131,7 +134,7 @@ public static class LeadsApi
         }
     }
 
-    private static async Task<Results<Ok<LeadInfo>, ProblemHttpResult>> UpdateAsync(
+    private static async Task<Results<Ok<LeadInfo>, Accepted<ApprovalTicket>, ProblemHttpResult>> UpdateAsync(
         Guid id, SaveLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, HttpContext context, CancellationToken cancellationToken)
     {
         await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken);
@@ -154,8 +157,13 @@ public static class LeadsApi
 
                 return await grain.UpdateAsync(fields, version);
             });
-            Versioning.SetETag(context.Response, lead.Version);
-            return TypedResults.Ok(lead);
+            if (lead.Pending is { } ticket)
+            {
+                return TypedResults.Accepted($"/api/v1/approvals/{ticket.ApprovalId}", ticket);
+            }
+
+            Versioning.SetETag(context.Response, lead.Result!.Version);
+            return TypedResults.Ok(lead.Result);
         }
         catch (DomainException exception) when (exception.Code == "duplicate_lead")
         {
@@ -172,7 +180,8 @@ public static class LeadsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<LeadInfo>> AssignAsync(Guid id, AssignLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<LeadInfo>, Accepted<ApprovalTicket>>> AssignAsync(
+        Guid id, AssignLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, HttpResponse response, CancellationToken cancellationToken)
     {
         await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsAssign, cancellationToken);
         var scope = caller.ScopeOf(Permissions.LeadsAssign);
@@ -201,7 +210,7 @@ public static class LeadsApi
             await Ownership.EnsureMayOwnAsync(leads, caller, owner, null, scope, cancellationToken);
         }
 
-        return TypedResults.Ok(await grains.GetGrain<ILeadGrain>(caller.TenantId, id).AssignAsync(owner, request.GroupId));
+        return (await grains.GetGrain<ILeadGrain>(caller.TenantId, id).AssignAsync(owner, request.GroupId)).ToResult(response, l => l.Version);
     }
 
     private static async Task<Ok<LeadInfo>> LogCallAsync(Guid id, LogCallRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)

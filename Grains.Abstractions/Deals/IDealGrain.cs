@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Runtime.Grains;
 
@@ -45,17 +46,28 @@ public sealed record DealInfo(
 /// </summary>
 public interface IDealGrain : IGrain
 {
-    /// <summary>Creating again with the same id and fields returns the deal (a retried lead conversion); other fields are 409 <c>deal_exists</c>.</summary>
+    /// <summary>
+    /// Creating again with the same id and fields returns the deal (a retried lead conversion); other fields are 409 <c>deal_exists</c>.
+    /// A discount that a <c>deal.discount</c> policy would gate is 409 <c>approval_required</c>: it is asked for after creation.
+    /// </summary>
     Task<DealInfo> CreateAsync(DealFields fields);
 
     [ReadOnly]
     Task<DealInfo> GetAsync();
 
+    /// <summary>Changes what the deal is; the discount stays as it is (400 if it differs: it changes through <see cref="DiscountAsync"/>).</summary>
     Task<DealInfo> UpdateAsync(DealFields fields, long? expectedVersion);
 
     Task<DealInfo> MoveAsync(Guid stageId);
 
-    Task<DealInfo> WinAsync(string? reason);
+    /// <summary>Wins the deal, or, under a <c>deal.win</c> policy, asks for approval and changes nothing.</summary>
+    Task<Gated<DealInfo>> WinAsync(string? reason);
+
+    /// <summary>Sets the discount, or, under a <c>deal.discount</c> policy whose condition the new discount meets, asks for approval and changes nothing.</summary>
+    Task<Gated<DealInfo>> DiscountAsync(decimal discountPercent);
+
+    /// <summary>Applies a discount or win whose approval completed, if the deal is still open.</summary>
+    Task<ApprovalOutcome> ApplyApprovedAsync(ApprovedAction action);
 
     Task<DealInfo> LoseAsync(string reason);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Runtime.Grains;
 
@@ -92,17 +93,26 @@ public interface IUnitGrain : IGrain
     [ReadOnly]
     Task<UnitInfo> GetAsync();
 
-    /// <summary>Replaces the descriptive fields. A new list price leaves a held or reserved unit's frozen price as it is.</summary>
-    Task<UnitInfo> UpdateAsync(UnitDetails details, long? expectedVersion);
+    /// <summary>
+    /// Replaces the descriptive fields. A new list price leaves a held or reserved unit's frozen price as it is; under a
+    /// <c>unit.price_change</c> policy it waits for approval, and must come without other changes (409 <c>approval_required</c>).
+    /// </summary>
+    Task<Gated<UnitInfo>> UpdateAsync(UnitDetails details, long? expectedVersion);
 
     /// <summary>Holds an available unit for a deal or lead; the same holder holding again extends the hold.</summary>
     Task<UnitInfo> HoldAsync(HoldUnit command);
 
-    /// <summary>Reserves a unit that is available or held by this deal.</summary>
-    Task<UnitInfo> ReserveAsync(Guid dealId);
+    /// <summary>Reserves a unit that is available or held by this deal, or, under a <c>unit.reserve</c> policy, asks for approval and changes nothing.</summary>
+    Task<Gated<UnitInfo>> ReserveAsync(Guid dealId);
 
-    /// <summary>Sells a unit that is available, or held or reserved by this deal.</summary>
-    Task<UnitInfo> SellAsync(Guid dealId);
+    /// <summary>Sells a unit that is available, or held or reserved by this deal, or, under a <c>unit.sell</c> policy, asks for approval and changes nothing.</summary>
+    Task<Gated<UnitInfo>> SellAsync(Guid dealId);
+
+    /// <summary>
+    /// Applies a reservation, sale or price change whose approval completed, if the unit's rules still allow it
+    /// (still available, or held by that deal; the list price still the one the change started from).
+    /// </summary>
+    Task<ApprovalOutcome> ApplyApprovedAsync(ApprovedAction action);
 
     /// <summary>Makes a held or reserved unit available again.</summary>
     Task<UnitInfo> ReleaseAsync(ReleaseUnit command);

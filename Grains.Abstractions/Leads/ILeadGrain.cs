@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Runtime.Grains;
 
@@ -64,13 +65,22 @@ public interface ILeadGrain : IGrain
     [ReadOnly]
     Task<LeadInfo> GetAsync();
 
-    /// <summary>Replaces the fields (the API merges a PATCH into them); 412 on a stale <paramref name="expectedVersion"/>.</summary>
-    Task<LeadInfo> UpdateAsync(LeadFields fields, long? expectedVersion);
+    /// <summary>
+    /// Replaces the fields (the API merges a PATCH into them); 412 on a stale <paramref name="expectedVersion"/>. A new owner
+    /// that a <c>lead.reassign</c> policy gates waits for approval, and must come without other changes (409 <c>approval_required</c>).
+    /// </summary>
+    Task<Gated<LeadInfo>> UpdateAsync(LeadFields fields, long? expectedVersion);
 
     Task DeleteAsync(long? expectedVersion);
 
-    /// <summary>Gives the lead to <paramref name="ownerId"/> (and records the group it was assigned through).</summary>
-    Task<LeadInfo> AssignAsync(Guid ownerId, Guid? groupId);
+    /// <summary>
+    /// Gives the lead to <paramref name="ownerId"/> (and records the group it was assigned through), or, when the lead has
+    /// another owner and a <c>lead.reassign</c> policy gates it, asks for approval and changes nothing.
+    /// </summary>
+    Task<Gated<LeadInfo>> AssignAsync(Guid ownerId, Guid? groupId);
+
+    /// <summary>Applies a reassignment whose approval completed, if the lead still has the owner it had when asked.</summary>
+    Task<ApprovalOutcome> ApplyApprovedAsync(ApprovedAction action);
 
     /// <summary>Locks the lead to the agent if it is open, due and held by no one else; null otherwise.</summary>
     Task<LeadInfo?> TryLockForCallAsync(LockForCall command);

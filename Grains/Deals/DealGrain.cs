@@ -1,5 +1,7 @@
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Grains.Abstractions.Deals;
+using M3CoreCRM.Grains.Approvals;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Grains;
@@ -39,13 +41,16 @@ public sealed class DealState
 
     public bool Deleted { get; set; }
 
+    /// <summary>The latest approvals applied here, so that an approval finished twice (after a crash) applies once.</summary>
+    public List<Guid> AppliedApprovals { get; set; } = [];
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 }
 
 [GrainType("deal")]
-public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealState> state) : Grain, IDealGrain
+public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealState> state, ApprovalGate approvals) : Grain, IDealGrain
 {
     public async Task<DealInfo> CreateAsync(DealFields fields)
     {
@@ -60,9 +65,17 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
             throw new DomainException(DomainErrorKind.Conflict, "deal_exists", "This deal already exists.");
         }
 
+        if (fields.DiscountPercent != 0 && await approvals.MatchAsync(TenantId, ApprovalActions.DealDiscount, new
+            {
+                dealId = Key, fields.OwnerId, fields.PipelineId, value = fields.Value.Amount, currency = fields.Value.Currency, fields.DiscountPercent, previousDiscountPercent = 0m,
+            }) is not null)
+        {
+            throw ApprovalGate.MixedChange("The discount", "create the deal without it, then ask for it with /discount.");
+        }
+
         var now = DateTime.UtcNow;
         state.State = new DealState { Status = DealStatus.Open, CreatedAt = now, UpdatedAt = now };
-        await WriteAsync("deal.created", Apply(fields));
+        await WriteAsync("deal.created", Apply(state.State, fields));
         return Info();
     }
 
@@ -83,8 +96,13 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
             throw Closed();
         }
 
+        if (fields.DiscountPercent != state.State.DiscountPercent)
+        {
+            throw DomainException.Invalid("discountPercent", "The discount changes only through /discount.");
+        }
+
         var stageBefore = state.State.StageId;
-        var changes = Apply(fields);
+        var changes = Apply(state.State, fields);
         if (changes.Count > 0)
         {
             state.State.UpdatedAt = DateTime.UtcNow;
@@ -114,9 +132,64 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
         return Info();
     }
 
-    public Task<DealInfo> WinAsync(string? reason) => CloseAsync(DealStatus.Won, reason, "deal.won");
+    public async Task<Gated<DealInfo>> WinAsync(string? reason)
+    {
+        EnsureOpen();
+        var s = state.State;
+        if (await approvals.MatchAsync(TenantId, ApprovalActions.DealWin, new { dealId = Key, s.OwnerId, s.PipelineId, value = s.Value.Amount, currency = s.Value.Currency, s.DiscountPercent, reason }) is { } match)
+        {
+            return Gated.Waiting<DealInfo>(await ApprovalGate.RequestAsync(GrainFactory, TenantId, match, Subject));
+        }
+
+        return Gated.Done(await CloseAsync(DealStatus.Won, reason, "deal.won"));
+    }
 
     public Task<DealInfo> LoseAsync(string reason) => CloseAsync(DealStatus.Lost, reason, "deal.lost");
+
+    public async Task<Gated<DealInfo>> DiscountAsync(decimal discountPercent)
+    {
+        EnsureOpen();
+        var s = state.State;
+        if (discountPercent != s.DiscountPercent && await approvals.MatchAsync(TenantId, ApprovalActions.DealDiscount, DiscountInput(s, discountPercent)) is { } match)
+        {
+            return Gated.Waiting<DealInfo>(await ApprovalGate.RequestAsync(GrainFactory, TenantId, match, Subject));
+        }
+
+        await SetDiscountAsync(discountPercent, null);
+        return Gated.Done(Info());
+    }
+
+    public async Task<ApprovalOutcome> ApplyApprovedAsync(ApprovedAction action)
+    {
+        if (!state.RecordExists || state.State.Deleted)
+        {
+            return ApprovalOutcome.Refused("The deal no longer exists.");
+        }
+
+        var s = state.State;
+        if (s.AppliedApprovals.Contains(action.ApprovalId))
+        {
+            return ApprovalOutcome.Done;
+        }
+
+        if (s.Status != DealStatus.Open)
+        {
+            return ApprovalOutcome.Refused(Closed().Message);
+        }
+
+        switch (action.Action)
+        {
+            case ApprovalActions.DealDiscount:
+                await SetDiscountAsync(action.Input.GetProperty("discountPercent").GetDecimal(), action.ApprovalId);
+                return ApprovalOutcome.Done;
+            case ApprovalActions.DealWin:
+                var reason = action.Input.TryGetProperty("reason", out var given) && given.ValueKind == System.Text.Json.JsonValueKind.String ? given.GetString() : null;
+                await CloseAsync(DealStatus.Won, reason, "deal.won", action.ApprovalId);
+                return ApprovalOutcome.Done;
+            default:
+                return ApprovalOutcome.Refused($"A deal does not apply '{action.Action}'.");
+        }
+    }
 
     public async Task DeleteAsync(long? expectedVersion)
     {
@@ -127,13 +200,30 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
         await WriteAsync("deal.deleted", new() { ["deleted"] = new(false, true) });
     }
 
-    private async Task<DealInfo> CloseAsync(DealStatus status, string? reason, string eventType)
+    private async Task SetDiscountAsync(decimal discountPercent, Guid? approvalId)
     {
-        EnsureExists();
         var s = state.State;
-        if (s.Status != DealStatus.Open)
+        var changes = new Dictionary<string, FieldChange>();
+        Change.Track(changes, "discountPercent", s.DiscountPercent, discountPercent, v => s.DiscountPercent = v);
+        if (approvalId is { } id)
         {
-            throw Closed();
+            Remember(id);
+        }
+
+        if (changes.Count > 0 || approvalId is not null)
+        {
+            s.UpdatedAt = DateTime.UtcNow;
+            await WriteAsync("deal.updated", changes, approvalId);
+        }
+    }
+
+    private async Task<DealInfo> CloseAsync(DealStatus status, string? reason, string eventType, Guid? approvalId = null)
+    {
+        EnsureOpen();
+        var s = state.State;
+        if (approvalId is { } id)
+        {
+            Remember(id);
         }
 
         var now = DateTime.UtcNow;
@@ -142,15 +232,38 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
         s.ClosedReason = reason;
         s.ClosedAt = now;
         s.UpdatedAt = now;
-        await WriteAsync(eventType, changes);
+        await WriteAsync(eventType, changes, approvalId);
         return Info();
     }
 
+    private void EnsureOpen()
+    {
+        EnsureExists();
+        if (state.State.Status != DealStatus.Open)
+        {
+            throw Closed();
+        }
+    }
+
+    private void Remember(Guid approvalId)
+    {
+        var applied = state.State.AppliedApprovals;
+        applied.Add(approvalId);
+        if (applied.Count > 20)
+        {
+            applied.RemoveAt(0);
+        }
+    }
+
+    private ApprovalSubject Subject => new("deal", Key);
+
+    private object DiscountInput(DealState s, decimal discountPercent) =>
+        new { dealId = Key, s.OwnerId, s.PipelineId, value = s.Value.Amount, currency = s.Value.Currency, discountPercent, previousDiscountPercent = s.DiscountPercent };
+
     private static DomainException Closed() => new(DomainErrorKind.Conflict, "deal_closed", "The deal is already won or lost.");
 
-    private Dictionary<string, FieldChange> Apply(DealFields f)
+    private static Dictionary<string, FieldChange> Apply(DealState s, DealFields f)
     {
-        var s = state.State;
         var changes = new Dictionary<string, FieldChange>();
         Change.Track(changes, "title", s.Title, f.Title, v => s.Title = v);
         Change.Track(changes, "pipelineId", s.PipelineId, f.PipelineId, v => s.PipelineId = v);
@@ -166,12 +279,12 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
         return changes;
     }
 
-    private Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes)
+    private Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes, Guid? approvalId = null)
     {
         var s = state.State;
         return state.WriteStateAsync([new GrainEvent(eventType, "deal", Key, new
         {
-            id = Key, name = s.Title, s.Title, s.PipelineId, s.StageId, s.Status, s.Value, ownerId = s.OwnerId, s.ClosedReason,
+            id = Key, name = s.Title, s.Title, s.PipelineId, s.StageId, s.Status, s.Value, ownerId = s.OwnerId, s.ClosedReason, s.DiscountPercent, approvalId,
         }, changes)]);
     }
 

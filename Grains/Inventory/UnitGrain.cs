@@ -1,6 +1,8 @@
 using System.Text.Json;
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Grains.Abstractions.Inventory;
+using M3CoreCRM.Grains.Approvals;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Grains;
@@ -49,13 +51,16 @@ public sealed class UnitState
 
     public DateTime? StatusChangedAt { get; set; }
 
+    /// <summary>The latest approvals applied here, so that an approval finished twice (after a crash) applies once.</summary>
+    public List<Guid> AppliedApprovals { get; set; } = [];
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 }
 
 [GrainType("unit")]
-public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitState> state) : Grain, IUnitGrain, IRemindable
+public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitState> state, ApprovalGate approvals) : Grain, IUnitGrain, IRemindable
 {
     private const string HoldReminderPrefix = "hold:";
     private const string Unavailable = "unit_unavailable";
@@ -72,7 +77,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
 
         var now = DateTime.UtcNow;
         state.State = new UnitState { Status = UnitStatus.Available, CreatedAt = now, UpdatedAt = now, StatusChangedAt = now };
-        var changes = Apply(details);
+        var changes = Apply(state.State, details);
         await WriteAsync([Event("unit.created", new { id = Key, details.ProjectId, details.Code, status = UnitStatus.Available }, changes)]);
         return Info();
     }
@@ -83,23 +88,35 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         return Task.FromResult(Info());
     }
 
-    public async Task<UnitInfo> UpdateAsync(UnitDetails details, long? expectedVersion)
+    public async Task<Gated<UnitInfo>> UpdateAsync(UnitDetails details, long? expectedVersion)
     {
         EnsureExists();
         Concurrency.Check(state.Version, expectedVersion);
-        if (details.ProjectId != state.State.ProjectId)
+        var s = state.State;
+        if (details.ProjectId != s.ProjectId)
         {
             throw DomainException.Invalid("projectId", "A unit cannot move to another project.");
         }
 
-        var changes = Apply(details);
-        if (changes.Count > 0)
+        if (details.ListPrice != s.ListPrice && await approvals.MatchAsync(TenantId, ApprovalActions.UnitPriceChange, PriceChangeInput(details.ListPrice)) is { } match)
         {
-            state.State.UpdatedAt = DateTime.UtcNow;
-            await WriteAsync([Event("unit.updated", new { id = Key, state.State.ProjectId, state.State.Code }, changes)]);
+            // Nothing is applied while the new price waits, and nothing else may ride along with it.
+            if (Apply(Clone(s), details with { ListPrice = s.ListPrice }).Count > 0)
+            {
+                throw ApprovalGate.MixedChange("The list price change", "send the new listPrice in a request of its own.");
+            }
+
+            return Gated.Waiting<UnitInfo>(await ApprovalGate.RequestAsync(GrainFactory, TenantId, match, Subject));
         }
 
-        return Info();
+        var changes = Apply(s, details);
+        if (changes.Count > 0)
+        {
+            s.UpdatedAt = DateTime.UtcNow;
+            await WriteAsync([Event("unit.updated", new { id = Key, s.ProjectId, s.Code }, changes)]);
+        }
+
+        return Gated.Done(Info());
     }
 
     public async Task<UnitInfo> HoldAsync(HoldUnit command)
@@ -145,42 +162,92 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         return Info();
     }
 
-    public async Task<UnitInfo> ReserveAsync(Guid dealId)
+    public async Task<Gated<UnitInfo>> ReserveAsync(Guid dealId)
     {
         EnsureExists();
         await ExpireHoldIfDueAsync();
         var deal = new UnitHolder(HolderType.Deal, dealId);
-        var s = state.State;
-        if (!(s.Status == UnitStatus.Available || (s.Status == UnitStatus.OnHold && s.HeldBy == deal)))
+        if (!MayReserve(deal))
         {
             throw UnavailableFor("reserved by this deal");
         }
 
-        var endedHold = s.HoldId;
-        s.FrozenPrice ??= s.ListPrice;
-        var changes = Transition(UnitStatus.Reserved, deal, null);
-        await WriteAsync([Event("unit.status_changed", StatusData("reserved"), changes)]);
-        await ForgetHoldReminderAsync(endedHold);
-        return Info();
+        // Checked after the unit's own rules: a request that could never be applied is refused now, not sent to approvers.
+        if (await approvals.MatchAsync(TenantId, ApprovalActions.UnitReserve, DealInput(dealId)) is { } match)
+        {
+            return Gated.Waiting<UnitInfo>(await ApprovalGate.RequestAsync(GrainFactory, TenantId, match, Subject));
+        }
+
+        await CommitAsync(UnitStatus.Reserved, deal, "reserved", null, null);
+        return Gated.Done(Info());
     }
 
-    public async Task<UnitInfo> SellAsync(Guid dealId)
+    public async Task<Gated<UnitInfo>> SellAsync(Guid dealId)
     {
         EnsureExists();
         await ExpireHoldIfDueAsync();
         var deal = new UnitHolder(HolderType.Deal, dealId);
-        var s = state.State;
-        if (!(s.Status == UnitStatus.Available || (s.Status is UnitStatus.OnHold or UnitStatus.Reserved && s.HeldBy == deal)))
+        if (!MaySell(deal))
         {
             throw UnavailableFor("sold to this deal");
         }
 
-        var endedHold = s.HoldId;
-        s.FrozenPrice ??= s.ListPrice;
-        var changes = Transition(UnitStatus.Sold, deal, null);
-        await WriteAsync([Event("unit.status_changed", StatusData("sold"), changes)]);
-        await ForgetHoldReminderAsync(endedHold);
-        return Info();
+        if (await approvals.MatchAsync(TenantId, ApprovalActions.UnitSell, DealInput(dealId)) is { } match)
+        {
+            return Gated.Waiting<UnitInfo>(await ApprovalGate.RequestAsync(GrainFactory, TenantId, match, Subject));
+        }
+
+        await CommitAsync(UnitStatus.Sold, deal, "sold", null, null);
+        return Gated.Done(Info());
+    }
+
+    public async Task<ApprovalOutcome> ApplyApprovedAsync(ApprovedAction action)
+    {
+        if (!state.RecordExists)
+        {
+            return ApprovalOutcome.Refused("The unit no longer exists.");
+        }
+
+        var s = state.State;
+        if (s.AppliedApprovals.Contains(action.ApprovalId))
+        {
+            return ApprovalOutcome.Done;
+        }
+
+        await ExpireHoldIfDueAsync();
+        switch (action.Action)
+        {
+            case ApprovalActions.UnitReserve or ApprovalActions.UnitSell:
+                var deal = new UnitHolder(HolderType.Deal, action.Input.GetProperty("dealId").GetGuid());
+                var reserve = action.Action == ApprovalActions.UnitReserve;
+                if (!(reserve ? MayReserve(deal) : MaySell(deal)))
+                {
+                    return ApprovalOutcome.Refused(UnavailableFor(reserve ? "reserved by this deal" : "sold to this deal").Message);
+                }
+
+                await CommitAsync(reserve ? UnitStatus.Reserved : UnitStatus.Sold, deal, reserve ? "reserved" : "sold", action.ApprovalId, action.RequestedBy);
+                return ApprovalOutcome.Done;
+
+            case ApprovalActions.UnitPriceChange:
+                var input = action.Input;
+                var currency = input.GetProperty("currency").GetString()!;
+                var from = new Money(input.GetProperty("previousPrice").GetDecimal(), currency);
+                var to = new Money(input.GetProperty("listPrice").GetDecimal(), currency);
+                if (s.ListPrice != from && s.ListPrice != to)
+                {
+                    return ApprovalOutcome.Refused($"The list price changed since the request: it is {s.ListPrice.Amount} {s.ListPrice.Currency} now.");
+                }
+
+                var changes = new Dictionary<string, FieldChange>();
+                Change.Track(changes, "listPrice", s.ListPrice, to, v => s.ListPrice = v);
+                Remember(action.ApprovalId);
+                s.UpdatedAt = DateTime.UtcNow;
+                await WriteAsync([Event("unit.updated", new { id = Key, s.ProjectId, s.Code, approvalId = action.ApprovalId }, changes)]);
+                return ApprovalOutcome.Done;
+
+            default:
+                return ApprovalOutcome.Refused($"A unit does not apply '{action.Action}'.");
+        }
     }
 
     public async Task<UnitInfo> ReleaseAsync(ReleaseUnit command)
@@ -237,7 +304,59 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         await WriteAsync([Event("unit.status_changed", StatusData("hold_expired"), changes)]);
     }
 
-    private Dictionary<string, FieldChange> Transition(UnitStatus to, UnitHolder? holder, DateTime? holdExpiresAt)
+    private bool MayReserve(UnitHolder deal) => state.State.Status == UnitStatus.Available || (state.State.Status == UnitStatus.OnHold && state.State.HeldBy == deal);
+
+    private bool MaySell(UnitHolder deal) =>
+        state.State.Status == UnitStatus.Available || (state.State.Status is UnitStatus.OnHold or UnitStatus.Reserved && state.State.HeldBy == deal);
+
+    /// <summary>Reserves or sells, for a request (as its caller) or an approval (as its requester, noting the approval).</summary>
+    private async Task CommitAsync(UnitStatus to, UnitHolder deal, string transition, Guid? approvalId, Guid? requestedBy)
+    {
+        var s = state.State;
+        var endedHold = s.HoldId;
+        s.FrozenPrice ??= s.ListPrice;
+        var changes = Transition(to, deal, null, requestedBy);
+        if (approvalId is { } id)
+        {
+            Remember(id);
+        }
+
+        await WriteAsync([Event("unit.status_changed", StatusData(transition, approvalId: approvalId), changes)]);
+        await ForgetHoldReminderAsync(endedHold);
+    }
+
+    private void Remember(Guid approvalId)
+    {
+        var applied = state.State.AppliedApprovals;
+        applied.Add(approvalId);
+        if (applied.Count > 20)
+        {
+            applied.RemoveAt(0);
+        }
+    }
+
+    private ApprovalSubject Subject => new("unit", Key);
+
+    private object DealInput(Guid dealId)
+    {
+        var s = state.State;
+        var price = s.FrozenPrice ?? s.ListPrice;
+        return new { unitId = Key, s.ProjectId, s.TypeCode, currency = price.Currency, dealId, price = price.Amount };
+    }
+
+    private object PriceChangeInput(Money listPrice)
+    {
+        var s = state.State;
+        decimal? changePercent = s.ListPrice.Amount == 0 || s.ListPrice.Currency != listPrice.Currency
+            ? null
+            : decimal.Round((listPrice.Amount - s.ListPrice.Amount) / s.ListPrice.Amount * 100, 2);
+        return new { unitId = Key, s.ProjectId, s.TypeCode, currency = listPrice.Currency, previousPrice = s.ListPrice.Amount, listPrice = listPrice.Amount, changePercent };
+    }
+
+    private static UnitState Clone(UnitState s) =>
+        System.Text.Json.JsonSerializer.Deserialize<UnitState>(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(s, GrainJson.Options), GrainJson.Options)!;
+
+    private Dictionary<string, FieldChange> Transition(UnitStatus to, UnitHolder? holder, DateTime? holdExpiresAt, Guid? byUser = null)
     {
         var s = state.State;
         _formerHolderUserId = s.HeldByUserId;
@@ -254,7 +373,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         var now = DateTime.UtcNow;
         s.Status = to;
         s.HeldBy = holder;
-        s.HeldByUserId = holder is null ? null : RequestContext.Current?.ActorId ?? s.HeldByUserId;
+        s.HeldByUserId = holder is null ? null : byUser ?? RequestContext.Current?.ActorId ?? s.HeldByUserId;
         s.HoldExpiresAt = holdExpiresAt;
         s.HoldId = null;
         s.StatusChangedAt = now;
@@ -264,9 +383,8 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
 
     private Task ForgetHoldReminderAsync(Guid? holdId) => holdId is null ? Task.CompletedTask : ForgetReminderAsync(HoldReminderPrefix + holdId);
 
-    private Dictionary<string, FieldChange> Apply(UnitDetails d)
+    private static Dictionary<string, FieldChange> Apply(UnitState s, UnitDetails d)
     {
-        var s = state.State;
         var changes = new Dictionary<string, FieldChange>();
         Change.Track(changes, "projectId", s.ProjectId, d.ProjectId, v => s.ProjectId = v);
         Change.Track(changes, "code", s.Code, d.Code, v => s.Code = v);
@@ -286,11 +404,11 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
     /// The event's <c>ownerId</c> is the person whose hold it is: the one who placed it, or, when it ends,
     /// the one who had placed it (so that a hold expiring or released by someone else notifies them).
     /// </summary>
-    private object StatusData(string transition, string? reason = null)
+    private object StatusData(string transition, string? reason = null, Guid? approvalId = null)
     {
         var s = state.State;
         var ownerId = s.HeldByUserId ?? _formerHolderUserId;
-        return new { id = Key, s.ProjectId, s.Code, s.TypeCode, s.Status, transition, s.HeldBy, s.HoldExpiresAt, s.FrozenPrice, s.ListPrice, reason, ownerId };
+        return new { id = Key, s.ProjectId, s.Code, s.TypeCode, s.Status, transition, s.HeldBy, s.HoldExpiresAt, s.FrozenPrice, s.ListPrice, reason, ownerId, approvalId };
     }
 
     private GrainEvent Event(string type, object data, Dictionary<string, FieldChange> changes) => new(type, "unit", Key, data, changes);

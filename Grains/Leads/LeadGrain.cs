@@ -1,8 +1,11 @@
+using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Activities;
+using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Grains.Abstractions.Contacts;
 using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Leads;
+using M3CoreCRM.Grains.Approvals;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Grains;
@@ -73,13 +76,16 @@ public sealed class LeadState
 
     public LeadCallState Calls { get; set; } = new();
 
+    /// <summary>The latest approvals applied here, so that an approval finished twice (after a crash) applies once.</summary>
+    public List<Guid> AppliedApprovals { get; set; } = [];
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 }
 
 [GrainType("lead")]
-public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadState> state) : Grain, ILeadGrain, IRemindable
+public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadState> state, ApprovalGate approvals) : Grain, ILeadGrain, IRemindable
 {
     private const string LockReminderPrefix = "call-lock:";
 
@@ -92,7 +98,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
 
         var now = DateTime.UtcNow;
         state.State = new LeadState { AllowDuplicate = command.AllowDuplicate, CreatedAt = now, UpdatedAt = now };
-        var changes = Apply(command.Fields);
+        var changes = Apply(state.State, command.Fields);
         await WriteAsync("lead.created", changes);
         return Info();
     }
@@ -103,15 +109,27 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         return Task.FromResult(Info());
     }
 
-    public async Task<LeadInfo> UpdateAsync(LeadFields fields, long? expectedVersion)
+    public async Task<Gated<LeadInfo>> UpdateAsync(LeadFields fields, long? expectedVersion)
     {
         EnsureExists();
         Concurrency.Check(state.Version, expectedVersion);
         var s = state.State;
+        if (fields.OwnerId is { } newOwner && await ReassignmentPolicyAsync(newOwner, fields.GroupId) is { } match)
+        {
+            // Nothing is applied while the new owner waits, and nothing else may ride along with it.
+            var clone = JsonSerializer.Deserialize<LeadState>(JsonSerializer.SerializeToUtf8Bytes(s, GrainJson.Options), GrainJson.Options)!;
+            if (Apply(clone, fields with { OwnerId = s.OwnerId, GroupId = s.GroupId }).Count > 0)
+            {
+                throw ApprovalGate.MixedChange("The new owner", "send ownerId (and groupId) in a request of their own, or use /assign.");
+            }
+
+            return Gated.Waiting<LeadInfo>(await ApprovalGate.RequestAsync(GrainFactory, TenantId, match, Subject));
+        }
+
         var ownerBefore = s.OwnerId;
         var reachedBefore = (s.Phone, s.Email);
         var reopened = s.StatusCategory != StatusCategory.Open && fields.StatusCategory == StatusCategory.Open;
-        var changes = Apply(fields);
+        var changes = Apply(s, fields);
         if (reachedBefore != (s.Phone, s.Email) || reopened)
         {
             // A duplicate was let in for the phone and email it had then; new ones are checked like anyone's.
@@ -126,7 +144,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
             await WriteAsync(ownerBefore != s.OwnerId ? "lead.assigned" : "lead.updated", changes);
         }
 
-        return Info();
+        return Gated.Done(Info());
     }
 
     public async Task DeleteAsync(long? expectedVersion)
@@ -138,17 +156,76 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         await WriteAsync("lead.deleted", new() { ["deleted"] = new(false, true) });
     }
 
-    public async Task<LeadInfo> AssignAsync(Guid ownerId, Guid? groupId)
+    public async Task<Gated<LeadInfo>> AssignAsync(Guid ownerId, Guid? groupId)
     {
         EnsureExists();
+        if (await ReassignmentPolicyAsync(ownerId, groupId ?? state.State.GroupId) is { } match)
+        {
+            return Gated.Waiting<LeadInfo>(await ApprovalGate.RequestAsync(GrainFactory, TenantId, match, Subject));
+        }
+
+        await SetOwnerAsync(ownerId, groupId, null);
+        return Gated.Done(Info());
+    }
+
+    public async Task<ApprovalOutcome> ApplyApprovedAsync(ApprovedAction action)
+    {
+        if (!state.RecordExists || state.State.Deleted)
+        {
+            return ApprovalOutcome.Refused("The lead no longer exists.");
+        }
+
+        var s = state.State;
+        if (s.AppliedApprovals.Contains(action.ApprovalId))
+        {
+            return ApprovalOutcome.Done;
+        }
+
+        if (action.Action != ApprovalActions.LeadReassign)
+        {
+            return ApprovalOutcome.Refused($"A lead does not apply '{action.Action}'.");
+        }
+
+        var input = action.Input;
+        if (input.GetProperty("fromOwnerId").GetGuid() != s.OwnerId)
+        {
+            return ApprovalOutcome.Refused("The lead's owner changed since the request.");
+        }
+
+        var groupId = input.GetProperty("groupId") is { ValueKind: JsonValueKind.String } group ? group.GetGuid() : (Guid?)null;
+        await SetOwnerAsync(input.GetProperty("toOwnerId").GetGuid(), groupId, action.ApprovalId);
+        return ApprovalOutcome.Done;
+    }
+
+    /// <summary>The policy that gates giving an owned lead to someone else (a lead without an owner is assigned freely).</summary>
+    private async Task<PolicyMatch?> ReassignmentPolicyAsync(Guid newOwner, Guid? groupId)
+    {
+        var s = state.State;
+        return s.OwnerId is { } owner && owner != newOwner
+            ? await approvals.MatchAsync(TenantId, ApprovalActions.LeadReassign, new { leadId = Key, fromOwnerId = owner, toOwnerId = newOwner, groupId, s.Source, s.Status })
+            : null;
+    }
+
+    private async Task SetOwnerAsync(Guid ownerId, Guid? groupId, Guid? approvalId)
+    {
         var s = state.State;
         var changes = new Dictionary<string, FieldChange>();
         Change.Track(changes, "ownerId", s.OwnerId, ownerId, v => s.OwnerId = v);
         Change.Track(changes, "groupId", s.GroupId, groupId ?? s.GroupId, v => s.GroupId = v);
+        if (approvalId is { } id)
+        {
+            s.AppliedApprovals.Add(id);
+            if (s.AppliedApprovals.Count > 20)
+            {
+                s.AppliedApprovals.RemoveAt(0);
+            }
+        }
+
         s.UpdatedAt = DateTime.UtcNow;
-        await WriteAsync("lead.assigned", changes);
-        return Info();
+        await WriteAsync("lead.assigned", changes, approvalId);
     }
+
+    private ApprovalSubject Subject => new("lead", Key);
 
     public async Task<LeadConversion> ConvertAsync(ConvertLead plan)
     {
@@ -304,9 +381,8 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
 
     private Task ForgetLockReminderAsync(Guid? lockId) => lockId is null ? Task.CompletedTask : ForgetReminderAsync(LockReminderPrefix + lockId);
 
-    private Dictionary<string, FieldChange> Apply(LeadFields f)
+    private static Dictionary<string, FieldChange> Apply(LeadState s, LeadFields f)
     {
-        var s = state.State;
         var changes = new Dictionary<string, FieldChange>();
         Change.Track(changes, "name", s.Name, f.Name, v => s.Name = v);
         Change.Track(changes, "phone", s.Phone, f.Phone, v => s.Phone = v);
@@ -323,7 +399,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         return changes;
     }
 
-    private async Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes)
+    private async Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes, Guid? approvalId = null)
     {
         var s = state.State;
         var phone = s.Phone;
@@ -332,7 +408,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         {
             await state.WriteStateAsync([new GrainEvent(eventType, "lead", Key, new
             {
-                id = Key, name = s.Name, s.Status, s.Source, ownerId = s.OwnerId, assigneeId = s.OwnerId, groupId = s.GroupId,
+                id = Key, name = s.Name, s.Status, s.Source, ownerId = s.OwnerId, assigneeId = s.OwnerId, groupId = s.GroupId, approvalId,
             }, changes)]);
         }
         catch (UniqueConstraintException exception) when (exception.Constraint is "leads_open_phone" or "leads_open_email")

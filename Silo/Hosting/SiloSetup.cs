@@ -1,5 +1,6 @@
 using System.Reflection;
 using M3CoreCRM.Grains;
+using M3CoreCRM.Grains.Approvals;
 using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Runtime.Cluster;
 using M3CoreCRM.Runtime.Hosting;
@@ -24,6 +25,7 @@ public static class SiloSetup
     {
         builder.Services.AddSingleton<IStorageGate>(services => services.GetRequiredService<SchemaMigrationService>());
         builder.Services.AddGrainRuntime(builder.Configuration, [typeof(GrainsAssembly).Assembly, .. extraGrainAssemblies]);
+        builder.Services.TryAddSingleton<ApprovalGate>();
         builder.Services.TryAddSingleton<DevelopmentOutbox>();
         builder.Services.TryAddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
         builder.Services.AddSingleton<NotificationDispatcher>();

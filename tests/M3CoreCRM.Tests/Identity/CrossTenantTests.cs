@@ -110,8 +110,13 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
         var pipeline = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/pipelines", new { name = "A pipeline", stages = new[] { new { name = "First" } } }, HttpStatusCode.Created);
         var deal = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/deals", new { title = "A deal", pipelineId = pipeline.GetProperty("id").GetGuid(), value = new { amount = 1m, currency = "AED" } }, HttpStatusCode.Created);
         var task = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/tasks", new { title = "A task", dueAt = DateTime.UtcNow.AddDays(1) }, HttpStatusCode.Created);
+        await a.AddUserAsync("sales_manager", $"manager@{a.Slug}.test");
+        var policy = await a.SendJsonAsync(HttpMethod.Post, "/api/v1/approval-policies", new { name = "A policy", action = "deal.win", approverRoleIds = new[] { await a.RoleIdAsync("sales_manager") } }, HttpStatusCode.Created);
+        var approval = await a.SendJsonAsync(HttpMethod.Post, $"/api/v1/deals/{deal.GetProperty("id").GetGuid()}/win", new { }, HttpStatusCode.Accepted);
         return new Dictionary<string, Guid>
         {
+            ["approval-policies"] = policy.GetProperty("id").GetGuid(),
+            ["approvals"] = approval.GetProperty("approvalId").GetGuid(),
             ["tasks"] = task.GetProperty("id").GetGuid(),
             ["entities"] = lead.GetProperty("id").GetGuid(),
             ["pipelines"] = pipeline.GetProperty("id").GetGuid(),
