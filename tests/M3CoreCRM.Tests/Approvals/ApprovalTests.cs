@@ -171,6 +171,37 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
     }
 
     [Fact]
+    public async Task AnApprovalCutOffAfterItsLastDecisionIsFinishedByItsReminderAndAppliedOnce()
+    {
+        var (tenant, managers) = await TenantWithManagersAsync(1);
+        await PolicyAsync(tenant, "deal.discount");
+        var dealId = await DealAsync(tenant);
+        var approvalId = await AcceptedAsync(tenant, HttpMethod.Post, $"/api/v1/deals/{dealId}/discount", new { discountPercent = 12 });
+
+        // As the process would leave it if it died after storing the last approval and before the deal applied it:
+        // the decision stored, the request marked as being applied, the reminder that finishes it registered.
+        var decision = JsonSerializer.Serialize(new[] { new { level = 1, userId = managers[0].UserId, decision = "approved", comment = (string?)null, at = DateTime.UtcNow } });
+        await CutOffAsync(tenant.TenantId, approvalId, decision);
+        var session = tenant with { Http = Http };
+        Assert.Equal(0m, (await session.GetJsonAsync($"/api/v1/deals/{dealId}")).GetProperty("discountPercent").GetDecimal());
+        await BringApprovalReminderDueAsync(approvalId);
+
+        var finished = await Eventually.ReturnsAsync(() => session.GetJsonAsync($"/api/v1/approvals/{approvalId}"), a => a.GetProperty("status").GetString() == "approved");
+        Assert.Equal(managers[0].UserId, Assert.Single(finished.GetProperty("decisions").EnumerateArray()).GetProperty("userId").GetGuid());
+        var deal = await session.GetJsonAsync($"/api/v1/deals/{dealId}");
+        Assert.Equal(12m, deal.GetProperty("discountPercent").GetDecimal());
+
+        // Finished a second time (the same cut-off again): the deal knows the approval and changes nothing.
+        await CutOffAsync(tenant.TenantId, approvalId, decision);
+        session = tenant with { Http = Http };
+        await BringApprovalReminderDueAsync(approvalId);
+        await Eventually.ReturnsAsync(
+            () => QueryAsSystemAsync("SELECT (state ->> 'applying')::boolean FROM approvals WHERE id = $1", r => r.GetBoolean(0), approvalId), applying => !applying[0]);
+        Assert.Equal(deal.GetProperty("version").GetInt64(), (await session.GetJsonAsync($"/api/v1/deals/{dealId}")).GetProperty("version").GetInt64());
+        Assert.Single((await session.GetJsonAsync($"/api/v1/audit-logs?entityId={dealId}&action=deal.updated")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task EachLevelNeedsADifferentApproverInTurn()
     {
         var (tenant, managers) = await TenantWithManagersAsync(2);
@@ -357,6 +388,19 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
 
         return (tenant, managers);
     }
+
+    /// <summary>Stores the request as stopped between its last decision and the subject's answer, then restarts the system so that only what is stored is left.</summary>
+    private async Task CutOffAsync(Guid tenantId, Guid approvalId, string decisions)
+    {
+        Assert.Equal(1, await ExecuteAsSystemAsync(
+            "UPDATE approvals SET state = state || jsonb_build_object('applying', true, 'status', 'pending', 'detail', null, 'decisions', $2::jsonb) WHERE id = $1", approvalId, decisions));
+        await RestartAsync();
+        await ExecuteAsSystemAsync(
+            "INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at) VALUES ($1, 'approval', $2, 'apply', now() + interval '1 hour') ON CONFLICT DO NOTHING", tenantId, approvalId);
+    }
+
+    private Task<int> BringApprovalReminderDueAsync(Guid approvalId) =>
+        ExecuteAsSystemAsync("UPDATE reminders SET due_at = now() WHERE grain_type = 'approval' AND grain_key = $1 AND name = 'apply'", approvalId);
 
     private static async Task<Guid> PolicyAsync(TenantSession tenant, string action, int levels = 1, object? condition = null, int? expiresAfterMinutes = null) =>
         (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/approval-policies", new
