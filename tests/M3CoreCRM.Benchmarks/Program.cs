@@ -5,13 +5,13 @@ using M3CoreCRM.Silo.Storage;
 namespace M3CoreCRM.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N]</c>.
+/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|approvals|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N]</c>.
 /// Uses the server in <c>M3_BENCH_POSTGRES</c>, or starts a durable (fsync on) throwaway one.
 /// Prints each figure with its yardstick from the same run, as rows for the README's performance table.
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N]";
+    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|approvals|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -22,7 +22,7 @@ internal static class Program
         }
 
         var scenario = args.FirstOrDefault();
-        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "all"))
+        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "approvals" or "all"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -113,6 +113,18 @@ internal static class Program
                 Row(report.Health, report.Health);
                 Console.WriteLine($"leads: {leadClients} concurrent clients over HTTP to one ApiHost process, one tenant with {report.Leads:N0} leads; {report.HandedTwice} leads handed out twice by the queue");
                 consistent &= report.HandedTwice == 0;
+            }
+
+            if (scenario is "approvals" or "all")
+            {
+                var report = await new ApprovalsBenchmark(TimeSpan.FromSeconds(seconds), clients).RunAsync(await DatabaseAsync(external, local));
+                Row(report.GateMissed, report.Ungated);
+                Row(report.Requested, report.Ungated);
+                Row(report.AwaitingList, report.Ungated);
+                Row(report.Approve, report.Ungated);
+                Row(report.Ungated, report.Ungated);
+                Console.WriteLine($"approvals: {clients} concurrent clients over HTTP to one ApiHost process, one tenant, a deal each; {report.Opened:N0} approvals opened, {report.StillPending} left pending, {report.Rejected} rejected, {report.WrongDiscount} deals not at the approved discount");
+                consistent &= report.StillPending == 0 && report.Rejected == 0 && report.WrongDiscount == 0;
             }
 
             return consistent ? 0 : 1;

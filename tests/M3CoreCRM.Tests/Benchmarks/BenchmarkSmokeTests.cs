@@ -51,6 +51,20 @@ public sealed class BenchmarkSmokeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ApprovalsBenchmarkAppliesEveryApprovalOnce()
+    {
+        var benchmark = new ApprovalsBenchmark(TimeSpan.FromMilliseconds(300), clients: 4);
+
+        var report = await benchmark.RunAsync(await postgres.Server.CreateDatabaseAsync("bench"));
+
+        Assert.All(new[] { report.Ungated, report.GateMissed, report.Requested, report.AwaitingList, report.Approve }, figure => Assert.True(figure.Operations > 0, $"{figure.Name} did nothing"));
+        Assert.Equal(report.Opened, report.Approve.Operations);
+        Assert.Equal(0, report.StillPending);
+        Assert.Equal(0, report.Rejected);
+        Assert.Equal(0, report.WrongDiscount);
+    }
+
+    [Fact]
     public async Task LeadsBenchmarkMeasuresEveryFigureAndHandsNoLeadTwice()
     {
         var benchmark = new LeadsBenchmark(TimeSpan.FromMilliseconds(300), clients: 4, leads: 500);
