@@ -1,3 +1,5 @@
+using M3CoreCRM.ApiHost.Reports;
+using M3CoreCRM.ApiHost.Dashboards;
 using M3CoreCRM.ApiHost.Approvals;
 using M3CoreCRM.ApiHost.Activities;
 using M3CoreCRM.ApiHost.Audit;
@@ -35,6 +37,7 @@ builder.AddApiRateLimits();
 builder.AddApiStream();
 builder.Services.AddApiProblemDetails();
 builder.Services.AddApiOpenApi();
+builder.Services.AddApiReports(builder.Configuration);
 builder.Services.TryAddSingleton<DevelopmentOutbox>();
 builder.Services.TryAddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
 builder.Services.AddSingleton<Sessions>();
@@ -81,6 +84,8 @@ app.MapNotificationsApi();
 app.MapNotificationRulesApi();
 app.MapApprovalPoliciesApi();
 app.MapApprovalsApi();
+app.MapDashboardsApi();
+app.MapReportsApi();
 app.LogDocsAddress();
 
 app.Run();

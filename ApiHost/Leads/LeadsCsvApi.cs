@@ -296,23 +296,19 @@ public static class LeadsCsvApi
     private static string[] Fields(LeadInfo lead) =>
     [
         lead.Id.ToString(),
-        Safe(lead.Name) ?? "",
+        CsvText.Safe(lead.Name) ?? "",
         lead.Phone ?? "",
-        Safe(lead.Email) ?? "",
+        CsvText.Safe(lead.Email) ?? "",
         lead.Source,
         lead.Status,
         lead.StatusCategory.ToString().ToLowerInvariant(),
         lead.OwnerId?.ToString() ?? "",
         lead.GroupId?.ToString() ?? "",
-        Safe(string.Join(';', lead.Tags)) ?? "",
-        Safe(lead.Notes) ?? "",
+        CsvText.Safe(string.Join(';', lead.Tags)) ?? "",
+        CsvText.Safe(lead.Notes) ?? "",
         lead.Budget?.Amount.ToString(CultureInfo.InvariantCulture) ?? "",
         lead.Budget?.Currency ?? "",
         lead.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
         lead.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
     ];
-
-    /// <summary>Free text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe; phones (+) are left as they are.</summary>
-    private static string? Safe(string? text) =>
-        text is { Length: > 0 } && "=+-@\t\r".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;
 }

@@ -282,9 +282,15 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
     private Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes, Guid? approvalId = null)
     {
         var s = state.State;
+
+        // What it was before, so that a dashboard can move the deal between its figures without asking again.
         return state.WriteStateAsync([new GrainEvent(eventType, "deal", Key, new
         {
             id = Key, name = s.Title, s.Title, s.PipelineId, s.StageId, s.Status, s.Value, ownerId = s.OwnerId, s.ClosedReason, s.DiscountPercent, approvalId,
+            previousStageId = changes.TryGetValue("stageId", out var stage) ? stage.Before : s.StageId,
+            previousStatus = changes.TryGetValue("status", out var status) ? status.Before : s.Status,
+            previousValue = changes.TryGetValue("value", out var value) ? value.Before : s.Value,
+            previousOwnerId = changes.TryGetValue("ownerId", out var owner) ? owner.Before : s.OwnerId,
         }, changes)]);
     }
 

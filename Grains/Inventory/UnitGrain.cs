@@ -68,6 +68,9 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
     /// <summary>Who held the unit before the transition being written (for its event's <c>ownerId</c>).</summary>
     private Guid? _formerHolderUserId;
 
+    /// <summary>The status before the transition being written (for its event's <c>previousStatus</c>).</summary>
+    private UnitStatus _formerStatus;
+
     public async Task<UnitInfo> CreateAsync(UnitDetails details)
     {
         if (state.RecordExists)
@@ -78,7 +81,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         var now = DateTime.UtcNow;
         state.State = new UnitState { Status = UnitStatus.Available, CreatedAt = now, UpdatedAt = now, StatusChangedAt = now };
         var changes = Apply(state.State, details);
-        await WriteAsync([Event("unit.created", new { id = Key, details.ProjectId, details.Code, status = UnitStatus.Available }, changes)]);
+        await WriteAsync([Event("unit.created", new { id = Key, details.ProjectId, details.Code, details.TypeCode, details.ListPrice, status = UnitStatus.Available }, changes)]);
         return Info();
     }
 
@@ -360,6 +363,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
     {
         var s = state.State;
         _formerHolderUserId = s.HeldByUserId;
+        _formerStatus = s.Status;
         var changes = new Dictionary<string, FieldChange>
         {
             ["status"] = new(s.Status, to),
@@ -408,7 +412,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
     {
         var s = state.State;
         var ownerId = s.HeldByUserId ?? _formerHolderUserId;
-        return new { id = Key, s.ProjectId, s.Code, s.TypeCode, s.Status, transition, s.HeldBy, s.HoldExpiresAt, s.FrozenPrice, s.ListPrice, reason, ownerId, approvalId };
+        return new { id = Key, s.ProjectId, s.Code, s.TypeCode, s.Status, previousStatus = transition == "hold_extended" ? s.Status : _formerStatus, transition, s.HeldBy, s.HoldExpiresAt, s.FrozenPrice, s.ListPrice, reason, ownerId, approvalId };
     }
 
     private GrainEvent Event(string type, object data, Dictionary<string, FieldChange> changes) => new(type, "unit", Key, data, changes);

@@ -408,7 +408,9 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         {
             await state.WriteStateAsync([new GrainEvent(eventType, "lead", Key, new
             {
-                id = Key, name = s.Name, s.Status, s.Source, ownerId = s.OwnerId, assigneeId = s.OwnerId, groupId = s.GroupId, approvalId,
+                id = Key, name = s.Name, s.Status, s.StatusCategory, s.Source, ownerId = s.OwnerId, assigneeId = s.OwnerId, groupId = s.GroupId, approvalId,
+                previousStatus = changes.TryGetValue("status", out var status) ? status.Before : s.Status,
+                previousOwnerId = changes.TryGetValue("ownerId", out var owner) ? owner.Before : s.OwnerId,
             }, changes)]);
         }
         catch (UniqueConstraintException exception) when (exception.Constraint is "leads_open_phone" or "leads_open_email")
