@@ -5,13 +5,13 @@ using M3CoreCRM.Silo.Storage;
 namespace M3CoreCRM.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|approvals|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N]</c>.
+/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|approvals|reports|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N]</c>.
 /// Uses the server in <c>M3_BENCH_POSTGRES</c>, or starts a durable (fsync on) throwaway one.
 /// Prints each figure with its yardstick from the same run, as rows for the README's performance table.
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|approvals|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N]";
+    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|approvals|reports|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -22,7 +22,7 @@ internal static class Program
         }
 
         var scenario = args.FirstOrDefault();
-        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "approvals" or "all"))
+        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "approvals" or "reports" or "all"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -37,6 +37,8 @@ internal static class Program
         var subscribers = Option(args, "--subscribers", 1000);
         var leads = Option(args, "--leads", 100_000);
         var leadClients = Option(args, "--lead-clients", 64);
+        var reportClients = Option(args, "--report-clients", 8);
+        var reportUnits = Option(args, "--report-units", 10_000);
 
         var external = Environment.GetEnvironmentVariable("M3_BENCH_POSTGRES");
         LocalPostgres? local = null;
@@ -125,6 +127,19 @@ internal static class Program
                 Row(report.Ungated, report.Ungated);
                 Console.WriteLine($"approvals: {clients} concurrent clients over HTTP to one ApiHost process, one tenant, a deal each; {report.Opened:N0} approvals opened, {report.StillPending} left pending, {report.Rejected} rejected, {report.WrongDiscount} deals not at the approved discount");
                 consistent &= report.StillPending == 0 && report.Rejected == 0 && report.WrongDiscount == 0;
+            }
+
+            if (scenario is "reports" or "all")
+            {
+                var report = await new ReportsBenchmark(TimeSpan.FromSeconds(seconds), reportClients, leads, reportUnits).RunAsync(await DatabaseAsync(external, local));
+                foreach (var figure in report.Reports)
+                {
+                    Row(figure, report.Health);
+                }
+
+                Row(report.Health, report.Health);
+                Console.WriteLine($"reports: {reportClients} concurrent clients over HTTP to one ApiHost process, one tenant with {report.Leads:N0} leads, {report.Units:N0} units, {report.Deals:N0} deals, {report.Activities:N0} activities; {report.EmptyReports} reports without rows");
+                consistent &= report.EmptyReports == 0;
             }
 
             return consistent ? 0 : 1;

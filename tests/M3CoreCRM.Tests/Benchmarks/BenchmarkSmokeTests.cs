@@ -51,6 +51,18 @@ public sealed class BenchmarkSmokeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ReportsBenchmarkMeasuresEveryReportOnSeededData()
+    {
+        var benchmark = new ReportsBenchmark(TimeSpan.FromMilliseconds(200), clients: 2, leads: 400, units: 30);
+
+        var report = await benchmark.RunAsync(await postgres.Server.CreateDatabaseAsync("bench"));
+
+        Assert.All(report.Reports, figure => Assert.True(figure.Operations > 0, $"{figure.Name} did nothing"));
+        Assert.Equal(8, report.Reports.Count);
+        Assert.Equal(0, report.EmptyReports);
+    }
+
+    [Fact]
     public async Task ApprovalsBenchmarkAppliesEveryApprovalOnce()
     {
         var benchmark = new ApprovalsBenchmark(TimeSpan.FromMilliseconds(300), clients: 4);

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using M3CoreCRM.Testing;
+using Npgsql;
+
+namespace M3CoreCRM.Benchmarks;
+
+public sealed record ReportsReport(IReadOnlyList<Measurement> Reports, Measurement Health, int Leads, int Units, int Deals, int Activities, int EmptyReports);
+
+/// <summary>
+/// Each report over HTTP against a real ApiHost process, on one tenant with <c>leads</c> leads, <c>units</c> units,
+/// a tenth as many deals as leads and as many activities as leads, spread over 20 agents. Leads, deals and
+/// activities are written straight into their tables in the shape their grains store; units go through the API.
+/// The yardstick is <c>/health/live</c> at the same concurrency. Afterwards it checks that every report had rows.
+/// </summary>
+public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, int units)
+{
+    private static readonly string[] Statuses = ["new", "contacted", "qualified", "won", "lost"];
+    private static readonly string[] Outcomes = ["answered", "no_answer", "busy", "callback", "interested", "not_interested", "wrong_number"];
+    private static readonly string[] UnitStatuses = ["available", "available", "available", "on_hold", "reserved", "sold"];
+
+    public async Task<ReportsReport> RunAsync(string connectionString)
+    {
+        await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["M3_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"m3-bench-api-{Guid.NewGuid():N}"),
+            ["RateLimits__TenantPerSecond"] = "10000000",
+            ["RateLimits__UserPerSecond"] = "10000000",
+        });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(clients, 16) * 2 }) { BaseAddress = api.Address };
+        var slug = $"bench-{Guid.NewGuid():N}"[..24];
+        var signUp = await http.PostAsJsonAsync("/api/v1/tenants", new { name = "Bench Realty", slug, owner = new { name = "Owner", email = $"owner@{slug}.test", password = "benchmark passphrase" } });
+        signUp.EnsureSuccessStatusCode();
+        var body = await signUp.Content.ReadFromJsonAsync<JsonElement>();
+        var token = body.GetProperty("accessToken").GetString()!;
+        var tenantId = body.GetProperty("tenant").GetProperty("id").GetGuid();
+
+        async Task<JsonElement> SendAsync(HttpMethod method, string path, object? content = null)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = content is null ? null : JsonContent.Create(content) };
+            request.Headers.Authorization = new("Bearer", token);
+            request.Headers.Add("X-Tenant-Id", slug);
+            using var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            return response.Content.Headers.ContentType?.MediaType == "application/json" ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
+        }
+
+        var agentRole = (await SendAsync(HttpMethod.Get, "/api/v1/roles")).GetProperty("items").EnumerateArray().First(r => r.GetProperty("name").GetString() == "agent").GetProperty("id").GetGuid();
+        var agents = new Guid[20];
+        for (var i = 0; i < agents.Length; i++)
+        {
+            agents[i] = (await SendAsync(HttpMethod.Post, "/api/v1/users", new { name = $"Agent {i:00}", email = $"agent{i}@{slug}.test", roleIds = new[] { agentRole } })).GetProperty("id").GetGuid();
+        }
+
+        var group = (await SendAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Team", memberIds = agents.Take(10).ToArray() })).GetProperty("id").GetGuid();
+        var pipeline = await SendAsync(HttpMethod.Post, "/api/v1/pipelines", new
+        {
+            name = "Sales",
+            stages = new object[] { new { name = "Enquiry", probability = 10 }, new { name = "Viewing", probability = 30 }, new { name = "Offer", probability = 60 }, new { name = "Reservation", probability = 90 } },
+        });
+        var pipelineId = pipeline.GetProperty("id").GetGuid();
+        var stages = pipeline.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()).ToArray();
+
+        await SendAsync(HttpMethod.Post, "/api/v1/unit-types", new { code = "2BR-A", name = "Two bedroom", category = "apartment" });
+        var projects = new Guid[10];
+        for (var i = 0; i < projects.Length; i++)
+        {
+            projects[i] = (await SendAsync(HttpMethod.Post, "/api/v1/projects", new { name = $"Tower {i}", code = $"T{i}" })).GetProperty("id").GetGuid();
+        }
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, units), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            var id = (await SendAsync(HttpMethod.Post, "/api/v1/units", new
+            {
+                projectId = projects[i % projects.Length],
+                code = $"U-{i:00000}",
+                typeCode = "2BR-A",
+                floor = i / 40,
+                dimensions = new { areaSqm = 70 + (i % 60), bedrooms = 1 + (i % 4), bathrooms = 1 + (i % 3), rooms = Array.Empty<object>() },
+                listPrice = new { amount = 400_000m + (i % 500) * 1000m, currency = "AED" },
+            })).GetProperty("id").GetGuid();
+            if (UnitStatuses[i % UnitStatuses.Length] != "available")
+            {
+                await SendAsync(HttpMethod.Post, $"/api/v1/units/{id}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 10_000 });
+            }
+        });
+
+        var deals = leads / 10;
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            var now = DateTime.UtcNow;
+            await InsertAsync(dataSource, tenantId, "leads", leads, n =>
+            {
+                var created = now.AddMinutes(-n * 5.0);
+                var status = Statuses[n % Statuses.Length];
+                return new
+                {
+                    name = $"Lead {n}", phone = "+9715" + n.ToString("D8", CultureInfo.InvariantCulture), email = $"lead{n}@bench.test", source = "web", status,
+                    statusCategory = status is "won" or "lost" ? status : "open", ownerId = agents[n % agents.Length], groupId = (Guid?)null, tags = Array.Empty<string>(),
+                    allowDuplicate = false, deleted = false, calls = new { attempts = 0, done = false },
+                    conversion = n % 20 == 0 ? new { contactId = Guid.CreateVersion7(), companyId = (Guid?)null, dealId = (Guid?)null, convertedAt = created.AddDays(1) } : null,
+                    createdAt = created, updatedAt = created,
+                };
+            });
+            await InsertAsync(dataSource, tenantId, "deals", deals, n =>
+            {
+                var created = now.AddMinutes(-n * 30.0);
+                var status = (n % 10) switch { < 7 => "open", < 9 => "won", _ => "lost" };
+                return new
+                {
+                    title = $"Deal {n}", pipelineId, stageId = stages[n % stages.Length], value = new { amount = 500_000m + (n % 100) * 10_000m, currency = "AED" },
+                    unitIds = Array.Empty<Guid>(), ownerId = agents[n % agents.Length], discountPercent = 0m, status, closedAt = status == "open" ? (DateTime?)null : created.AddDays(3),
+                    deleted = false, createdAt = created, updatedAt = created,
+                };
+            });
+            await InsertAsync(dataSource, tenantId, "activities", leads, n =>
+            {
+                var call = n % 5 != 0;
+                return new
+                {
+                    type = call ? "call" : "note", subject = new { type = "lead", id = Guid.CreateVersion7() }, at = now.AddMinutes(-n * 0.8),
+                    outcome = call ? Outcomes[n % Outcomes.Length] : null, ownerId = agents[n % agents.Length], createdAt = now,
+                };
+            });
+            foreach (var table in new[] { "leads", "deals", "activities", "units" })
+            {
+                await using var analyze = dataSource.CreateCommand($"ANALYZE {table}");
+                await analyze.ExecuteNonQueryAsync();
+            }
+        }
+
+        var health = await Load.MeasureAsync($"GET /health/live (yardstick), {clients} clients", clients, duration, _ => async () =>
+            (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).EnsureSuccessStatusCode());
+        var figures = new List<Measurement>();
+        var empty = 0;
+        var month = $"from={MonthAgo()}";
+        foreach (var (name, query) in new[]
+                 {
+                     ("pipeline", ""), ("funnel", ""), ("funnel", $"?groupId={group}"), ("agents", "?" + month), ("inventory", ""), ("activity", ""), ("pipeline", "?format=csv"), ("funnel", "?format=pdf"),
+                 })
+        {
+            var path = $"/api/v1/reports/{name}{query}";
+            if (!query.Contains("format", StringComparison.Ordinal) && (await SendAsync(HttpMethod.Get, path)).GetProperty("rows").GetArrayLength() == 0)
+            {
+                empty++;
+            }
+
+            figures.Add(await Load.MeasureAsync($"GET /reports/{name}{query.Replace(month, "from=(30 days ago)", StringComparison.Ordinal)}, {clients} clients", clients, duration, _ => async () =>
+                await SendAsync(HttpMethod.Get, path)));
+        }
+
+        return new ReportsReport(figures, health, leads, units, deals, leads, empty);
+
+        static string MonthAgo() => DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes rows in batches of 5,000, each state made by <paramref name="state"/> from its number.</summary>
+    private static async Task InsertAsync(NpgsqlDataSource dataSource, Guid tenantId, string table, int count, Func<int, object> state)
+    {
+        const int batchSize = 5000;
+        for (var start = 0; start < count; start += batchSize)
+        {
+            var size = Math.Min(batchSize, count - start);
+            var ids = new Guid[size];
+            var states = new string[size];
+            for (var i = 0; i < size; i++)
+            {
+                ids[i] = Guid.CreateVersion7();
+                states[i] = JsonSerializer.Serialize(state(start + i), JsonSerializerOptions.Web);
+            }
+
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            var scope = new NpgsqlBatchCommand("SELECT set_config('m3.tenant_id', $1, true)");
+            scope.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId.ToString() });
+            batch.BatchCommands.Add(scope);
+            var insert = new NpgsqlBatchCommand($"INSERT INTO {table} (tenant_id, id, version, state) SELECT $1, id, 1, state FROM unnest($2::uuid[], $3::jsonb[]) AS s(id, state)");
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = states, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb });
+            batch.BatchCommands.Add(insert);
+            await batch.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+    }
+}
