@@ -42,8 +42,11 @@ public static class WidgetCatalog
         new("tasks_due", "My tasks due", [new("days", WidgetParameterKind.WholeNumber, "Tasks due within this many days (overdue ones included).", Min: 1, Max: 30, Default: 7)],
             3, 2, 12, 8, "tasks", ["task.created", "task.updated", "task.completed", "task.due"]),
         new("approvals_pending", "Approvals awaiting me", [], 3, 2, 12, 8, "approvals", ["approval.requested", "approval.decided"]),
-        new("kpi", "Key figure", [new("metric", WidgetParameterKind.Choice, "The figure shown.", Choices: KpiMetrics, Default: "open_leads"), PeriodDays, GroupId],
-            2, 2, 6, 4, "kpi", ["lead.created", "lead.updated", "lead.converted", "deal.created", "deal.updated", "deal.won", "deal.lost", "call.logged", "unit.status_changed"]),
+        new("kpi", "Key figure",
+            [new("metric", WidgetParameterKind.Choice,
+                "The figure shown, from a report's totals: open_leads, new_leads, converted_leads from funnel (open_leads: its rows of category open); open_deals, pipeline_value from pipeline; deals_won, won_value, calls from agents; units_available, units_sold from inventory.",
+                Choices: KpiMetrics, Default: "open_leads"), PeriodDays, GroupId],
+            2, 2, 6, 4, "by_metric", ["lead.created", "lead.updated", "lead.converted", "deal.created", "deal.updated", "deal.won", "deal.lost", "call.logged", "unit.status_changed"]),
     ];
 
     public static WidgetType? Find(string type) => Types.FirstOrDefault(t => t.Type == type);

@@ -128,10 +128,11 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
                     outcome = call ? Outcomes[n % Outcomes.Length] : null, ownerId = agents[n % agents.Length], createdAt = now,
                 };
             });
+            // What autovacuum does after a bulk load, done now: statistics, and the visibility map that lets the reports' covering indexes answer alone.
             foreach (var table in new[] { "leads", "deals", "activities", "units" })
             {
-                await using var analyze = dataSource.CreateCommand($"ANALYZE {table}");
-                await analyze.ExecuteNonQueryAsync();
+                await using var vacuum = dataSource.CreateCommand($"VACUUM (ANALYZE) {table}");
+                await vacuum.ExecuteNonQueryAsync();
             }
         }
 
@@ -151,8 +152,9 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
                 empty++;
             }
 
-            figures.Add(await Load.MeasureAsync($"GET /reports/{name}{query.Replace(month, "from=(30 days ago)", StringComparison.Ordinal)}, {clients} clients", clients, duration, _ => async () =>
-                await SendAsync(HttpMethod.Get, path)));
+            var shown = $"GET /reports/{name}{query.Replace(month, "from=(30 days ago)", StringComparison.Ordinal).Replace(group.ToString(), "(a group of 10 agents)", StringComparison.Ordinal)}";
+            figures.Add(await Load.MeasureAsync($"{shown}, 1 client", 1, duration, _ => async () => await SendAsync(HttpMethod.Get, path)));
+            figures.Add(await Load.MeasureAsync($"{shown}, {clients} clients", clients, duration, _ => async () => await SendAsync(HttpMethod.Get, path)));
         }
 
         return new ReportsReport(figures, health, leads, units, deals, leads, empty);
