@@ -97,6 +97,26 @@ public sealed class LocalPostgres : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Stops the server (fast shutdown: sessions are ended, nothing committed is lost) and starts it again after
+    /// <paramref name="downFor"/>: for fault drills against a server this object started.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downFor, CancellationToken cancellationToken)
+    {
+        if (!_startedHere)
+        {
+            throw new InvalidOperationException("Only a server this object started may be restarted by it.");
+        }
+
+        await RunAsync(_binDirectory, "pg_ctl", ["stop", "-D", _dataDirectory, "-w", "-s", "-m", "fast"], cancellationToken);
+        await Task.Delay(downFor, cancellationToken);
+        var start = await RunAsync(_binDirectory, "pg_ctl", ["start", "-D", _dataDirectory, "-w", "-t", "60", "-s", "-l", Path.Combine(_dataDirectory, "server.log")], cancellationToken);
+        if (start.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"PostgreSQL did not start again in {_dataDirectory}: {start.Output}");
+        }
+    }
+
     /// <summary>Stops the server if this object started it (never a server that another process started).</summary>
     public async ValueTask DisposeAsync()
     {

@@ -5,13 +5,13 @@ using M3CoreCRM.Silo.Storage;
 namespace M3CoreCRM.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|approvals|reports|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N]</c>.
+/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|approvals|reports|mix|faults|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N] [--tenants N] [--agents N] [--mix-subscribers N] [--fault none|postgres-restart|pool|slow-subscriber|silo-kill]</c>.
 /// Uses the server in <c>M3_BENCH_POSTGRES</c>, or starts a durable (fsync on) throwaway one.
 /// Prints each figure with its yardstick from the same run, as rows for the README's performance table.
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|approvals|reports|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N]";
+    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|approvals|reports|mix|faults|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N] [--tenants N] [--agents N] [--mix-subscribers N] [--fault none|postgres-restart|pool|slow-subscriber|silo-kill]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -22,7 +22,7 @@ internal static class Program
         }
 
         var scenario = args.FirstOrDefault();
-        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "approvals" or "reports" or "all"))
+        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "approvals" or "reports" or "mix" or "faults" or "all"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -39,6 +39,8 @@ internal static class Program
         var leadClients = Option(args, "--lead-clients", 64);
         var reportClients = Option(args, "--report-clients", 8);
         var reportUnits = Option(args, "--report-units", 10_000);
+        var mix = new MixOptions(TimeSpan.FromSeconds(Option(args, "--seconds", 30)), Option(args, "--tenants", 4), Option(args, "--agents", 8), Option(args, "--mix-subscribers", 2), 2000, 200, MixFault.None);
+        var fault = Array.IndexOf(args, "--fault") is var at and >= 0 && at + 1 < args.Length ? ParseFault(args[at + 1]) : MixFault.None;
 
         var external = Environment.GetEnvironmentVariable("M3_BENCH_POSTGRES");
         LocalPostgres? local = null;
@@ -142,6 +144,19 @@ internal static class Program
                 consistent &= report.EmptyReports == 0;
             }
 
+            if (scenario is "mix")
+            {
+                consistent &= MixRows(await new MixBenchmark(mix with { Fault = fault }).RunAsync(await DatabaseAsync(external, local), local));
+            }
+
+            if (scenario is "faults")
+            {
+                foreach (var drill in new[] { MixFault.None, MixFault.PostgresRestart, MixFault.PoolExhausted, MixFault.SlowSubscriber, MixFault.SiloKilled })
+                {
+                    consistent &= MixRows(await new MixBenchmark(mix with { Fault = drill }).RunAsync(await DatabaseAsync(external, local), local));
+                }
+            }
+
             return consistent ? 0 : 1;
         }
         finally
@@ -151,6 +166,33 @@ internal static class Program
                 await local.DisposeAsync();
             }
         }
+    }
+
+    private static MixFault ParseFault(string name) => name switch
+    {
+        "none" => MixFault.None,
+        "postgres-restart" => MixFault.PostgresRestart,
+        "pool" => MixFault.PoolExhausted,
+        "slow-subscriber" => MixFault.SlowSubscriber,
+        "silo-kill" => MixFault.SiloKilled,
+        _ => throw new ArgumentException($"Unknown fault '{name}'.", nameof(name)),
+    };
+
+    /// <summary>Prints a mix run: each operation against its ceiling (writes against the raw update, reads against /health/live), answers by status, the checks.</summary>
+    private static bool MixRows(MixReport report)
+    {
+        string[] writes = ["log call", "update lead", "move deal", "hold unit", "reserve unit", "release unit", "queue next"];
+        foreach (var operation in report.Operations)
+        {
+            Row(operation, writes.Contains(operation.Name) ? report.RawUpdates : report.Health);
+        }
+
+        Row(report.RawUpdates, report.RawUpdates);
+        Row(report.Health, report.Health);
+        Console.WriteLine($"mix, fault {report.Fault}: answers by status: {string.Join(", ", report.Statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}: {s.Value:N0}"))}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"mix, fault {report.Fault}: {report.Acknowledged:N0} acknowledged; {report.LostWrites} lost, {report.DoubleBooked} units booked twice, {report.HandedTwice} leads handed out twice, {report.SequenceGaps} event sequence gaps, stream: {report.StreamGaps} gaps, {report.StreamRepeats} repeats, {report.StreamsBehind} behind; {report.ServerErrors} 5xx other than 503, {report.UnavailableWithoutRetryAfter} 503 without Retry-After; recovery {(report.Recovery is { } r ? $"{r.TotalSeconds:0.0} s" : "n/a")}; slow subscriber cut off: {report.SlowSubscriberCutOff}; {(report.Consistent ? "CONSISTENT" : "INCONSISTENT")}"));
+        return report.Consistent;
     }
 
     private static async Task<string> DatabaseAsync(string? external, LocalPostgres? local) =>

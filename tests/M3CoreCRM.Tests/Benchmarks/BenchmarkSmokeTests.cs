@@ -63,6 +63,19 @@ public sealed class BenchmarkSmokeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task MixHarnessRunsEveryOperationAndFindsNothingLostOrDoubled()
+    {
+        var harness = new MixBenchmark(new MixOptions(TimeSpan.FromSeconds(3), Tenants: 2, AgentsPerTenant: 2, SubscribersPerTenant: 1, LeadsPerTenant: 100, UnitsPerTenant: 10, MixFault.None));
+
+        var report = await harness.RunAsync(await postgres.Server.CreateDatabaseAsync("bench"), server: null);
+
+        Assert.Contains(report.Operations, o => o.Name == "log call" && o.Operations > 0);
+        Assert.Contains(report.Operations, o => o.Name == "update lead" && o.Operations > 0);
+        Assert.True(report.Acknowledged > 0, "nothing was acknowledged");
+        Assert.True(report.Consistent, $"lost {report.LostWrites}, doubled {report.DoubleBooked}, handed twice {report.HandedTwice}, gaps {report.SequenceGaps}, stream gaps {report.StreamGaps}, repeats {report.StreamRepeats}, behind {report.StreamsBehind}, 5xx {report.ServerErrors}");
+    }
+
+    [Fact]
     public async Task ApprovalsBenchmarkAppliesEveryApprovalOnce()
     {
         var benchmark = new ApprovalsBenchmark(TimeSpan.FromMilliseconds(300), clients: 4);
