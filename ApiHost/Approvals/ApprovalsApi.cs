@@ -94,20 +94,18 @@ public static class ApprovalsApi
         return TypedResults.Ok(approval);
     }
 
-    private static async Task<Ok<ApprovalInfo>> ApproveAsync(Guid id, DecideApprovalRequest? request, Caller caller, IGrainFactory grains, HttpResponse response)
-    {
-        Validate(request?.Comment, request?.Level);
-        await VisibleAsync(grains, caller, id);
-        var approval = await grains.GetGrain<IApprovalGrain>(caller.TenantId, id).ApproveAsync(new DecideApproval(caller.UserId, request?.Comment?.Trim(), request?.Level));
-        Versioning.SetETag(response, approval.Version);
-        return TypedResults.Ok(approval);
-    }
+    private static Task<Ok<ApprovalInfo>> ApproveAsync(Guid id, DecideApprovalRequest? request, Caller caller, IGrainFactory grains, HttpResponse response) =>
+        DecideAsync(id, request, caller, grains, response, (approval, decision) => approval.ApproveAsync(decision));
 
-    private static async Task<Ok<ApprovalInfo>> RejectAsync(Guid id, DecideApprovalRequest? request, Caller caller, IGrainFactory grains, HttpResponse response)
+    private static Task<Ok<ApprovalInfo>> RejectAsync(Guid id, DecideApprovalRequest? request, Caller caller, IGrainFactory grains, HttpResponse response) =>
+        DecideAsync(id, request, caller, grains, response, (approval, decision) => approval.RejectAsync(decision));
+
+    private static async Task<Ok<ApprovalInfo>> DecideAsync(
+        Guid id, DecideApprovalRequest? request, Caller caller, IGrainFactory grains, HttpResponse response, Func<IApprovalGrain, DecideApproval, Task<ApprovalInfo>> decide)
     {
         Validate(request?.Comment, request?.Level);
         await VisibleAsync(grains, caller, id);
-        var approval = await grains.GetGrain<IApprovalGrain>(caller.TenantId, id).RejectAsync(new DecideApproval(caller.UserId, request?.Comment?.Trim(), request?.Level));
+        var approval = await decide(grains.GetGrain<IApprovalGrain>(caller.TenantId, id), new DecideApproval(caller.UserId, request?.Comment?.Trim(), request?.Level));
         Versioning.SetETag(response, approval.Version);
         return TypedResults.Ok(approval);
     }

@@ -115,6 +115,9 @@ public sealed class LocalPostgres : IAsyncDisposable
         {
             throw new InvalidOperationException($"PostgreSQL did not start again in {_dataDirectory}: {start.Output}");
         }
+
+        // This process's pooled connections died with the old server; other processes find theirs broken on use.
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>Stops the server if this object started it (never a server that another process started).</summary>

@@ -16,13 +16,7 @@ public sealed class InventoryBenchmark(TimeSpan duration, int clients, int units
 {
     public async Task<InventoryReport> RunAsync(string connectionString)
     {
-        await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = connectionString,
-            ["M3_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"m3-bench-api-{Guid.NewGuid():N}"),
-            ["RateLimits__TenantPerSecond"] = "10000000",
-            ["RateLimits__UserPerSecond"] = "10000000",
-        });
+        await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", HostSettings.ApiHost(connectionString));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2 }) { BaseAddress = api.Address };
         var slug = $"bench-{Guid.NewGuid():N}"[..24];
         var signUp = await http.PostAsJsonAsync("/api/v1/tenants", new { name = "Bench", slug, owner = new { name = "Owner", email = $"owner@{slug}.test", password = "benchmark passphrase" } });

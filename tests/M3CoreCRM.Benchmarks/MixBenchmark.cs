@@ -428,20 +428,8 @@ public sealed class MixBenchmark(MixOptions options)
             ownerId = agents[n % agents.Count], groupId = group, tags = Array.Empty<string>(), allowDuplicate = false, deleted = false, calls = new { attempts = 0, done = false },
             createdAt = now.AddSeconds(-n), updatedAt = now.AddSeconds(-n),
         }, JsonSerializerOptions.Web)).ToArray();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var scope = new NpgsqlBatchCommand("SELECT set_config('m3.tenant_id', $1, true)");
-        scope.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId.ToString() });
-        batch.BatchCommands.Add(scope);
-        var insert = new NpgsqlBatchCommand("INSERT INTO leads (tenant_id, id, version, state) SELECT $1, id, 1, state FROM unnest($2::uuid[], $3::jsonb[]) AS s(id, state)");
-        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = states, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb });
-        batch.BatchCommands.Add(insert);
-        await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await Seeding.InsertStatesAsync(dataSource, tenantId, "leads", ids, states);
         return ids;
     }
 

@@ -22,13 +22,7 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
 
     public async Task<ReportsReport> RunAsync(string connectionString)
     {
-        await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = connectionString,
-            ["M3_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"m3-bench-api-{Guid.NewGuid():N}"),
-            ["RateLimits__TenantPerSecond"] = "10000000",
-            ["RateLimits__UserPerSecond"] = "10000000",
-        });
+        await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", HostSettings.ApiHost(connectionString));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(clients, 16) * 2 }) { BaseAddress = api.Address };
         var slug = $"bench-{Guid.NewGuid():N}"[..24];
         var signUp = await http.PostAsJsonAsync("/api/v1/tenants", new { name = "Bench Realty", slug, owner = new { name = "Owner", email = $"owner@{slug}.test", password = "benchmark passphrase" } });
@@ -177,19 +171,7 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
                 states[i] = JsonSerializer.Serialize(state(start + i), JsonSerializerOptions.Web);
             }
 
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            var scope = new NpgsqlBatchCommand("SELECT set_config('m3.tenant_id', $1, true)");
-            scope.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId.ToString() });
-            batch.BatchCommands.Add(scope);
-            var insert = new NpgsqlBatchCommand($"INSERT INTO {table} (tenant_id, id, version, state) SELECT $1, id, 1, state FROM unnest($2::uuid[], $3::jsonb[]) AS s(id, state)");
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = states, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb });
-            batch.BatchCommands.Add(insert);
-            await batch.ExecuteNonQueryAsync();
-            await transaction.CommitAsync();
+            await Seeding.InsertStatesAsync(dataSource, tenantId, table, ids, states);
         }
     }
 }

@@ -1,0 +1,14 @@
+namespace M3CoreCRM.Benchmarks;
+
+internal static class HostSettings
+{
+    /// <summary>An ApiHost process under load: its own data folder, and no rate limit in the way of the load generator.</summary>
+    public static Dictionary<string, string> ApiHost(string connectionString) => new()
+    {
+        ["ConnectionStrings__Postgres"] = connectionString,
+        ["M3_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"m3-bench-api-{Guid.NewGuid():N}"),
+        ["RateLimits__TenantPerSecond"] = "10000000",
+        ["RateLimits__UserPerSecond"] = "10000000",
+        ["RateLimits__AuthPerAddressPerMinute"] = "10000000",
+    };
+}
