@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
@@ -26,6 +27,9 @@ public sealed class TenantState
 
     /// <summary>The owner to create while provisioning; cleared once they exist.</summary>
     public NewTenantOwner? PendingOwner { get; set; }
+
+    /// <summary>The id of the pipeline every tenant starts with (created while provisioning; null for tenants from before it).</summary>
+    public Guid? DefaultPipelineId { get; set; }
 
     public DateTime CreatedAt { get; set; }
 }
@@ -65,6 +69,7 @@ public sealed class TenantGrain([PersistentState("tenants")] IPersistentState<Te
                 new(Guid.CreateVersion7(), "Social media"),
             ],
             PendingOwner = command.Owner,
+            DefaultPipelineId = Guid.CreateVersion7(),
             CreatedAt = DateTime.UtcNow,
         };
 
@@ -133,6 +138,24 @@ public sealed class TenantGrain([PersistentState("tenants")] IPersistentState<Te
         {
             var role = GrainFactory.GetGrain<IRoleGrain>(TenantId, roleId);
             await role.CreateAsync(new SaveRole(name, BuiltInRoles.GrantsOf(name)), builtIn: name);
+        }
+
+        if (state.State.DefaultPipelineId is { } pipelineId)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IPipelineGrain>(TenantId, pipelineId).CreateAsync(new PipelineFields("Sales",
+                [
+                    new(Guid.CreateVersion7(), "New enquiry", 10, 10),
+                    new(Guid.CreateVersion7(), "Viewing", 20, 30),
+                    new(Guid.CreateVersion7(), "Negotiation", 30, 60),
+                    new(Guid.CreateVersion7(), "Reservation", 40, 80),
+                ]));
+            }
+            catch (DomainException exception) when (exception.Code == "pipeline_exists")
+            {
+                // Created by an earlier attempt that did not get to finish provisioning.
+            }
         }
 
         if (state.State.PendingOwner is { } owner)

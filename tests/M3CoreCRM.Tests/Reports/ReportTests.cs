@@ -21,7 +21,7 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
         var tenant = seed.Tenant;
 
         // Pipeline: open deals by stage, weighted by the stage's probability; the won deal is not open.
-        var pipeline = await tenant.GetJsonAsync("/api/v1/reports/pipeline");
+        var pipeline = await tenant.GetJsonAsync($"/api/v1/reports/pipeline?pipelineId={seed.PipelineId}");
         var byStage = Rows(pipeline).ToDictionary(r => r.GetProperty("stage").GetString()!);
         Assert.Equal(2, byStage["Enquiry"].GetProperty("openDeals").GetInt32());
         Assert.Equal(300_000m, byStage["Enquiry"].GetProperty("openValue").GetDecimal());
@@ -33,10 +33,10 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
         Assert.Equal(800_000m, pipeline.GetProperty("totals").GetProperty("openValue").GetDecimal());
         Assert.Equal("Seeded Realty", pipeline.GetProperty("tenant").GetString());
 
-        var agentsPipeline = Rows(await tenant.GetJsonAsync("/api/v1/reports/pipeline", seed.AgentA)).ToDictionary(r => r.GetProperty("stage").GetString()!);
+        var agentsPipeline = Rows(await tenant.GetJsonAsync($"/api/v1/reports/pipeline?pipelineId={seed.PipelineId}", seed.AgentA)).ToDictionary(r => r.GetProperty("stage").GetString()!);
         Assert.Equal(2, agentsPipeline["Enquiry"].GetProperty("openDeals").GetInt32());
         Assert.Equal(0, agentsPipeline["Viewing"].GetProperty("openDeals").GetInt32());
-        var filtered = Rows(await tenant.GetJsonAsync($"/api/v1/reports/pipeline?ownerId={seed.AgentBId}")).ToDictionary(r => r.GetProperty("stage").GetString()!);
+        var filtered = Rows(await tenant.GetJsonAsync($"/api/v1/reports/pipeline?pipelineId={seed.PipelineId}&ownerId={seed.AgentBId}")).ToDictionary(r => r.GetProperty("stage").GetString()!);
         Assert.Equal(0, filtered["Enquiry"].GetProperty("openDeals").GetInt32());
         Assert.Equal(1, filtered["Viewing"].GetProperty("openDeals").GetInt32());
 
@@ -86,13 +86,13 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
         var seed = await SeedAsync();
         var tenant = seed.Tenant;
 
-        var csvResponse = await tenant.SendAsync(HttpMethod.Get, "/api/v1/reports/pipeline?format=csv");
+        var csvResponse = await tenant.SendAsync(HttpMethod.Get, $"/api/v1/reports/pipeline?format=csv&pipelineId={seed.PipelineId}");
         Assert.Equal(HttpStatusCode.OK, csvResponse.StatusCode);
         Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType?.MediaType);
         var lines = (await csvResponse.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal("pipeline,stage,probability,openDeals,openValue,weightedValue,currency", lines[0]);
         Assert.Equal(4, lines.Length);
-        Assert.StartsWith("Sales,Enquiry,10,2,300000", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("Off-plan,Enquiry,10,2,300000", lines[1], StringComparison.Ordinal);
 
         var request = tenant.Request(HttpMethod.Get, "/api/v1/reports/agents");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
@@ -141,7 +141,7 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
         Assert.Equal(200_000m, held.GetProperty("listPrice").GetProperty("amount").GetDecimal());
     }
 
-    private sealed record Seed(TenantSession Tenant, string AgentA, Guid AgentAId, Guid AgentBId, Guid GroupB, Guid DealB, Guid[] Stages, Guid[] Units);
+    private sealed record Seed(TenantSession Tenant, string AgentA, Guid AgentAId, Guid AgentBId, Guid GroupB, Guid PipelineId, Guid DealB, Guid[] Stages, Guid[] Units);
 
     /// <summary>
     /// Agent A: three leads (one converted), two calls (answered, no answer), two open deals in Enquiry (100,000 and 200,000).
@@ -170,7 +170,7 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
 
         var pipeline = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/pipelines", new
         {
-            name = "Sales",
+            name = "Off-plan",
             stages = new object[] { new { name = "Enquiry", probability = 10 }, new { name = "Viewing", probability = 40 }, new { name = "Reservation", probability = 80 } },
         }, HttpStatusCode.Created);
         var pipelineId = pipeline.GetProperty("id").GetGuid();
@@ -188,7 +188,7 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
         var project = await tenant.ProjectAsync();
         var units = new[] { await tenant.UnitAsync(project, "R-1", price: 100_000m), await tenant.UnitAsync(project, "R-2", price: 200_000m), await tenant.UnitAsync(project, "R-3", price: 300_000m) };
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{units[0]}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 30 }, HttpStatusCode.OK);
-        return new Seed(tenant, agentA, agentAId, agentBId, groupB, dealB, stages, units);
+        return new Seed(tenant, agentA, agentAId, agentBId, groupB, pipelineId, dealB, stages, units);
     }
 
     private static List<JsonElement> Rows(JsonElement report) => [.. report.GetProperty("rows").EnumerateArray()];
