@@ -23,8 +23,6 @@ public sealed record Report(
     string Name, string Title, string TenantName, ReportFilters Filters, IReadOnlyList<ReportColumn> Columns, IReadOnlyList<object?[]> Rows,
     IReadOnlyDictionary<string, object?> Totals, string ChartLabel, string ChartValue, DateTime GeneratedAt)
 {
-    public object? Value(object?[] row, string key) => row[Columns.ToList().FindIndex(c => c.Key == key)];
-
     /// <summary>The chart's bars, in the order their labels first appear.</summary>
     public IReadOnlyList<(string Label, decimal Value)> ChartBars()
     {
