@@ -1,7 +1,9 @@
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
+using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Inventory;
+using M3CoreCRM.Grains.Abstractions.Leads;
 using M3CoreCRM.Grains.Approvals;
 using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
@@ -154,6 +156,8 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
             throw UnavailableFor("held");
         }
 
+        await EnsureHolderExistsAsync(command.Holder);
+
         // The reminder goes in before the hold is written: if the write then fails, the reminder
         // finds no hold of its id and does nothing; the other order could leave a hold that never expires.
         var holdId = Guid.CreateVersion7();
@@ -175,6 +179,8 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
             throw UnavailableFor("reserved by this deal");
         }
 
+        await EnsureHolderExistsAsync(deal);
+
         // Checked after the unit's own rules: a request that could never be applied is refused now, not sent to approvers.
         if (await approvals.MatchAsync(TenantId, ApprovalActions.UnitReserve, DealInput(dealId)) is { } match)
         {
@@ -194,6 +200,8 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         {
             throw UnavailableFor("sold to this deal");
         }
+
+        await EnsureHolderExistsAsync(deal);
 
         if (await approvals.MatchAsync(TenantId, ApprovalActions.UnitSell, DealInput(dealId)) is { } match)
         {
@@ -226,6 +234,11 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
                 if (!(reserve ? MayReserve(deal) : MaySell(deal)))
                 {
                     return ApprovalOutcome.Refused(UnavailableFor(reserve ? "reserved by this deal" : "sold to this deal").Message);
+                }
+
+                if (s.HeldBy != deal && !await HolderExistsAsync(deal))
+                {
+                    return ApprovalOutcome.Refused("The deal no longer exists.");
                 }
 
                 await CommitAsync(reserve ? UnitStatus.Reserved : UnitStatus.Sold, deal, reserve ? "reserved" : "sold", action.ApprovalId, action.RequestedBy);
@@ -305,6 +318,36 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         var changes = Transition(UnitStatus.Available, null, null);
         state.State.FrozenPrice = null;
         await WriteAsync([Event("unit.status_changed", StatusData("hold_expired"), changes)]);
+    }
+
+    /// <summary>
+    /// A unit is held, reserved or sold only for a deal or lead of this tenant that exists: asked of that record's grain,
+    /// after the unit's own rules, so that a request the unit refuses anyway (the busy unit of a rush) costs nothing more.
+    /// A unit already held by the holder was checked when the hold began.
+    /// </summary>
+    private async Task EnsureHolderExistsAsync(UnitHolder holder)
+    {
+        if (state.State.HeldBy != holder && !await HolderExistsAsync(holder))
+        {
+            throw holder.Type == HolderType.Deal
+                ? DomainException.Invalid("dealId", "No such deal in this tenant.")
+                : DomainException.Invalid("leadId", "No such lead in this tenant.");
+        }
+    }
+
+    private async Task<bool> HolderExistsAsync(UnitHolder holder)
+    {
+        try
+        {
+            _ = holder.Type == HolderType.Deal
+                ? (object)await GrainFactory.GetGrain<IDealGrain>(TenantId, holder.Id).GetAsync()
+                : await GrainFactory.GetGrain<ILeadGrain>(TenantId, holder.Id).GetAsync();
+            return true;
+        }
+        catch (DomainException exception) when (exception.Kind == DomainErrorKind.NotFound)
+        {
+            return false;
+        }
     }
 
     private bool MayReserve(UnitHolder deal) => state.State.Status == UnitStatus.Available || (state.State.Status == UnitStatus.OnHold && state.State.HeldBy == deal);

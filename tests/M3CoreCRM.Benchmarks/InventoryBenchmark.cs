@@ -52,13 +52,21 @@ public sealed class InventoryBenchmark(TimeSpan duration, int clients, int units
                 listPrice = new { amount = 200_000m + i, currency = "USD" },
             }));
         var hot = unitIds[units];
+        var pipelineId = (await (await SendAsync(HttpMethod.Get, "/api/v1/pipelines")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items")[0].GetProperty("id").GetGuid();
+        async Task<Guid[]> DealsAsync(int count)
+        {
+            var created = new Guid[count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+                created[i] = await CreateAsync("/api/v1/deals", new { title = $"Deal {i}", pipelineId, value = new { amount = 250_000m, currency = "USD" } }));
+            return created;
+        }
 
         var health = await Load.MeasureAsync("GET /health/live (yardstick)", clients, duration, _ => async () =>
             (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).EnsureSuccessStatusCode());
 
         // Each client owns units i ≡ client (mod clients) and holds them for its own deal, round and
         // round: the first pass puts each on hold, later passes extend the hold. Every request writes.
-        var deals = Enumerable.Range(0, clients).Select(_ => Guid.NewGuid()).ToArray();
+        var deals = await DealsAsync(clients);
         var conflicts = 0L;
         var spread = await Load.MeasureAsync($"POST /units/{{id}}/hold, {clients} clients over {units:N0} units", clients, duration, worker =>
         {
@@ -79,11 +87,17 @@ public sealed class InventoryBenchmark(TimeSpan duration, int clients, int units
             };
         });
 
+        // Each client's first try is for a real deal of its own (one of them wins); after that the unit is held, and
+        // every try, for a deal id never seen before, is refused from the unit's memory before anyone looks the deal up.
+        var hotDeals = await DealsAsync(clients);
+        var firstTried = new bool[clients];
         var hotWins = 0L;
         var hotRefusals = 0L;
-        var hotUnit = await Load.MeasureAsync($"POST /units/{{id}}/hold, {clients} clients on one unit", clients, duration, _ => async () =>
+        var hotUnit = await Load.MeasureAsync($"POST /units/{{id}}/hold, {clients} clients on one unit", clients, duration, worker => async () =>
         {
-            var response = await SendAsync(HttpMethod.Post, $"/api/v1/units/{hot}/hold", new { dealId = Guid.NewGuid(), holdMinutes = 60 });
+            var deal = firstTried[worker] ? Guid.NewGuid() : hotDeals[worker];
+            firstTried[worker] = true;
+            var response = await SendAsync(HttpMethod.Post, $"/api/v1/units/{hot}/hold", new { dealId = deal, holdMinutes = 60 });
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 Interlocked.Increment(ref hotWins);

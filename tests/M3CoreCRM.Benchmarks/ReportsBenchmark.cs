@@ -68,6 +68,7 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
             projects[i] = (await SendAsync(HttpMethod.Post, "/api/v1/projects", new { name = $"Tower {i}", code = $"T{i}" })).GetProperty("id").GetGuid();
         }
 
+        var holdingDeal = (await SendAsync(HttpMethod.Post, "/api/v1/deals", new { title = "Holding deal", pipelineId, value = new { amount = 1m, currency = "AED" } })).GetProperty("id").GetGuid();
         await Parallel.ForEachAsync(Enumerable.Range(0, units), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
             var id = (await SendAsync(HttpMethod.Post, "/api/v1/units", new
@@ -81,7 +82,7 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
             })).GetProperty("id").GetGuid();
             if (UnitStatuses[i % UnitStatuses.Length] != "available")
             {
-                await SendAsync(HttpMethod.Post, $"/api/v1/units/{id}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 10_000 });
+                await SendAsync(HttpMethod.Post, $"/api/v1/units/{id}/hold", new { dealId = holdingDeal, holdMinutes = 10_000 });
             }
         });
 

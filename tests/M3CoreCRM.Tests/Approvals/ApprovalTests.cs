@@ -17,7 +17,7 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
         var manager = managers[0];
         await PolicyAsync(tenant, "unit.reserve");
         var unitId = await UnitAsync(tenant);
-        var dealId = Guid.CreateVersion7();
+        var dealId = await tenant.DealIdAsync();
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId, holdMinutes = 60 }, HttpStatusCode.OK);
 
         var response = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/reserve", new { dealId });
@@ -94,7 +94,7 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/approvals/{priceApproval}/approve", new { }, HttpStatusCode.OK, managers[0].Token);
         Assert.Equal(190_000m, (await tenant.GetJsonAsync($"/api/v1/units/{unitId}")).GetProperty("listPrice").GetProperty("amount").GetDecimal());
 
-        var dealId = Guid.CreateVersion7();
+        var dealId = await tenant.DealIdAsync();
         var saleApproval = await AcceptedAsync(tenant, HttpMethod.Post, $"/api/v1/units/{unitId}/sell", new { dealId });
         Assert.Equal("available", (await tenant.GetJsonAsync($"/api/v1/units/{unitId}")).GetProperty("status").GetString());
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/approvals/{saleApproval}/approve", new { }, HttpStatusCode.OK, managers[0].Token);
@@ -235,7 +235,7 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
         for (var round = 0; round < 6; round++)
         {
             var unitId = await UnitAsync(tenant, $"C{round}");
-            var dealId = Guid.CreateVersion7();
+            var dealId = await tenant.DealIdAsync();
             var approvalId = await AcceptedAsync(tenant, HttpMethod.Post, $"/api/v1/units/{unitId}/reserve", new { dealId });
             var approve = tenant.SendAsync(HttpMethod.Post, $"/api/v1/approvals/{approvalId}/approve", new { }, managers[round % 2].Token);
             var reject = tenant.SendAsync(HttpMethod.Post, $"/api/v1/approvals/{approvalId}/reject", new { comment = "No" }, managers[(round + 1) % 2].Token);
@@ -258,7 +258,7 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
         var (tenant, managers) = await TenantWithManagersAsync(1);
         await PolicyAsync(tenant, "unit.reserve", expiresAfterMinutes: 30);
         var unitId = await UnitAsync(tenant);
-        var dealId = Guid.CreateVersion7();
+        var dealId = await tenant.DealIdAsync();
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId, holdMinutes = 120 }, HttpStatusCode.OK);
         var approvalId = await AcceptedAsync(tenant, HttpMethod.Post, $"/api/v1/units/{unitId}/reserve", new { dealId });
 
@@ -286,7 +286,7 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
 
         // Two deals ask for one available unit; both approvals complete at once, and one of them finds it taken.
         var unitId = await UnitAsync(tenant);
-        var deals = new[] { Guid.CreateVersion7(), Guid.CreateVersion7() };
+        var deals = await tenant.DealIdsAsync(2);
         var approvals = new List<Guid>();
         foreach (var deal in deals)
         {
@@ -338,7 +338,7 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
         // The owner is the only one named, and the owner asks: nobody could approve, so the action is refused and nothing changes.
         var policy = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/approval-policies", new { name = "Only the owner", action = "unit.reserve", approverUserIds = new[] { tenant.UserId } }, HttpStatusCode.Created);
         var unitId = await UnitAsync(tenant);
-        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/reserve", new { dealId = Guid.CreateVersion7() }), HttpStatusCode.Conflict, "no_approvers");
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/reserve", new { dealId = await tenant.DealIdAsync() }), HttpStatusCode.Conflict, "no_approvers");
         Assert.Equal("available", (await tenant.GetJsonAsync($"/api/v1/units/{unitId}")).GetProperty("status").GetString());
 
         // PATCH keeps what it is not given; a deleted policy gates nothing.
@@ -346,7 +346,7 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
         var patched = await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/approval-policies/{policyId}", new { levels = 1, condition = new { field = "price", op = "gte", value = 1_000_000 } }, HttpStatusCode.OK);
         Assert.Equal("unit.reserve", patched.GetProperty("action").GetString());
         Assert.Equal("gte", patched.GetProperty("condition").GetProperty("op").GetString());
-        Assert.Equal("reserved", (await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/reserve", new { dealId = Guid.CreateVersion7() }, HttpStatusCode.OK)).GetProperty("status").GetString());
+        Assert.Equal("reserved", (await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/reserve", new { dealId = await tenant.DealIdAsync() }, HttpStatusCode.OK)).GetProperty("status").GetString());
         Assert.Single((await tenant.GetJsonAsync("/api/v1/approval-policies")).GetProperty("items").EnumerateArray());
         Assert.Equal(HttpStatusCode.NoContent, (await tenant.SendAsync(HttpMethod.Delete, $"/api/v1/approval-policies/{policyId}")).StatusCode);
         Assert.Empty((await tenant.GetJsonAsync("/api/v1/approval-policies")).GetProperty("items").EnumerateArray());

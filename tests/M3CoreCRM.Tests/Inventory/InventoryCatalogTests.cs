@@ -3,6 +3,8 @@ using System.Text.Json;
 using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Infrastructure;
 
+using M3CoreCRM.Tests.Leads;
+
 namespace M3CoreCRM.Tests.Inventory;
 
 [Collection(PostgresCollection.Name)]
@@ -153,7 +155,7 @@ public sealed class InventoryCatalogTests(PostgresFixture postgres) : InventoryT
         }
 
         var villa = await tenant.UnitAsync(project, "V-1", price: 900_000m, bedrooms: 5, areaSqm: 400, typeCode: "VILLA");
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{villa}/hold", new { leadId = Guid.NewGuid(), holdMinutes = 10 }, HttpStatusCode.OK);
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{villa}/hold", new { leadId = await tenant.LeadIdAsync(), holdMinutes = 10 }, HttpStatusCode.OK);
 
         static string[] Codes(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(u => u.GetProperty("code").GetString()!)];
 

@@ -128,6 +128,22 @@ public static class InventorySeed
         (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/units", UnitBody(projectId, code, price, bedrooms, areaSqm, floor, geometry, typeCode), HttpStatusCode.Created))
         .GetProperty("id").GetGuid();
 
+    /// <summary>A deal of the tenant, in its first pipeline, for units to be held, reserved and sold for.</summary>
+    public static async Task<Guid> DealIdAsync(this TenantSession tenant, string? token = null)
+    {
+        var pipelineId = (await tenant.GetJsonAsync("/api/v1/pipelines", token)).GetProperty("items")[0].GetProperty("id").GetGuid();
+        return (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/deals", new { title = "Unit deal", pipelineId, value = new { amount = 250_000m, currency = "USD" } }, HttpStatusCode.Created, token))
+            .GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Many deals at once, eight requests at a time.</summary>
+    public static async Task<Guid[]> DealIdsAsync(this TenantSession tenant, int count)
+    {
+        var deals = new Guid[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) => deals[i] = await tenant.DealIdAsync());
+        return deals;
+    }
+
     public static object Point(double lng, double lat) => new { type = "Point", coordinates = new[] { lng, lat } };
 
     public static object Square(double lng, double lat, double size) => new

@@ -3,6 +3,8 @@ using System.Text.Json;
 using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Infrastructure;
 
+using M3CoreCRM.Tests.Leads;
+
 namespace M3CoreCRM.Tests.Inventory;
 
 [Collection(PostgresCollection.Name)]
@@ -23,7 +25,7 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     {
         var (tenant, project) = await TenantWithProjectAsync();
         var unit = await tenant.UnitAsync(project, "A-101", price: 300_000m);
-        var deal = Guid.NewGuid();
+        var deal = await tenant.DealIdAsync();
 
         var held = await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 30 }, HttpStatusCode.OK);
         Assert.Equal("on_hold", held.GetProperty("status").GetString());
@@ -47,8 +49,8 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     {
         var (tenant, project) = await TenantWithProjectAsync();
         var unit = await tenant.UnitAsync(project, "A-102");
-        var holder = Guid.NewGuid();
-        var other = Guid.NewGuid();
+        var holder = await tenant.DealIdAsync();
+        var other = await tenant.DealIdAsync();
         await HoldAsync(tenant, unit, new { dealId = holder, holdMinutes = 60 }, HttpStatusCode.OK);
 
         foreach (var action in new[] { "hold", "reserve", "sell" })
@@ -77,7 +79,7 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     {
         var (tenant, project) = await TenantWithProjectAsync();
         var unit = await tenant.UnitAsync(project, "A-103");
-        var lead = Guid.NewGuid();
+        var lead = await tenant.LeadIdAsync();
         await HoldAsync(tenant, unit, new { leadId = lead, holdMinutes = 15 }, HttpStatusCode.OK);
 
         await ErrorFormatTests.AssertProblemAsync(
@@ -108,6 +110,35 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     }
 
     [Fact]
+    public async Task AUnitIsHeldReservedOrSoldOnlyForADealOrLeadThatExists()
+    {
+        var (tenant, project) = await TenantWithProjectAsync();
+        var unit = await tenant.UnitAsync(project, "X-1");
+        var other = await TenantSession.SignUpAsync(Http);
+        var othersDeal = await other.DealIdAsync();
+
+        foreach (var (action, body, field) in new (string, object, string)[]
+                 {
+                     ("hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 10 }, "dealId"),
+                     ("hold", new { leadId = Guid.CreateVersion7(), holdMinutes = 10 }, "leadId"),
+                     ("hold", new { dealId = othersDeal, holdMinutes = 10 }, "dealId"),
+                     ("reserve", new { dealId = Guid.CreateVersion7() }, "dealId"),
+                     ("sell", new { dealId = othersDeal }, "dealId"),
+                 })
+        {
+            var problem = await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unit}/{action}", body), HttpStatusCode.BadRequest, "validation_failed");
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{action}: {problem}");
+        }
+
+        // A deleted deal holds nothing either; the unit is still free for a real one.
+        var deleted = await tenant.DealIdAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await tenant.SendAsync(HttpMethod.Delete, $"/api/v1/deals/{deleted}")).StatusCode);
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unit}/hold", new { dealId = deleted, holdMinutes = 10 }), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal("available", (await tenant.GetJsonAsync($"/api/v1/units/{unit}")).GetProperty("status").GetString());
+        await HoldAsync(tenant, unit, new { dealId = await tenant.DealIdAsync(), holdMinutes = 10 }, HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task FourHundredConcurrentHoldsOnFortyUnitsHaveExactlyFortyWinners()
     {
         var (tenant, project) = await TenantWithProjectAsync();
@@ -117,7 +148,8 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
             units.Add(await tenant.UnitAsync(project, $"C-{i:000}"));
         }
 
-        var attempts = Enumerable.Range(0, 400).Select(i => (Unit: units[i % 40], Deal: Guid.NewGuid())).ToArray();
+        var deals = await tenant.DealIdsAsync(400);
+        var attempts = Enumerable.Range(0, 400).Select(i => (Unit: units[i % 40], Deal: deals[i])).ToArray();
         var responses = await Task.WhenAll(attempts.Select(async a =>
         {
             var response = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{a.Unit}/hold", new { dealId = a.Deal, holdMinutes = 30 });
@@ -144,7 +176,7 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     {
         var (tenant, project) = await TenantWithProjectAsync();
         var unit = await tenant.UnitAsync(project, "E-1");
-        await HoldAsync(tenant, unit, new { dealId = Guid.NewGuid(), holdMinutes = 45 }, HttpStatusCode.OK);
+        await HoldAsync(tenant, unit, new { dealId = await tenant.DealIdAsync(), holdMinutes = 45 }, HttpStatusCode.OK);
 
         Assert.Equal(1, await BringRemindersDueAsync(unit));
 
@@ -153,7 +185,7 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
         Assert.Equal(JsonValueKind.Null, expired.GetProperty("frozenPrice").ValueKind);
         var audit = await tenant.GetJsonAsync($"/api/v1/audit-logs?entityId={unit}&action=unit.status_changed");
         Assert.Equal(2, audit.GetProperty("items").GetArrayLength());
-        var other = Guid.NewGuid();
+        var other = await tenant.DealIdAsync();
         var heldAgain = await HoldAsync(tenant, unit, new { dealId = other, holdMinutes = 5 }, HttpStatusCode.OK);
         Assert.Equal(other, heldAgain.GetProperty("heldBy").GetProperty("id").GetGuid());
     }
@@ -163,10 +195,10 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     {
         var (tenant, project) = await TenantWithProjectAsync();
         var unit = await tenant.UnitAsync(project, "E-2");
-        await HoldAsync(tenant, unit, new { dealId = Guid.NewGuid(), holdMinutes = 45 }, HttpStatusCode.OK);
+        await HoldAsync(tenant, unit, new { dealId = await tenant.DealIdAsync(), holdMinutes = 45 }, HttpStatusCode.OK);
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unit}/release", new { reason = "customer declined" }, HttpStatusCode.OK);
         Assert.Empty(await ReminderDueTimesAsync(unit));
-        var second = Guid.NewGuid();
+        var second = await tenant.DealIdAsync();
         await HoldAsync(tenant, unit, new { dealId = second, holdMinutes = 45 }, HttpStatusCode.OK);
 
         // A reminder of another hold comes due (left over, or delivered twice): it is taken and changes nothing.
@@ -186,7 +218,7 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     {
         var (tenant, project) = await TenantWithProjectAsync();
         var unit = await tenant.UnitAsync(project, "E-3");
-        var deal = Guid.NewGuid();
+        var deal = await tenant.DealIdAsync();
         await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 10 }, HttpStatusCode.OK);
 
         var extended = await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 120 }, HttpStatusCode.OK);
@@ -201,7 +233,7 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     {
         var (tenant, project) = await TenantWithProjectAsync();
         var unit = await tenant.UnitAsync(project, "R-1");
-        var deal = Guid.NewGuid();
+        var deal = await tenant.DealIdAsync();
         var held = await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 20 }, HttpStatusCode.OK);
 
         await RestartAsync();
@@ -227,13 +259,13 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
         var mine = await tenant.UnitAsync(project, "G-1");
         var reserved = await tenant.UnitAsync(project, "G-2");
 
-        await HoldAsync(tenant, mine, new { leadId = Guid.NewGuid(), holdMinutes = 30 }, HttpStatusCode.OK, agentToken);
+        await HoldAsync(tenant, mine, new { leadId = await tenant.LeadIdAsync(), holdMinutes = 30 }, HttpStatusCode.OK, agentToken);
         var byOther = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{mine}/release", new { reason = "not mine" }, otherToken);
         await ErrorFormatTests.AssertProblemAsync(byOther, HttpStatusCode.Forbidden, "forbidden");
         var released = await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{mine}/release", new { reason = "customer declined" }, HttpStatusCode.OK, agentToken);
         Assert.Equal("available", released.GetProperty("status").GetString());
 
-        var deal = Guid.NewGuid();
+        var deal = await tenant.DealIdAsync();
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{reserved}/reserve", new { dealId = deal }, HttpStatusCode.OK);
         await ErrorFormatTests.AssertProblemAsync(
             await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{reserved}/reserve", new { dealId = deal }, agentToken), HttpStatusCode.Forbidden, "forbidden");
@@ -259,9 +291,9 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
         await tenant.UnitAsync(project, "B2", floor: 2, typeCode: "3br-b");
         var otherProject = await tenant.ProjectAsync("OTHER");
         await tenant.UnitAsync(otherProject, "X1");
-        await HoldAsync(tenant, a1, new { dealId = Guid.NewGuid(), holdMinutes = 10 }, HttpStatusCode.OK);
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{a2}/sell", new { dealId = Guid.NewGuid() }, HttpStatusCode.OK);
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{b1}/reserve", new { dealId = Guid.NewGuid() }, HttpStatusCode.OK);
+        await HoldAsync(tenant, a1, new { dealId = await tenant.DealIdAsync(), holdMinutes = 10 }, HttpStatusCode.OK);
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{a2}/sell", new { dealId = await tenant.DealIdAsync() }, HttpStatusCode.OK);
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{b1}/reserve", new { dealId = await tenant.DealIdAsync() }, HttpStatusCode.OK);
 
         var board = await tenant.GetJsonAsync($"/api/v1/projects/{project}/availability");
 

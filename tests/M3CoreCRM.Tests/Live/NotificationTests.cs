@@ -23,11 +23,12 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
         var tenant = await TenantSession.SignUpAsync(Http);
         var (_, agentToken, _) = await tenant.AddUserAsync("agent", "agent@example.test");
         var unitId = await UnitAsync(tenant);
+        var dealId = await tenant.DealIdAsync();
         await using var agentStream = await EventStreamClient.OpenAsync(tenant, token: agentToken);
         await using var ownerStream = await EventStreamClient.OpenAsync(tenant);
 
         // The agent's own hold notifies no one (not even the agent); the owner's release notifies the agent.
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 30 }, HttpStatusCode.OK, agentToken);
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId, holdMinutes = 30 }, HttpStatusCode.OK, agentToken);
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/release", new { reason = "Client went quiet" }, HttpStatusCode.OK);
 
         var agentSaw = await agentStream.TakeAsync(3);
@@ -70,7 +71,8 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
         Assert.False(rules.GetProperty("isDefault").GetBoolean());
 
         var unitId = await UnitAsync(tenant);
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 30 }, HttpStatusCode.OK);
+        var dealId = await tenant.DealIdAsync();
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId, holdMinutes = 30 }, HttpStatusCode.OK);
 
         var outbox = Api.Services.GetRequiredService<DevelopmentOutbox>();
         await Eventually.TrueAsync(() => outbox.Sent.Any(m => m.To == "manager@example.test" && m.Subject == "Unit A-101: held"));
@@ -101,7 +103,8 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
         }, HttpStatusCode.OK);
 
         var unitId = await UnitAsync(tenant);
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 30 }, HttpStatusCode.OK);
+        var dealId = await tenant.DealIdAsync();
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId, holdMinutes = 30 }, HttpStatusCode.OK);
         await Api.Services.GetRequiredService<NotificationDispatcher>().DispatchAsync(tenant.TenantId, 0, CancellationToken.None);
 
         var rows = await NotificationRowsAsync(tenant.TenantId);
@@ -201,7 +204,7 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
 
     private static async Task HoldAndReleaseAsync(TenantSession tenant, Guid unitId, string holderToken)
     {
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 30 }, HttpStatusCode.OK, holderToken);
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = await tenant.DealIdAsync(), holdMinutes = 30 }, HttpStatusCode.OK, holderToken);
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/release", new { reason = "Freed" }, HttpStatusCode.OK);
     }
 

@@ -103,8 +103,9 @@ public sealed class StreamTests(PostgresFixture postgres) : InventoryTestBase(po
             units.Add(await tenant.UnitAsync(projectId, $"U-{i:D2}"));
         }
 
+        var dealId = await tenant.DealIdAsync();
         await using var stream = await EventStreamClient.OpenAsync(tenant);
-        var holds = units.Select(unitId => tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 30 }));
+        var holds = units.Select(unitId => tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId, holdMinutes = 30 }));
         Assert.All(await Task.WhenAll(holds), response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
 
         var events = await stream.TakeAsync(40);

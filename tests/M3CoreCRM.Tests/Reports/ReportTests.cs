@@ -187,7 +187,7 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
         await tenant.UnitTypeAsync();
         var project = await tenant.ProjectAsync();
         var units = new[] { await tenant.UnitAsync(project, "R-1", price: 100_000m), await tenant.UnitAsync(project, "R-2", price: 200_000m), await tenant.UnitAsync(project, "R-3", price: 300_000m) };
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{units[0]}/hold", new { dealId = Guid.CreateVersion7(), holdMinutes = 30 }, HttpStatusCode.OK);
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{units[0]}/hold", new { dealId = dealB, holdMinutes = 30 }, HttpStatusCode.OK);
         return new Seed(tenant, agentA, agentAId, agentBId, groupB, pipelineId, dealB, stages, units);
     }
 
