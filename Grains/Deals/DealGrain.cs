@@ -207,7 +207,7 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
         Change.Track(changes, "discountPercent", s.DiscountPercent, discountPercent, v => s.DiscountPercent = v);
         if (approvalId is { } id)
         {
-            Remember(id);
+            AppliedApprovals.Remember(state.State.AppliedApprovals, id);
         }
 
         if (changes.Count > 0 || approvalId is not null)
@@ -223,7 +223,7 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
         var s = state.State;
         if (approvalId is { } id)
         {
-            Remember(id);
+            AppliedApprovals.Remember(state.State.AppliedApprovals, id);
         }
 
         var now = DateTime.UtcNow;
@@ -242,16 +242,6 @@ public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealSt
         if (state.State.Status != DealStatus.Open)
         {
             throw Closed();
-        }
-    }
-
-    private void Remember(Guid approvalId)
-    {
-        var applied = state.State.AppliedApprovals;
-        applied.Add(approvalId);
-        if (applied.Count > 20)
-        {
-            applied.RemoveAt(0);
         }
     }
 

@@ -256,7 +256,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
 
                 var changes = new Dictionary<string, FieldChange>();
                 Change.Track(changes, "listPrice", s.ListPrice, to, v => s.ListPrice = v);
-                Remember(action.ApprovalId);
+                AppliedApprovals.Remember(s.AppliedApprovals, action.ApprovalId);
                 s.UpdatedAt = DateTime.UtcNow;
                 await WriteAsync([Event("unit.updated", new { id = Key, s.ProjectId, s.Code, approvalId = action.ApprovalId }, changes)]);
                 return ApprovalOutcome.Done;
@@ -364,21 +364,11 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         var changes = Transition(to, deal, null, requestedBy);
         if (approvalId is { } id)
         {
-            Remember(id);
+            AppliedApprovals.Remember(state.State.AppliedApprovals, id);
         }
 
         await WriteAsync([Event("unit.status_changed", StatusData(transition, approvalId: approvalId), changes)]);
         await ForgetHoldReminderAsync(endedHold);
-    }
-
-    private void Remember(Guid approvalId)
-    {
-        var applied = state.State.AppliedApprovals;
-        applied.Add(approvalId);
-        if (applied.Count > 20)
-        {
-            applied.RemoveAt(0);
-        }
     }
 
     private ApprovalSubject Subject => new("unit", Key);

@@ -214,11 +214,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         Change.Track(changes, "groupId", s.GroupId, groupId ?? s.GroupId, v => s.GroupId = v);
         if (approvalId is { } id)
         {
-            s.AppliedApprovals.Add(id);
-            if (s.AppliedApprovals.Count > 20)
-            {
-                s.AppliedApprovals.RemoveAt(0);
-            }
+            AppliedApprovals.Remember(s.AppliedApprovals, id);
         }
 
         s.UpdatedAt = DateTime.UtcNow;
