@@ -31,6 +31,7 @@ public static class ReportsApi
     {
         var group = endpoints.MapTenantGroup("/api/v1/reports", "Reports");
         group.MapGet("/{name}", ReportAsync).WithName("GetReport").RequirePermission(Permissions.ReportsRead)
+            .Produces<ReportView>(StatusCodes.Status200OK, "application/json", "text/csv", "application/pdf")
             .WithDescription("""
                 name: pipeline (open deals' count, value and weighted value by pipeline stage; pipelineId filter), funnel (leads by status with share and conversions),
                 agents (per active user: calls by outcome, conversions, deals won and their value), inventory (units and list value by project, type and status; needs inventory.read;
