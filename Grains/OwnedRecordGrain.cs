@@ -19,7 +19,7 @@ public interface IOwnedRecordState
 /// Create, read, change and (softly) delete for a CRM record whose rules are its fields' own: every
 /// change is a <c>{type}.created</c>, <c>.updated</c> or <c>.deleted</c> event with the changed fields for
 /// the audit log; a deleted record reads as 404. Records with more rules than that (leads, deals) are
-/// grains of their own.
+/// grains of their own. Tenant settings kept the same way (approval policies) use it too.
 /// </summary>
 public abstract class OwnedRecordGrain<TState, TFields, TInfo>(IPersistentState<TState> state, string entityType) : Grain
     where TState : class, IOwnedRecordState, new()
@@ -73,7 +73,7 @@ public abstract class OwnedRecordGrain<TState, TFields, TInfo>(IPersistentState<
     /// <summary>Applies the fields to <see cref="State"/> and returns what changed.</summary>
     protected abstract Dictionary<string, FieldChange> Apply(TFields fields);
 
-    /// <summary>The event's data: at least the id, a name, and <c>ownerId</c> (streams and notifications follow it).</summary>
+    /// <summary>The event's data: at least the id and a name, and for owned records <c>ownerId</c> (streams and notifications follow it).</summary>
     protected abstract object EventData();
 
     protected abstract TInfo Info();

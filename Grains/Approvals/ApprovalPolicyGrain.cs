@@ -1,5 +1,4 @@
 using M3CoreCRM.Grains.Abstractions.Approvals;
-using M3CoreCRM.Runtime.Errors;
 using M3CoreCRM.Runtime.Events;
 using M3CoreCRM.Runtime.Grains;
 using M3CoreCRM.Runtime.Persistence;
@@ -7,7 +6,7 @@ using M3CoreCRM.Runtime.Persistence;
 namespace M3CoreCRM.Grains.Approvals;
 
 /// <summary>A policy's stored state; the gate reads it straight from SQL by <see cref="Action"/>.</summary>
-public sealed class ApprovalPolicyState
+public sealed class ApprovalPolicyState : IOwnedRecordState
 {
     public string Name { get; set; } = "";
 
@@ -33,53 +32,12 @@ public sealed class ApprovalPolicyState
 }
 
 [GrainType("approval-policy")]
-public sealed class ApprovalPolicyGrain([PersistentState("approval_policies")] IPersistentState<ApprovalPolicyState> state) : Grain, IApprovalPolicyGrain
+public sealed class ApprovalPolicyGrain([PersistentState("approval_policies")] IPersistentState<ApprovalPolicyState> state)
+    : OwnedRecordGrain<ApprovalPolicyState, ApprovalPolicyFields, ApprovalPolicyInfo>(state, "approval_policy"), IApprovalPolicyGrain
 {
-    public async Task<ApprovalPolicyInfo> CreateAsync(ApprovalPolicyFields fields)
+    protected override Dictionary<string, FieldChange> Apply(ApprovalPolicyFields f)
     {
-        if (state.RecordExists)
-        {
-            throw new DomainException(DomainErrorKind.Conflict, "approval_policy_exists", "This approval policy already exists.");
-        }
-
-        var now = DateTime.UtcNow;
-        state.State = new ApprovalPolicyState { CreatedAt = now, UpdatedAt = now };
-        await WriteAsync("approval_policy.created", Apply(fields));
-        return Info();
-    }
-
-    public Task<ApprovalPolicyInfo> GetAsync()
-    {
-        EnsureExists();
-        return Task.FromResult(Info());
-    }
-
-    public async Task<ApprovalPolicyInfo> UpdateAsync(ApprovalPolicyFields fields, long? expectedVersion)
-    {
-        EnsureExists();
-        Concurrency.Check(state.Version, expectedVersion);
-        var changes = Apply(fields);
-        if (changes.Count > 0)
-        {
-            state.State.UpdatedAt = DateTime.UtcNow;
-            await WriteAsync("approval_policy.updated", changes);
-        }
-
-        return Info();
-    }
-
-    public async Task DeleteAsync(long? expectedVersion)
-    {
-        EnsureExists();
-        Concurrency.Check(state.Version, expectedVersion);
-        state.State.Deleted = true;
-        state.State.UpdatedAt = DateTime.UtcNow;
-        await WriteAsync("approval_policy.deleted", new() { ["deleted"] = new(false, true) });
-    }
-
-    private Dictionary<string, FieldChange> Apply(ApprovalPolicyFields f)
-    {
-        var s = state.State;
+        var s = State;
         var changes = new Dictionary<string, FieldChange>();
         Change.Track(changes, "name", s.Name, f.Name, v => s.Name = v);
         Change.Track(changes, "action", s.Action, f.Action, v => s.Action = v);
@@ -92,20 +50,11 @@ public sealed class ApprovalPolicyGrain([PersistentState("approval_policies")] I
         return changes;
     }
 
-    private Task WriteAsync(string eventType, Dictionary<string, FieldChange> changes) =>
-        state.WriteStateAsync([new GrainEvent(eventType, "approval_policy", Key, new { id = Key, state.State.Name, state.State.Action }, changes)]);
+    protected override object EventData() => new { id = Key, State.Name, State.Action };
 
-    private void EnsureExists()
+    protected override ApprovalPolicyInfo Info()
     {
-        if (!state.RecordExists || state.State.Deleted)
-        {
-            throw DomainException.NotFound("The approval policy");
-        }
-    }
-
-    private ApprovalPolicyInfo Info()
-    {
-        var s = state.State;
-        return new(Key, s.Name, s.Action, s.Condition, s.ApproverRoleIds, s.ApproverGroupIds, s.ApproverUserIds, s.Levels, s.ExpiresAfterMinutes, s.CreatedAt, s.UpdatedAt, state.Version);
+        var s = State;
+        return new(Key, s.Name, s.Action, s.Condition, s.ApproverRoleIds, s.ApproverGroupIds, s.ApproverUserIds, s.Levels, s.ExpiresAfterMinutes, s.CreatedAt, s.UpdatedAt, Version);
     }
 }
