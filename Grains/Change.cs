@@ -1,6 +1,6 @@
 using System.Text.Json;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains;
 

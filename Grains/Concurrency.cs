@@ -1,4 +1,3 @@
-using M3CoreCRM.Runtime.Errors;
 
 namespace M3CoreCRM.Grains;
 

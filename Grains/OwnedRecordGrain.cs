@@ -1,7 +1,5 @@
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains;
 
@@ -21,7 +19,7 @@ public interface IOwnedRecordState
 /// the audit log; a deleted record reads as 404. Records with more rules than that (leads, deals) are
 /// grains of their own. Tenant settings kept the same way (approval policies) use it too.
 /// </summary>
-public abstract class OwnedRecordGrain<TState, TFields, TInfo>(IPersistentState<TState> state, string entityType) : Grain
+public abstract class OwnedRecordGrain<TState, TFields, TInfo>(IPersistentState<TState> state, string entityType) : CrmGrain
     where TState : class, IOwnedRecordState, new()
 {
     protected TState State => state.State;

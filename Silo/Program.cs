@@ -1,21 +1,19 @@
-using M3CoreCRM.Runtime.Cluster;
 using M3CoreCRM.Silo.Hosting;
 using M3CoreCRM.Silo.Storage;
 
 namespace M3CoreCRM.Silo;
 
 /// <summary>
-/// The silo process of a cluster: hosts the grain activations of the tenants it owns, and takes
-/// grain calls from the API hosts on its internal endpoint (<c>--urls</c>), guarded by the cluster secret.
+/// The silo process of a cluster: an Orleans silo that joins the cluster through the membership table in
+/// PostgreSQL and hosts the grains Orleans places on it; API hosts reach it through its gateway. Its HTTP
+/// endpoints (<c>--urls</c>) are health only.
 /// </summary>
 internal static class Program
 {
     public static void Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration["Cluster:Enabled"] ??= "true";
-        builder.Configuration["Cluster:Address"] ??= builder.Configuration["urls"]?.Split(';')[0];
-        var clusterSecret = SiloSetup.ClusterSecret(builder.Configuration);
+        builder.Configuration[$"{SiloSetup.Section}:MembershipTable"] ??= "postgres";
 
         builder.AddM3Postgres();
         builder.AddM3Silo();
@@ -23,7 +21,6 @@ internal static class Program
         var app = builder.Build();
 
         app.MapHealthApi();
-        app.MapGrainCallEndpoint(clusterSecret);
 
         app.Run();
     }

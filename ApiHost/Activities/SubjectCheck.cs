@@ -5,8 +5,8 @@ using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Contacts;
 using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Errors;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Activities;

@@ -4,9 +4,9 @@ using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.ApiHost.Users;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Errors;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Auth;
@@ -75,7 +75,7 @@ public static class AuthApi
             return ProblemDetailsSetup.Problem(401, "invalid_credentials", "The email or password is not correct.");
         }
 
-        using var requestContext = RequestContext.Begin(account.Id, clientAddress);
+        using var requestContext = CallerContext.Begin(tenant!.Id, account.Id, clientAddress);
         var pair = await sessions.StartAsync(tenant!.Id, account.Id, context.RequestAborted);
         await audit.WriteAsync(tenant.Id, account.Id, clientAddress, "auth.login", "user", account.Id, null, context.RequestAborted);
         return TypedResults.Ok(pair);
@@ -128,7 +128,7 @@ public static class AuthApi
             throw DomainException.Invalid("password", problem);
         }
 
-        using var requestContext = RequestContext.Begin(invitation.UserId, context.Connection.RemoteIpAddress?.ToString());
+        using var requestContext = CallerContext.Begin(invitation.TenantId, invitation.UserId, context.Connection.RemoteIpAddress?.ToString());
         var accepted = await user.AcceptInvitationAsync(TokenService.HashSecret(invitation.Secret), argon.Hash(request.Password!));
         var pair = await sessions.StartAsync(invitation.TenantId, accepted.Id, context.RequestAborted);
         return TypedResults.Ok(pair with { User = UserView.From(accepted, []) });

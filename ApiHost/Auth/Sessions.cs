@@ -1,6 +1,6 @@
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
 
 namespace M3CoreCRM.ApiHost.Auth;
 

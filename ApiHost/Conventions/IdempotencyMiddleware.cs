@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using M3CoreCRM.ApiHost.Identity;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
-using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Grains.Abstractions.Errors;
 
 namespace M3CoreCRM.ApiHost.Conventions;
 

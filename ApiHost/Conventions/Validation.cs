@@ -1,5 +1,5 @@
 using System.Net.Mail;
-using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Grains.Abstractions.Errors;
 
 namespace M3CoreCRM.ApiHost.Conventions;
 

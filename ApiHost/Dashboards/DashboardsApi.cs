@@ -5,8 +5,8 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Dashboards;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Dashboards;

@@ -1,9 +1,10 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using M3CoreCRM.Runtime.Cluster;
-using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Grains.Abstractions.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace M3CoreCRM.ApiHost.Errors;
 
@@ -76,12 +77,16 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             (400, ProblemCodes.ValidationFailed, "The request body is not valid JSON for this endpoint.", null),
         BadHttpRequestException bad =>
             (bad.StatusCode, ProblemCodes.ForStatus(bad.StatusCode), "The request could not be read.", null),
-        StorageConflictException =>
+        InconsistentStateException =>
             (409, ProblemCodes.Conflict, "The record was changed by another request at the same time; retry the request.", 0),
-        ClusterUnavailableException =>
+        StorageUnavailableException =>
+            (503, ProblemCodes.Unavailable, "Storage is not reachable at the moment; nothing was changed. Retry the request.", StorageRetryAfterSeconds),
+        SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException =>
             (503, ProblemCodes.Unavailable, "The service is moving work between servers; retry the request.", StorageRetryAfterSeconds),
-        GrainCallTimeoutException =>
+        TimeoutException when exception.Source?.StartsWith("Orleans", StringComparison.Ordinal) == true || exception.Message.Contains("Response did not arrive", StringComparison.Ordinal) =>
             (503, ProblemCodes.Unavailable, "The service did not answer in time; retry the request.", StorageRetryAfterSeconds),
+        OrleansException { InnerException: { } inner } when Classify(inner) is { Status: not 500 } classified =>
+            classified,
         PostgresException { SqlState: [ '2', '2', ..] } =>
             (400, ProblemCodes.ValidationFailed, "A value in the request is not valid for its field.", null),
         NpgsqlException { IsTransient: true } or SocketException or TimeoutException =>

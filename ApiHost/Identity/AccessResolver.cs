@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Identity;

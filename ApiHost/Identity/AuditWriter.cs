@@ -1,5 +1,5 @@
 using System.Text.Json;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,6 @@
 using M3CoreCRM.ApiHost.Leads;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Grains.Abstractions.Errors;
 
 namespace M3CoreCRM.ApiHost.Identity;
 

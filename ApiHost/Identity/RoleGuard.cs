@@ -1,7 +1,7 @@
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Errors;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Identity;

@@ -1,5 +1,5 @@
 using M3CoreCRM.ApiHost.Errors;
-using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
 
 namespace M3CoreCRM.ApiHost.Identity;
 
@@ -77,7 +77,7 @@ public sealed class TenancyMiddleware(RequestDelegate next)
             });
         }
 
-        using var requestContext = RequestContext.Begin(userId, clientAddress);
+        using var requestContext = CallerContext.Begin(tenant.Id, userId, clientAddress);
         await next(context);
     }
 

@@ -1,4 +1,4 @@
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Inventory;

@@ -4,8 +4,8 @@ using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Inventory;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Errors;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Inventory;

@@ -2,8 +2,8 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Inventory;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Inventory;
@@ -71,7 +71,7 @@ public static class TypeCodesApi
         var entry = await grains.GetGrain<ITypeCodeGrain>(caller.TenantId, id).GetAsync();
         if (entry.Kind != kind)
         {
-            throw Runtime.Errors.DomainException.NotFound("The type code");
+            throw Grains.Abstractions.Errors.DomainException.NotFound("The type code");
         }
 
         Versioning.SetETag(response, entry.Version);
@@ -98,7 +98,7 @@ public static class TypeCodesApi
         {
             if (current.Kind != kind)
             {
-                throw Runtime.Errors.DomainException.NotFound("The type code");
+                throw Grains.Abstractions.Errors.DomainException.NotFound("The type code");
             }
 
             new Validation()

@@ -3,7 +3,7 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Leads;
-using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
 
 namespace M3CoreCRM.ApiHost.Leads;
 

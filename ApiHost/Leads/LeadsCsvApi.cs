@@ -6,9 +6,9 @@ using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Inventory;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Leads;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Errors;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains.Persistence;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Notifications;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Notifications;

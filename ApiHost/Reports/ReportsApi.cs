@@ -3,7 +3,7 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Grains.Abstractions.Errors;
 
 namespace M3CoreCRM.ApiHost.Reports;
 

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Grains.Abstractions.Events;
+using M3CoreCRM.Grains.Events;
 
 namespace M3CoreCRM.ApiHost.Stream;
 

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Errors;
+using M3CoreCRM.Grains.Abstractions.Events;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Stream;

@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -3,7 +3,7 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Users;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Grains;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
 
 namespace M3CoreCRM.ApiHost.Tenants;
 
@@ -47,7 +47,7 @@ public static class TenantsApi
         validation.ThrowIfInvalid();
         var tenantId = Guid.CreateVersion7();
         var ownerId = Guid.CreateVersion7();
-        using var requestContext = RequestContext.Begin(ownerId, context.Connection.RemoteIpAddress?.ToString());
+        using var requestContext = CallerContext.Begin(tenantId, ownerId, context.Connection.RemoteIpAddress?.ToString());
         var tenant = await grains.GetGrain<ITenantGrain>(tenantId, tenantId).CreateAsync(new CreateTenant(
             request.Name!.Trim(), request.Slug!, new NewTenantOwner(ownerId, request.Owner!.Name!.Trim(), request.Owner.Email!.Trim(), argon.Hash(request.Owner.Password!))));
         var user = await grains.GetGrain<IUserGrain>(tenantId, ownerId).GetAsync();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Users;
@@ -69,7 +69,7 @@ public sealed class UserQueries(NpgsqlDataSource db)
         {
             if (column.SqlType == "timestamptz" && !DateTimeOffset.TryParse(after.Value, System.Globalization.CultureInfo.InvariantCulture, out _))
             {
-                throw Runtime.Errors.DomainException.Invalid("cursor", "The cursor is not one this API returned, or belongs to another sort.");
+                throw Grains.Abstractions.Errors.DomainException.Invalid("cursor", "The cursor is not one this API returned, or belongs to another sort.");
             }
 
             command.Parameters.AddWithValue((object?)after.Value ?? DBNull.Value);

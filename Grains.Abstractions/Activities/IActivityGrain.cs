@@ -1,7 +1,7 @@
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Activities;
 
+[GenerateSerializer, Alias("crm.ActivityType")]
 public enum ActivityType
 {
     Call,
@@ -14,17 +14,22 @@ public enum ActivityType
 }
 
 /// <summary>The record an activity is about.</summary>
-public sealed record ActivitySubject(string Type, Guid Id);
+[GenerateSerializer, Immutable, Alias("crm.ActivitySubject")]
+public sealed record ActivitySubject([property: Id(0)] string Type, [property: Id(1)] Guid Id);
 
-public sealed record NewActivity(ActivityType Type, ActivitySubject Subject, DateTime At, int? DurationSeconds, string? Outcome, string? Body, Guid OwnerId);
+[GenerateSerializer, Immutable, Alias("crm.NewActivity")]
+public sealed record NewActivity([property: Id(0)] ActivityType Type, [property: Id(1)] ActivitySubject Subject, [property: Id(2)] DateTime At, [property: Id(3)] int? DurationSeconds, [property: Id(4)] string? Outcome, [property: Id(5)] string? Body, [property: Id(6)] Guid OwnerId);
 
-public sealed record ActivityInfo(Guid Id, ActivityType Type, ActivitySubject Subject, DateTime At, int? DurationSeconds, string? Outcome, string? Body, Guid OwnerId, DateTime CreatedAt);
+[GenerateSerializer, Immutable, Alias("crm.ActivityInfo")]
+public sealed record ActivityInfo([property: Id(0)] Guid Id, [property: Id(1)] ActivityType Type, [property: Id(2)] ActivitySubject Subject, [property: Id(3)] DateTime At, [property: Id(4)] int? DurationSeconds, [property: Id(5)] string? Outcome, [property: Id(6)] string? Body, [property: Id(7)] Guid OwnerId, [property: Id(8)] DateTime CreatedAt);
 
 /// <summary>One logged activity (key: the activity id). Creating it again with the same id returns it unchanged.</summary>
-public interface IActivityGrain : IGrain
+[Alias("crm.IActivityGrain")]
+public interface IActivityGrain : IGrainWithGuidCompoundKey
 {
+    [Alias("Create")]
     Task<ActivityInfo> CreateAsync(NewActivity activity);
 
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<ActivityInfo> GetAsync();
 }

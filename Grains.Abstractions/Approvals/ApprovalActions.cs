@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace M3CoreCRM.Grains.Abstractions.Approvals;
 
 /// <summary>What a condition compares: a number (amounts, percentages), an id, or a word (codes, currencies).</summary>
+[GenerateSerializer, Alias("crm.ApprovalFieldKind")]
 public enum ApprovalFieldKind
 {
     Number,
@@ -12,7 +13,8 @@ public enum ApprovalFieldKind
 }
 
 /// <summary>A field of an action's input that a policy's condition may name.</summary>
-public sealed record ApprovalField(string Name, ApprovalFieldKind Kind, string Meaning);
+[GenerateSerializer, Immutable, Alias("crm.ApprovalField")]
+public sealed record ApprovalField([property: Id(0)] string Name, [property: Id(1)] ApprovalFieldKind Kind, [property: Id(2)] string Meaning);
 
 /// <summary>The actions a policy may gate, each with the fields of its input.</summary>
 public static class ApprovalActions
@@ -76,6 +78,7 @@ public static class ApprovalActions
         Catalog.TryGetValue(action, out var fields) ? fields.FirstOrDefault(f => f.Name == name) : null;
 }
 
+[GenerateSerializer, Alias("crm.ConditionOperator")]
 public enum ConditionOperator
 {
     Gt,
@@ -90,7 +93,8 @@ public enum ConditionOperator
 /// A test over one field of an action's input (<c>discountPercent gt 5</c>). Numbers compare as decimals;
 /// ids and words compare for equality only, ids without regard to case. A field missing from the input fails the test.
 /// </summary>
-public sealed record ApprovalCondition(string Field, ConditionOperator Op, JsonElement Value)
+[GenerateSerializer, Immutable, Alias("crm.ApprovalCondition")]
+public sealed record ApprovalCondition([property: Id(0)] string Field, [property: Id(1)] ConditionOperator Op, [property: Id(2)] JsonElement Value)
 {
     public bool IsMetBy(JsonElement input)
     {

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Approvals;
 
+[GenerateSerializer, Alias("crm.ApprovalStatus")]
 public enum ApprovalStatus
 {
     Pending,
@@ -12,6 +12,7 @@ public enum ApprovalStatus
     Cancelled,
 }
 
+[GenerateSerializer, Alias("crm.ApprovalDecisionKind")]
 public enum ApprovalDecisionKind
 {
     Approved,
@@ -19,38 +20,43 @@ public enum ApprovalDecisionKind
 }
 
 /// <summary>The record an action is about: <c>unit</c>, <c>deal</c> or <c>lead</c>.</summary>
-public sealed record ApprovalSubject(string Type, Guid Id);
+[GenerateSerializer, Immutable, Alias("crm.ApprovalSubject")]
+public sealed record ApprovalSubject([property: Id(0)] string Type, [property: Id(1)] Guid Id);
 
-public sealed record ApprovalDecision(int Level, Guid UserId, ApprovalDecisionKind Decision, string? Comment, DateTime At);
+[GenerateSerializer, Immutable, Alias("crm.ApprovalDecision")]
+public sealed record ApprovalDecision([property: Id(0)] int Level, [property: Id(1)] Guid UserId, [property: Id(2)] ApprovalDecisionKind Decision, [property: Id(3)] string? Comment, [property: Id(4)] DateTime At);
 
 /// <summary>
 /// An approval request as clients see it. <paramref name="Levels"/> approvals by different approvers are needed, in turn;
 /// <paramref name="CurrentLevel"/> is the one awaited. <paramref name="Detail"/> says why it ended as it did.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("crm.ApprovalInfo")]
 public sealed record ApprovalInfo(
-    Guid Id,
-    string Action,
-    ApprovalSubject Subject,
-    JsonElement Input,
-    Guid RequestedBy,
-    Guid PolicyId,
-    string PolicyName,
-    int Levels,
-    int CurrentLevel,
-    IReadOnlyList<Guid> ApproverIds,
-    IReadOnlyList<ApprovalDecision> Decisions,
-    ApprovalStatus Status,
-    string? Detail,
-    DateTime ExpiresAt,
-    DateTime CreatedAt,
-    DateTime? DecidedAt,
-    long Version);
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Action,
+    [property: Id(2)] ApprovalSubject Subject,
+    [property: Id(3)] JsonElement Input,
+    [property: Id(4)] Guid RequestedBy,
+    [property: Id(5)] Guid PolicyId,
+    [property: Id(6)] string PolicyName,
+    [property: Id(7)] int Levels,
+    [property: Id(8)] int CurrentLevel,
+    [property: Id(9)] IReadOnlyList<Guid> ApproverIds,
+    [property: Id(10)] IReadOnlyList<ApprovalDecision> Decisions,
+    [property: Id(11)] ApprovalStatus Status,
+    [property: Id(12)] string? Detail,
+    [property: Id(13)] DateTime ExpiresAt,
+    [property: Id(14)] DateTime CreatedAt,
+    [property: Id(15)] DateTime? DecidedAt,
+    [property: Id(16)] long Version);
 
 /// <summary>An action held back for approval: what clients get as 202.</summary>
-public sealed record ApprovalTicket(Guid ApprovalId, ApprovalStatus Status);
+[GenerateSerializer, Immutable, Alias("crm.ApprovalTicket")]
+public sealed record ApprovalTicket([property: Id(0)] Guid ApprovalId, [property: Id(1)] ApprovalStatus Status);
 
 /// <summary>The answer of an action a policy may gate: the applied result, or the approval it now waits for.</summary>
-public sealed record Gated<T>(T? Result, ApprovalTicket? Pending)
+[GenerateSerializer, Immutable, Alias("crm.Gated`1")]
+public sealed record Gated<T>([property: Id(0)] T? Result, [property: Id(1)] ApprovalTicket? Pending)
     where T : class;
 
 public static class Gated
@@ -63,21 +69,27 @@ public static class Gated
 }
 
 /// <summary>The policy a request matched, as it was then.</summary>
-public sealed record MatchedPolicy(Guid Id, string Name, IReadOnlyList<Guid> ApproverRoleIds, IReadOnlyList<Guid> ApproverGroupIds, IReadOnlyList<Guid> ApproverUserIds, int Levels, int ExpiresAfterMinutes);
+[GenerateSerializer, Immutable, Alias("crm.MatchedPolicy")]
+public sealed record MatchedPolicy([property: Id(0)] Guid Id, [property: Id(1)] string Name, [property: Id(2)] IReadOnlyList<Guid> ApproverRoleIds, [property: Id(3)] IReadOnlyList<Guid> ApproverGroupIds, [property: Id(4)] IReadOnlyList<Guid> ApproverUserIds, [property: Id(5)] int Levels, [property: Id(6)] int ExpiresAfterMinutes);
 
-public sealed record RequestApproval(string Action, ApprovalSubject Subject, JsonElement Input, Guid RequestedBy, MatchedPolicy Policy);
+[GenerateSerializer, Immutable, Alias("crm.RequestApproval")]
+public sealed record RequestApproval([property: Id(0)] string Action, [property: Id(1)] ApprovalSubject Subject, [property: Id(2)] JsonElement Input, [property: Id(3)] Guid RequestedBy, [property: Id(4)] MatchedPolicy Policy);
 
 /// <summary>A decision by <paramref name="UserId"/>; with <paramref name="Level"/>, only if that level is still the one awaited.</summary>
-public sealed record DecideApproval(Guid UserId, string? Comment, int? Level);
+[GenerateSerializer, Immutable, Alias("crm.DecideApproval")]
+public sealed record DecideApproval([property: Id(0)] Guid UserId, [property: Id(1)] string? Comment, [property: Id(2)] int? Level);
 
 /// <summary>A cancellation by <paramref name="UserId"/>: the requester, or anyone with <paramref name="MayCancelAny"/> (<c>approvals.manage</c>).</summary>
-public sealed record CancelApproval(Guid UserId, string? Comment, bool MayCancelAny);
+[GenerateSerializer, Immutable, Alias("crm.CancelApproval")]
+public sealed record CancelApproval([property: Id(0)] Guid UserId, [property: Id(1)] string? Comment, [property: Id(2)] bool MayCancelAny);
 
 /// <summary>What the subject's grain is asked to do once every level approved.</summary>
-public sealed record ApprovedAction(Guid ApprovalId, string Action, JsonElement Input, Guid RequestedBy);
+[GenerateSerializer, Immutable, Alias("crm.ApprovedAction")]
+public sealed record ApprovedAction([property: Id(0)] Guid ApprovalId, [property: Id(1)] string Action, [property: Id(2)] JsonElement Input, [property: Id(3)] Guid RequestedBy);
 
 /// <summary>Whether the subject applied an approved action, and if not, why (the rule that no longer holds).</summary>
-public sealed record ApprovalOutcome(bool Applied, string? Reason)
+[GenerateSerializer, Immutable, Alias("crm.ApprovalOutcome")]
+public sealed record ApprovalOutcome([property: Id(0)] bool Applied, [property: Id(1)] string? Reason)
 {
     public static ApprovalOutcome Done { get; } = new(true, null);
 
@@ -92,18 +104,23 @@ public sealed record ApprovalOutcome(bool Applied, string? Reason)
 /// Requests expire by a durable reminder. Events <c>approval.requested</c> and <c>approval.decided</c> name the
 /// requester and approvers.
 /// </summary>
-public interface IApprovalGrain : IGrain
+[Alias("crm.IApprovalGrain")]
+public interface IApprovalGrain : IGrainWithGuidCompoundKey
 {
     /// <summary>Opens the request; 409 <c>no_approvers</c> when fewer people than its levels could approve it.</summary>
+    [Alias("Request")]
     Task<ApprovalTicket> RequestAsync(RequestApproval request);
 
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<ApprovalInfo> GetAsync();
 
     /// <summary>Approves the awaited level; the last level applies the action (or rejects the request with the reason it no longer holds).</summary>
+    [Alias("Approve")]
     Task<ApprovalInfo> ApproveAsync(DecideApproval decision);
 
+    [Alias("Reject")]
     Task<ApprovalInfo> RejectAsync(DecideApproval decision);
 
+    [Alias("Cancel")]
     Task<ApprovalInfo> CancelAsync(CancelApproval cancellation);
 }

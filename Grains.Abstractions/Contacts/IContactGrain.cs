@@ -1,40 +1,51 @@
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Contacts;
 
 /// <summary>A person's details; phones are E.164 and emails lower case.</summary>
-public sealed record ContactFields(string FirstName, string LastName, IReadOnlyList<string> Emails, IReadOnlyList<string> Phones, Guid? CompanyId, Guid OwnerId);
+[GenerateSerializer, Immutable, Alias("crm.ContactFields")]
+public sealed record ContactFields([property: Id(0)] string FirstName, [property: Id(1)] string LastName, [property: Id(2)] IReadOnlyList<string> Emails, [property: Id(3)] IReadOnlyList<string> Phones, [property: Id(4)] Guid? CompanyId, [property: Id(5)] Guid OwnerId);
 
+[GenerateSerializer, Immutable, Alias("crm.ContactInfo")]
 public sealed record ContactInfo(
-    Guid Id, string FirstName, string LastName, IReadOnlyList<string> Emails, IReadOnlyList<string> Phones, Guid? CompanyId, Guid OwnerId,
-    DateTime CreatedAt, DateTime UpdatedAt, long Version);
+    [property: Id(0)] Guid Id, [property: Id(1)] string FirstName, [property: Id(2)] string LastName, [property: Id(3)] IReadOnlyList<string> Emails, [property: Id(4)] IReadOnlyList<string> Phones, [property: Id(5)] Guid? CompanyId, [property: Id(6)] Guid OwnerId,
+    [property: Id(7)] DateTime CreatedAt, [property: Id(8)] DateTime UpdatedAt, [property: Id(9)] long Version);
 
 /// <summary>A contact (key: the contact id); changes are <c>contact.created</c>, <c>contact.updated</c>, <c>contact.deleted</c> events naming the owner.</summary>
-public interface IContactGrain : IGrain
+[Alias("crm.IContactGrain")]
+public interface IContactGrain : IGrainWithGuidCompoundKey
 {
+    [Alias("Create")]
     Task<ContactInfo> CreateAsync(ContactFields fields);
 
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<ContactInfo> GetAsync();
 
+    [Alias("Update")]
     Task<ContactInfo> UpdateAsync(ContactFields fields, long? expectedVersion);
 
+    [Alias("Delete")]
     Task DeleteAsync(long? expectedVersion);
 }
 
-public sealed record CompanyFields(string Name, string? Domain, string? Industry, Guid OwnerId);
+[GenerateSerializer, Immutable, Alias("crm.CompanyFields")]
+public sealed record CompanyFields([property: Id(0)] string Name, [property: Id(1)] string? Domain, [property: Id(2)] string? Industry, [property: Id(3)] Guid OwnerId);
 
-public sealed record CompanyInfo(Guid Id, string Name, string? Domain, string? Industry, Guid OwnerId, DateTime CreatedAt, DateTime UpdatedAt, long Version);
+[GenerateSerializer, Immutable, Alias("crm.CompanyInfo")]
+public sealed record CompanyInfo([property: Id(0)] Guid Id, [property: Id(1)] string Name, [property: Id(2)] string? Domain, [property: Id(3)] string? Industry, [property: Id(4)] Guid OwnerId, [property: Id(5)] DateTime CreatedAt, [property: Id(6)] DateTime UpdatedAt, [property: Id(7)] long Version);
 
 /// <summary>A company (key: the company id); changes are <c>company.*</c> events naming the owner.</summary>
-public interface ICompanyGrain : IGrain
+[Alias("crm.ICompanyGrain")]
+public interface ICompanyGrain : IGrainWithGuidCompoundKey
 {
+    [Alias("Create")]
     Task<CompanyInfo> CreateAsync(CompanyFields fields);
 
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<CompanyInfo> GetAsync();
 
+    [Alias("Update")]
     Task<CompanyInfo> UpdateAsync(CompanyFields fields, long? expectedVersion);
 
+    [Alias("Delete")]
     Task DeleteAsync(long? expectedVersion);
 }

@@ -1,25 +1,28 @@
 using System.Text.Json;
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Dashboards;
 
 /// <summary>A widget on the 12-column grid: its place (<paramref name="X"/>, <paramref name="Y"/>), size, and parameters.</summary>
-public sealed record DashboardWidget(string Id, string Type, JsonElement Params, int X, int Y, int W, int H);
+[GenerateSerializer, Immutable, Alias("crm.DashboardWidget")]
+public sealed record DashboardWidget([property: Id(0)] string Id, [property: Id(1)] string Type, [property: Id(2)] JsonElement Params, [property: Id(3)] int X, [property: Id(4)] int Y, [property: Id(5)] int W, [property: Id(6)] int H);
 
 /// <summary>A user's dashboard; <paramref name="IsDefault"/> while they have saved none (the widgets are then their role's default).</summary>
-public sealed record DashboardLayout(IReadOnlyList<DashboardWidget> Widgets, bool IsDefault, DateTime? UpdatedAt, long Version);
+[GenerateSerializer, Immutable, Alias("crm.DashboardLayout")]
+public sealed record DashboardLayout([property: Id(0)] IReadOnlyList<DashboardWidget> Widgets, [property: Id(1)] bool IsDefault, [property: Id(2)] DateTime? UpdatedAt, [property: Id(3)] long Version);
 
 /// <summary>
 /// One user's dashboard (key: the user id): the saved layout. The API validates a layout against the widget
 /// catalog before it comes here; the grain keeps it whole, one save at a time.
 /// </summary>
-public interface IDashboardGrain : IGrain
+[Alias("crm.IDashboardGrain")]
+public interface IDashboardGrain : IGrainWithGuidCompoundKey
 {
     /// <summary>The saved layout; an empty, default one when nothing was saved.</summary>
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<DashboardLayout> GetAsync();
 
     /// <summary>Replaces the layout; 412 on a stale <paramref name="expectedVersion"/>. Overlapping widgets are refused here too.</summary>
+    [Alias("Save")]
     Task<DashboardLayout> SaveAsync(IReadOnlyList<DashboardWidget> widgets, long? expectedVersion);
 }
 

@@ -1,6 +1,7 @@
 namespace M3CoreCRM.Grains.Abstractions.Dashboards;
 
 /// <summary>What a widget parameter holds: a record id (of <see cref="WidgetParameter.RecordType"/>), a whole number, or one of fixed words.</summary>
+[GenerateSerializer, Alias("crm.WidgetParameterKind")]
 public enum WidgetParameterKind
 {
     Id,
@@ -9,15 +10,17 @@ public enum WidgetParameterKind
 }
 
 /// <summary>A widget parameter; <paramref name="RecordType"/> names what an id refers to (pipeline, project, group, user).</summary>
+[GenerateSerializer, Immutable, Alias("crm.WidgetParameter")]
 public sealed record WidgetParameter(
-    string Name, WidgetParameterKind Kind, string Description, string? RecordType = null, int? Min = null, int? Max = null, IReadOnlyList<string>? Choices = null, object? Default = null);
+    [property: Id(0)] string Name, [property: Id(1)] WidgetParameterKind Kind, [property: Id(2)] string Description, [property: Id(3)] string? RecordType = null, [property: Id(4)] int? Min = null, [property: Id(5)] int? Max = null, [property: Id(6)] IReadOnlyList<string>? Choices = null, [property: Id(7)] object? Default = null);
 
 /// <summary>
 /// A kind of widget: its parameters, the sizes it may take, the report whose numbers it shows, and the stream
 /// events that change those numbers (a dashboard applies them to what it shows, instead of asking again).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("crm.WidgetType")]
 public sealed record WidgetType(
-    string Type, string Title, IReadOnlyList<WidgetParameter> Params, int MinW, int MinH, int MaxW, int MaxH, string Report, IReadOnlyList<string> LiveEvents);
+    [property: Id(0)] string Type, [property: Id(1)] string Title, [property: Id(2)] IReadOnlyList<WidgetParameter> Params, [property: Id(3)] int MinW, [property: Id(4)] int MinH, [property: Id(5)] int MaxW, [property: Id(6)] int MaxH, [property: Id(7)] string Report, [property: Id(8)] IReadOnlyList<string> LiveEvents);
 
 public static class WidgetCatalog
 {

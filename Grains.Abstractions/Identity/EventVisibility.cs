@@ -1,5 +1,5 @@
 using System.Text.Json;
-using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Grains.Abstractions.Events;
 
 namespace M3CoreCRM.Grains.Abstractions.Identity;
 
@@ -7,7 +7,8 @@ namespace M3CoreCRM.Grains.Abstractions.Identity;
 /// Someone an event may reach (a stream subscriber, a notification recipient): their grants and, for
 /// <c>group</c>-scoped grants, the members of their groups (themselves included).
 /// </summary>
-public sealed record EventViewer(Guid UserId, IReadOnlyDictionary<string, PermissionScope> Grants, IReadOnlySet<Guid> GroupPeers);
+[GenerateSerializer, Immutable, Alias("crm.EventViewer")]
+public sealed record EventViewer([property: Id(0)] Guid UserId, [property: Id(1)] IReadOnlyDictionary<string, PermissionScope> Grants, [property: Id(2)] IReadOnlySet<Guid> GroupPeers);
 
 /// <summary>
 /// Which events a viewer may receive (on the stream, or as a notification): those about records they may read, by the same permission and

@@ -1,7 +1,7 @@
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Identity;
 
+[GenerateSerializer, Alias("crm.TenantStatus")]
 public enum TenantStatus
 {
     /// <summary>Created; its roles and owner are still being set up. Nobody can log in yet.</summary>
@@ -10,48 +10,58 @@ public enum TenantStatus
     Suspended,
 }
 
-public sealed record TenantSettings(string Timezone, string Currency, string Locale)
+[GenerateSerializer, Immutable, Alias("crm.TenantSettings")]
+public sealed record TenantSettings([property: Id(0)] string Timezone, [property: Id(1)] string Currency, [property: Id(2)] string Locale)
 {
     public static TenantSettings Default { get; } = new("UTC", "USD", "en");
 }
 
-public sealed record LeadStatusDefinition(Guid Id, string Name, string Category);
+[GenerateSerializer, Immutable, Alias("crm.LeadStatusDefinition")]
+public sealed record LeadStatusDefinition([property: Id(0)] Guid Id, [property: Id(1)] string Name, [property: Id(2)] string Category);
 
-public sealed record LeadSourceDefinition(Guid Id, string Name);
+[GenerateSerializer, Immutable, Alias("crm.LeadSourceDefinition")]
+public sealed record LeadSourceDefinition([property: Id(0)] Guid Id, [property: Id(1)] string Name);
 
+[GenerateSerializer, Immutable, Alias("crm.TenantInfo")]
 public sealed record TenantInfo(
-    Guid Id,
-    string Name,
-    string Slug,
-    TenantStatus Status,
-    string Plan,
-    TenantSettings Settings,
-    IReadOnlyDictionary<string, Guid> BuiltInRoleIds,
-    IReadOnlyList<LeadStatusDefinition> LeadStatuses,
-    IReadOnlyList<LeadSourceDefinition> LeadSources,
-    DateTimeOffset CreatedAt,
-    long Version);
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Slug,
+    [property: Id(3)] TenantStatus Status,
+    [property: Id(4)] string Plan,
+    [property: Id(5)] TenantSettings Settings,
+    [property: Id(6)] IReadOnlyDictionary<string, Guid> BuiltInRoleIds,
+    [property: Id(7)] IReadOnlyList<LeadStatusDefinition> LeadStatuses,
+    [property: Id(8)] IReadOnlyList<LeadSourceDefinition> LeadSources,
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] long Version);
 
 /// <summary>The tenant's owner as sign-up names them; the password arrives already hashed.</summary>
-public sealed record NewTenantOwner(Guid UserId, string Name, string Email, string PasswordHash);
+[GenerateSerializer, Immutable, Alias("crm.NewTenantOwner")]
+public sealed record NewTenantOwner([property: Id(0)] Guid UserId, [property: Id(1)] string Name, [property: Id(2)] string Email, [property: Id(3)] string PasswordHash);
 
-public sealed record CreateTenant(string Name, string Slug, NewTenantOwner Owner);
+[GenerateSerializer, Immutable, Alias("crm.CreateTenant")]
+public sealed record CreateTenant([property: Id(0)] string Name, [property: Id(1)] string Slug, [property: Id(2)] NewTenantOwner Owner);
 
-public sealed record UpdateTenant(string? Name, TenantSettings? Settings);
+[GenerateSerializer, Immutable, Alias("crm.UpdateTenant")]
+public sealed record UpdateTenant([property: Id(0)] string? Name, [property: Id(1)] TenantSettings? Settings);
 
 /// <summary>A tenant: its name, unique slug, plan, settings and catalogs. Key: the tenant id (its own tenant).</summary>
-public interface ITenantGrain : IGrain
+[Alias("crm.ITenantGrain")]
+public interface ITenantGrain : IGrainWithGuidCompoundKey
 {
     /// <summary>
     /// Creates the tenant with its built-in roles, its owner, default lead statuses and sources.
     /// The setup finishes even if the process dies half-way (a reminder completes it); the tenant
     /// is <see cref="TenantStatus.Active"/> only when all of it exists. A taken slug is 409 <c>slug_taken</c>.
     /// </summary>
+    [Alias("Create")]
     Task<TenantInfo> CreateAsync(CreateTenant command);
 
     /// <summary>The tenant, or 404 <c>not_found</c> when it does not exist.</summary>
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<TenantInfo> GetAsync();
 
+    [Alias("Update")]
     Task<TenantInfo> UpdateAsync(UpdateTenant command, long? expectedVersion);
 }

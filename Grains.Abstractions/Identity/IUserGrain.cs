@@ -1,7 +1,7 @@
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Identity;
 
+[GenerateSerializer, Alias("crm.UserStatus")]
 public enum UserStatus
 {
     Invited,
@@ -9,6 +9,7 @@ public enum UserStatus
     Disabled,
 }
 
+[GenerateSerializer, Alias("crm.VerificationChannel")]
 public enum VerificationChannel
 {
     Email,
@@ -16,63 +17,75 @@ public enum VerificationChannel
 }
 
 /// <summary>A user as the API shows it (never any secret). Group membership is kept by the groups.</summary>
+[GenerateSerializer, Immutable, Alias("crm.UserInfo")]
 public sealed record UserInfo(
-    Guid Id,
-    string Name,
-    string Email,
-    string? Mobile,
-    IReadOnlyList<Guid> RoleIds,
-    UserStatus Status,
-    bool EmailVerified,
-    bool MobileVerified,
-    DateTimeOffset CreatedAt,
-    long Version);
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Email,
+    [property: Id(3)] string? Mobile,
+    [property: Id(4)] IReadOnlyList<Guid> RoleIds,
+    [property: Id(5)] UserStatus Status,
+    [property: Id(6)] bool EmailVerified,
+    [property: Id(7)] bool MobileVerified,
+    [property: Id(8)] DateTimeOffset CreatedAt,
+    [property: Id(9)] long Version);
 
 /// <summary>What login and token refresh need to know; read-only, never leaves the API host.</summary>
-public sealed record UserCredentials(Guid Id, string? PasswordHash, UserStatus Status, Guid SecurityStamp);
+[GenerateSerializer, Immutable, Alias("crm.UserCredentials")]
+public sealed record UserCredentials([property: Id(0)] Guid Id, [property: Id(1)] string? PasswordHash, [property: Id(2)] UserStatus Status, [property: Id(3)] Guid SecurityStamp);
 
 /// <summary>A new user: with a password hash they can log in at once; with an invitation token hash they are invited.</summary>
+[GenerateSerializer, Immutable, Alias("crm.CreateUser")]
 public sealed record CreateUser(
-    string Name,
-    string Email,
-    string? Mobile,
-    IReadOnlyList<Guid> RoleIds,
-    string? PasswordHash,
-    string? InvitationTokenHash,
-    DateTimeOffset? InvitationExpiresAt);
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Email,
+    [property: Id(2)] string? Mobile,
+    [property: Id(3)] IReadOnlyList<Guid> RoleIds,
+    [property: Id(4)] string? PasswordHash,
+    [property: Id(5)] string? InvitationTokenHash,
+    [property: Id(6)] DateTimeOffset? InvitationExpiresAt);
 
-public sealed record UpdateUser(string? Name, string? Email, string? Mobile, IReadOnlyList<Guid>? RoleIds, UserStatus? Status);
+[GenerateSerializer, Immutable, Alias("crm.UpdateUser")]
+public sealed record UpdateUser([property: Id(0)] string? Name, [property: Id(1)] string? Email, [property: Id(2)] string? Mobile, [property: Id(3)] IReadOnlyList<Guid>? RoleIds, [property: Id(4)] UserStatus? Status);
 
 /// <summary>A user of a tenant. Key: the user id.</summary>
-public interface IUserGrain : IGrain
+[Alias("crm.IUserGrain")]
+public interface IUserGrain : IGrainWithGuidCompoundKey
 {
     /// <summary>Creates the user; 409 <c>email_taken</c> when the tenant has a user with that email.</summary>
+    [Alias("Create")]
     Task<UserInfo> CreateAsync(CreateUser command);
 
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<UserInfo> GetAsync();
 
-    [ReadOnly]
+    [ReadOnly, Alias("GetCredentials")]
     Task<UserCredentials> GetCredentialsAsync();
 
+    [Alias("Update")]
     Task<UserInfo> UpdateAsync(UpdateUser command, long? expectedVersion);
 
     /// <summary>Disables the user: a new security stamp, so their refresh tokens stop at once.</summary>
+    [Alias("Disable")]
     Task<UserInfo> DisableAsync(long? expectedVersion);
 
     /// <summary>Sets a new password hash and a new security stamp (every session but <paramref name="keepFamilyId"/> ends); returns the new stamp.</summary>
+    [Alias("ChangePassword")]
     Task<Guid> ChangePasswordAsync(string passwordHash, Guid? keepFamilyId);
 
     /// <summary>Whether an invitation with this token hash is pending and unexpired (checked before anything else is said about the account).</summary>
-    [ReadOnly]
+    [ReadOnly, Alias("IsInvitationValid")]
     Task<bool> IsInvitationValidAsync(string tokenHash);
 
     /// <summary>Activates an invited user whose single-use invitation token hashes to <paramref name="tokenHash"/>.</summary>
+    [Alias("AcceptInvitation")]
     Task<UserInfo> AcceptInvitationAsync(string tokenHash, string passwordHash);
 
     /// <summary>Stores the hash of a new verification code for the channel (replacing any earlier one); at most one a minute and five an hour (429).</summary>
+    [Alias("RequestVerification")]
     Task RequestVerificationAsync(VerificationChannel channel, string codeHash, DateTimeOffset expiresAt);
 
     /// <summary>Marks the channel verified when the code matches; a wrong or expired code is 400 <c>invalid_code</c>; five wrong codes in an hour lock it (429).</summary>
+    [Alias("ConfirmVerification")]
     Task<UserInfo> ConfirmVerificationAsync(VerificationChannel channel, string codeHash);
 }

@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 namespace M3CoreCRM.Grains.Abstractions.Identity;
 
 /// <summary>How far a grant reaches: records the caller owns, records of the caller's groups, or the whole tenant.</summary>
+[GenerateSerializer, Alias("crm.PermissionScope")]
 public enum PermissionScope
 {
     Own = 1,
@@ -11,7 +12,8 @@ public enum PermissionScope
 }
 
 /// <summary>A role's grant of one permission at a scope.</summary>
-public sealed record PermissionGrant(string Permission, PermissionScope Scope);
+[GenerateSerializer, Immutable, Alias("crm.PermissionGrant")]
+public sealed record PermissionGrant([property: Id(0)] string Permission, [property: Id(1)] PermissionScope Scope);
 
 /// <summary>The permission catalog of the contract (<c>resource.action</c>).</summary>
 public static class Permissions

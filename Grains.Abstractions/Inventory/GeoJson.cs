@@ -3,10 +3,12 @@ using System.Text.Json;
 namespace M3CoreCRM.Grains.Abstractions.Inventory;
 
 /// <summary>A longitude/latitude rectangle: the bounds of a geometry, or a map's viewport.</summary>
-public sealed record GeoBounds(double MinLng, double MinLat, double MaxLng, double MaxLat);
+[GenerateSerializer, Immutable, Alias("crm.GeoBounds")]
+public sealed record GeoBounds([property: Id(0)] double MinLng, [property: Id(1)] double MinLat, [property: Id(2)] double MaxLng, [property: Id(3)] double MaxLat);
 
 /// <summary>A point as a client gives it: <c>{ lat, lng }</c>.</summary>
-public sealed record GeoPoint(double Lat, double Lng);
+[GenerateSerializer, Immutable, Alias("crm.GeoPoint")]
+public sealed record GeoPoint([property: Id(0)] double Lat, [property: Id(1)] double Lng);
 
 /// <summary>
 /// GeoJSON geometries (RFC 7946) as the inventory stores them: <c>Point</c>, <c>Polygon</c> and

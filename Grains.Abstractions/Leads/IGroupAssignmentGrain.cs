@@ -1,7 +1,7 @@
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Leads;
 
+[GenerateSerializer, Alias("crm.AssignmentStrategy")]
 public enum AssignmentStrategy
 {
     RoundRobin,
@@ -14,7 +14,9 @@ public enum AssignmentStrategy
 /// 20 each); least loaded picks the active member with the fewest open leads, counting its own picks.
 /// 409 <c>group_empty</c> when the group has no active member.
 /// </summary>
-public interface IGroupAssignmentGrain : IGrain
+[Alias("crm.IGroupAssignmentGrain")]
+public interface IGroupAssignmentGrain : IGrainWithGuidCompoundKey
 {
+    [Alias("Pick")]
     Task<Guid> PickAsync(AssignmentStrategy strategy);
 }

@@ -1,8 +1,8 @@
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Leads;
 
 /// <summary>Where a lead status stands: still being worked, or ended won or lost.</summary>
+[GenerateSerializer, Alias("crm.StatusCategory")]
 public enum StatusCategory
 {
     Open,
@@ -11,11 +11,14 @@ public enum StatusCategory
 }
 
 /// <summary>A tenant-defined lead status; <paramref name="Key"/> is what leads carry (<c>qualified</c>).</summary>
-public sealed record LeadStatus(string Key, string Name, StatusCategory Category, int Order);
+[GenerateSerializer, Immutable, Alias("crm.LeadStatus")]
+public sealed record LeadStatus([property: Id(0)] string Key, [property: Id(1)] string Name, [property: Id(2)] StatusCategory Category, [property: Id(3)] int Order);
 
-public sealed record LeadSource(string Key, string Name);
+[GenerateSerializer, Immutable, Alias("crm.LeadSource")]
+public sealed record LeadSource([property: Id(0)] string Key, [property: Id(1)] string Name);
 
-public sealed record LeadCatalog(IReadOnlyList<LeadStatus> Statuses, IReadOnlyList<LeadSource> Sources, long Version)
+[GenerateSerializer, Immutable, Alias("crm.LeadCatalog")]
+public sealed record LeadCatalog([property: Id(0)] IReadOnlyList<LeadStatus> Statuses, [property: Id(1)] IReadOnlyList<LeadSource> Sources, [property: Id(2)] long Version)
 {
     public LeadStatus? Status(string key) => Statuses.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.Ordinal));
 
@@ -30,14 +33,17 @@ public sealed record LeadCatalog(IReadOnlyList<LeadStatus> Statuses, IReadOnlyLi
 /// sensible set (new, contacted, qualified, won, lost; web, referral, walk_in, phone, social, import).
 /// Entries are added, never renamed away, since leads carry their keys.
 /// </summary>
-public interface ILeadCatalogGrain : IGrain
+[Alias("crm.ILeadCatalogGrain")]
+public interface ILeadCatalogGrain : IGrainWithGuidCompoundKey
 {
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<LeadCatalog> GetAsync();
 
     /// <summary>409 <c>status_exists</c> when the key is taken.</summary>
+    [Alias("AddStatus")]
     Task<LeadCatalog> AddStatusAsync(LeadStatus status);
 
     /// <summary>409 <c>source_exists</c> when the key is taken.</summary>
+    [Alias("AddSource")]
     Task<LeadCatalog> AddSourceAsync(LeadSource source);
 }

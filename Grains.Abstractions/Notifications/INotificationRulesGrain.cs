@@ -1,8 +1,8 @@
-using M3CoreCRM.Runtime.Grains;
 
 namespace M3CoreCRM.Grains.Abstractions.Notifications;
 
 /// <summary>How a notification reaches a person.</summary>
+[GenerateSerializer, Alias("crm.NotificationChannel")]
 public enum NotificationChannel
 {
     InApp,
@@ -16,6 +16,7 @@ public enum NotificationChannel
 /// the requester of an approval. Each is read from the event's data (<c>ownerId</c>, <c>assigneeId</c>,
 /// <c>approverIds</c>, <c>requesterId</c>).
 /// </summary>
+[GenerateSerializer, Alias("crm.NotificationRecipient")]
 public enum NotificationRecipient
 {
     Owner,
@@ -25,10 +26,12 @@ public enum NotificationRecipient
 }
 
 /// <summary>For one event type: through which channels, and to whom (by part in the record, and every active member of the roles).</summary>
-public sealed record NotificationRule(string EventType, IReadOnlyList<NotificationChannel> Channels, IReadOnlyList<NotificationRecipient> Recipients, IReadOnlyList<Guid> RoleIds);
+[GenerateSerializer, Immutable, Alias("crm.NotificationRule")]
+public sealed record NotificationRule([property: Id(0)] string EventType, [property: Id(1)] IReadOnlyList<NotificationChannel> Channels, [property: Id(2)] IReadOnlyList<NotificationRecipient> Recipients, [property: Id(3)] IReadOnlyList<Guid> RoleIds);
 
 /// <summary>A tenant's rules; <paramref name="IsDefault"/> while the tenant has saved none.</summary>
-public sealed record NotificationRules(IReadOnlyList<NotificationRule> Rules, bool IsDefault, long Version);
+[GenerateSerializer, Immutable, Alias("crm.NotificationRules")]
+public sealed record NotificationRules([property: Id(0)] IReadOnlyList<NotificationRule> Rules, [property: Id(1)] bool IsDefault, [property: Id(2)] long Version);
 
 /// <summary>The event types a rule may name: those of the contract that concern people.</summary>
 public static class NotifiableEvents
@@ -53,11 +56,13 @@ public static class NotifiableEvents
 }
 
 /// <summary>A tenant's notification rules (key: the tenant id).</summary>
-public interface INotificationRulesGrain : IGrain
+[Alias("crm.INotificationRulesGrain")]
+public interface INotificationRulesGrain : IGrainWithGuidCompoundKey
 {
-    [ReadOnly]
+    [ReadOnly, Alias("Get")]
     Task<NotificationRules> GetAsync();
 
     /// <summary>Replaces every rule at once; 412 <c>version_mismatch</c> when <paramref name="expectedVersion"/> is stale.</summary>
+    [Alias("Replace")]
     Task<NotificationRules> ReplaceAsync(IReadOnlyList<NotificationRule> rules, long? expectedVersion);
 }

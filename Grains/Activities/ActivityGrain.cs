@@ -1,7 +1,5 @@
 using M3CoreCRM.Grains.Abstractions.Activities;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Activities;
 
@@ -25,7 +23,7 @@ public sealed class ActivityState
 }
 
 [GrainType("activity")]
-public sealed class ActivityGrain([PersistentState("activities")] IPersistentState<ActivityState> state) : Grain, IActivityGrain
+public sealed class ActivityGrain([PersistentState("activities", CrmStorage.Name)] IPersistentState<ActivityState> state) : CrmGrain, IActivityGrain
 {
     public async Task<ActivityInfo> CreateAsync(NewActivity activity)
     {

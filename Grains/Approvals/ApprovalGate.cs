@@ -1,8 +1,6 @@
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Approvals;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.Grains.Approvals;
@@ -20,7 +18,7 @@ public sealed class ApprovalGate(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<PolicyMatch?> MatchAsync(Guid tenantId, string action, object input)
     {
-        if (RequestContext.Current?.ActorId is not { } requester)
+        if (CallerContext.ActorId is not { } requester)
         {
             return null;
         }

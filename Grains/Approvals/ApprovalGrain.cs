@@ -4,10 +4,8 @@ using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Inventory;
 using M3CoreCRM.Grains.Abstractions.Leads;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.Grains.Approvals;
@@ -53,7 +51,7 @@ public sealed class ApprovalState
 }
 
 [GrainType("approval")]
-public sealed class ApprovalGrain([PersistentState("approvals")] IPersistentState<ApprovalState> state, NpgsqlDataSource dataSource) : Grain, IApprovalGrain, IRemindable
+public sealed class ApprovalGrain([PersistentState("approvals", CrmStorage.Name)] IPersistentState<ApprovalState> state, NpgsqlDataSource dataSource) : CrmGrain, IApprovalGrain, IRemindable
 {
     private const string ExpiryReminder = "expire";
     private const string ApplyReminder = "apply";
@@ -76,7 +74,7 @@ public sealed class ApprovalGrain([PersistentState("approvals")] IPersistentStat
         var expiresAt = now.AddMinutes(request.Policy.ExpiresAfterMinutes);
 
         // The reminder goes in before the request is written: if the write fails, it finds no request and does nothing.
-        await RegisterOrUpdateReminderAsync(ExpiryReminder, expiresAt - now);
+        await RemindOnceAsync(ExpiryReminder, expiresAt - now);
         state.State = new ApprovalState
         {
             Action = request.Action,
@@ -116,7 +114,7 @@ public sealed class ApprovalGrain([PersistentState("approvals")] IPersistentStat
         }
 
         // The decision is stored before the subject is told, with a reminder that tells it should this activation not get that far.
-        await RegisterOrUpdateReminderAsync(ApplyReminder, TimeSpan.FromMinutes(1));
+        await RemindOnceAsync(ApplyReminder, TimeSpan.FromMinutes(1));
         s.Applying = true;
         await state.WriteStateAsync();
         await FinishAsync();
@@ -145,7 +143,9 @@ public sealed class ApprovalGrain([PersistentState("approvals")] IPersistentStat
         return Info();
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => HandleOnceAsync(reminderName, () => OnReminderAsync(reminderName));
+
+    private async Task OnReminderAsync(string reminderName)
     {
         if (!state.RecordExists)
         {

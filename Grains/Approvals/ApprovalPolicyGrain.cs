@@ -1,7 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Approvals;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Approvals;
 
@@ -32,7 +31,7 @@ public sealed class ApprovalPolicyState : IOwnedRecordState
 }
 
 [GrainType("approval-policy")]
-public sealed class ApprovalPolicyGrain([PersistentState("approval_policies")] IPersistentState<ApprovalPolicyState> state)
+public sealed class ApprovalPolicyGrain([PersistentState("approval_policies", CrmStorage.Name)] IPersistentState<ApprovalPolicyState> state)
     : OwnedRecordGrain<ApprovalPolicyState, ApprovalPolicyFields, ApprovalPolicyInfo>(state, "approval_policy"), IApprovalPolicyGrain
 {
     protected override Dictionary<string, FieldChange> Apply(ApprovalPolicyFields f)

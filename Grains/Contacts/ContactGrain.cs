@@ -1,7 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Contacts;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Contacts;
 
@@ -27,7 +26,7 @@ public sealed class ContactState : IOwnedRecordState
 }
 
 [GrainType("contact")]
-public sealed class ContactGrain([PersistentState("contacts")] IPersistentState<ContactState> state)
+public sealed class ContactGrain([PersistentState("contacts", CrmStorage.Name)] IPersistentState<ContactState> state)
     : OwnedRecordGrain<ContactState, ContactFields, ContactInfo>(state, "contact"), IContactGrain
 {
     protected override Dictionary<string, FieldChange> Apply(ContactFields fields)
@@ -70,7 +69,7 @@ public sealed class CompanyState : IOwnedRecordState
 }
 
 [GrainType("company")]
-public sealed class CompanyGrain([PersistentState("companies")] IPersistentState<CompanyState> state)
+public sealed class CompanyGrain([PersistentState("companies", CrmStorage.Name)] IPersistentState<CompanyState> state)
     : OwnedRecordGrain<CompanyState, CompanyFields, CompanyInfo>(state, "company"), ICompanyGrain
 {
     protected override Dictionary<string, FieldChange> Apply(CompanyFields fields)

@@ -1,8 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Dashboards;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Dashboards;
 
@@ -14,7 +12,7 @@ public sealed class DashboardState
 }
 
 [GrainType("dashboard")]
-public sealed class DashboardGrain([PersistentState("dashboards")] IPersistentState<DashboardState> state) : Grain, IDashboardGrain
+public sealed class DashboardGrain([PersistentState("dashboards", CrmStorage.Name)] IPersistentState<DashboardState> state) : CrmGrain, IDashboardGrain
 {
     public Task<DashboardLayout> GetAsync() => Task.FromResult(Layout());
 

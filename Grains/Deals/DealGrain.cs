@@ -2,10 +2,8 @@ using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Approvals;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Deals;
 
@@ -50,7 +48,7 @@ public sealed class DealState
 }
 
 [GrainType("deal")]
-public sealed class DealGrain([PersistentState("deals")] IPersistentState<DealState> state, ApprovalGate approvals) : Grain, IDealGrain
+public sealed class DealGrain([PersistentState("deals", CrmStorage.Name)] IPersistentState<DealState> state, ApprovalGate approvals) : CrmGrain, IDealGrain
 {
     public async Task<DealInfo> CreateAsync(DealFields fields)
     {

@@ -1,8 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Deals;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Deals;
 
@@ -16,7 +14,7 @@ public sealed class PipelineState
 }
 
 [GrainType("pipeline")]
-public sealed class PipelineGrain([PersistentState("pipelines")] IPersistentState<PipelineState> state) : Grain, IPipelineGrain
+public sealed class PipelineGrain([PersistentState("pipelines", CrmStorage.Name)] IPersistentState<PipelineState> state) : CrmGrain, IPipelineGrain
 {
     public async Task<PipelineInfo> CreateAsync(PipelineFields fields)
     {

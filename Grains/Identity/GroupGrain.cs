@@ -1,8 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Identity;
 
@@ -18,7 +16,7 @@ public sealed class GroupState
 }
 
 [GrainType("group")]
-public sealed class GroupGrain([PersistentState("groups")] IPersistentState<GroupState> state) : Grain, IGroupGrain
+public sealed class GroupGrain([PersistentState("groups", CrmStorage.Name)] IPersistentState<GroupState> state) : CrmGrain, IGroupGrain
 {
     public async Task<GroupInfo> CreateAsync(SaveGroup command)
     {

@@ -1,8 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Identity;
 
@@ -18,7 +16,7 @@ public sealed class RoleState
 }
 
 [GrainType("role")]
-public sealed class RoleGrain([PersistentState("roles")] IPersistentState<RoleState> state) : Grain, IRoleGrain
+public sealed class RoleGrain([PersistentState("roles", CrmStorage.Name)] IPersistentState<RoleState> state) : CrmGrain, IRoleGrain
 {
     public async Task<RoleInfo> CreateAsync(SaveRole command, string? builtIn)
     {

@@ -1,9 +1,7 @@
 using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Identity;
 
@@ -35,7 +33,7 @@ public sealed class TenantState
 }
 
 [GrainType("tenant")]
-public sealed class TenantGrain([PersistentState("tenants")] IPersistentState<TenantState> state) : Grain, ITenantGrain, IRemindable
+public sealed class TenantGrain([PersistentState("tenants", CrmStorage.Name)] IPersistentState<TenantState> state) : CrmGrain, ITenantGrain, IRemindable
 {
     private const string ProvisioningReminder = "provisioning";
 
@@ -83,7 +81,7 @@ public sealed class TenantGrain([PersistentState("tenants")] IPersistentState<Te
         }
 
         // If this process dies before provisioning finishes, the reminder finishes it.
-        await RegisterOrUpdateReminderAsync(ProvisioningReminder, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
+        await RemindOnceAsync(ProvisioningReminder, TimeSpan.FromSeconds(30));
         await ProvisionAsync();
         return Info();
     }
@@ -117,7 +115,9 @@ public sealed class TenantGrain([PersistentState("tenants")] IPersistentState<Te
         return Info();
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => HandleOnceAsync(reminderName, () => OnReminderAsync(reminderName));
+
+    private async Task OnReminderAsync(string reminderName)
     {
         if (reminderName == ProvisioningReminder)
         {
@@ -130,7 +130,7 @@ public sealed class TenantGrain([PersistentState("tenants")] IPersistentState<Te
     {
         if (state.State.Status != TenantStatus.Provisioning)
         {
-            await UnregisterReminderAsync(ProvisioningReminder);
+            await ForgetReminderAsync(ProvisioningReminder);
             return;
         }
 
@@ -167,7 +167,7 @@ public sealed class TenantGrain([PersistentState("tenants")] IPersistentState<Te
         state.State.PendingOwner = null;
         state.State.Status = TenantStatus.Active;
         await state.WriteStateAsync([new GrainEvent("tenant.activated", "tenant", TenantId, new { state.State.Slug })]);
-        await UnregisterReminderAsync(ProvisioningReminder);
+        await ForgetReminderAsync(ProvisioningReminder);
     }
 
     private void EnsureExists()

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Identity;
 
@@ -26,7 +24,7 @@ public sealed class TokenFamilyState
 }
 
 [GrainType("token_family")]
-public sealed class TokenFamilyGrain([PersistentState("token_families")] IPersistentState<TokenFamilyState> state) : Grain, ITokenFamilyGrain
+public sealed class TokenFamilyGrain([PersistentState("token_families", CrmStorage.Name)] IPersistentState<TokenFamilyState> state) : CrmGrain, ITokenFamilyGrain
 {
     // Reuse matters while a stolen token and its rightful holder race, that is among the latest tokens:
     // the newest 32 (eight hours of a client refreshing every 15 minutes) are remembered as spent. An

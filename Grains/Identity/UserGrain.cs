@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Identity;
 
@@ -45,7 +43,7 @@ public sealed class UserState
 public sealed record PendingVerification(string CodeHash, DateTime ExpiresAt, int FailedAttempts);
 
 [GrainType("user")]
-public sealed class UserGrain([PersistentState("users")] IPersistentState<UserState> state) : Grain, IUserGrain
+public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersistentState<UserState> state) : CrmGrain, IUserGrain
 {
     private const int MaxVerificationFailuresPerHour = 5;
     private const int MaxVerificationRequestsPerHour = 5;

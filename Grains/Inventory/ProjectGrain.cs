@@ -1,9 +1,7 @@
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Inventory;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Inventory;
 
@@ -28,7 +26,7 @@ public sealed class ProjectState
 }
 
 [GrainType("project")]
-public sealed class ProjectGrain([PersistentState("projects")] IPersistentState<ProjectState> state) : Grain, IProjectGrain
+public sealed class ProjectGrain([PersistentState("projects", CrmStorage.Name)] IPersistentState<ProjectState> state) : CrmGrain, IProjectGrain
 {
     public async Task<ProjectInfo> CreateAsync(SaveProject command)
     {

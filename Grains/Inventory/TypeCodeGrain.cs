@@ -1,8 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Inventory;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Inventory;
 
@@ -18,7 +16,7 @@ public sealed class TypeCodeState
 }
 
 [GrainType("type-code")]
-public sealed class TypeCodeGrain([PersistentState("type_codes")] IPersistentState<TypeCodeState> state) : Grain, ITypeCodeGrain
+public sealed class TypeCodeGrain([PersistentState("type_codes", CrmStorage.Name)] IPersistentState<TypeCodeState> state) : CrmGrain, ITypeCodeGrain
 {
     public async Task<TypeCodeInfo> CreateAsync(CreateTypeCode command)
     {

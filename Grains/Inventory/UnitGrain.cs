@@ -5,10 +5,8 @@ using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Inventory;
 using M3CoreCRM.Grains.Abstractions.Leads;
 using M3CoreCRM.Grains.Approvals;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Inventory;
 
@@ -62,7 +60,7 @@ public sealed class UnitState
 }
 
 [GrainType("unit")]
-public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitState> state, ApprovalGate approvals) : Grain, IUnitGrain, IRemindable
+public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersistentState<UnitState> state, ApprovalGate approvals) : CrmGrain, IUnitGrain, IRemindable
 {
     private const string HoldReminderPrefix = "hold:";
     private const string Unavailable = "unit_unavailable";
@@ -143,7 +141,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
             var before = s.HoldExpiresAt;
             var previousHold = s.HoldId;
             var extendedHold = Guid.CreateVersion7();
-            await RegisterOrUpdateReminderAsync(HoldReminderPrefix + extendedHold, expiresAt - DateTime.UtcNow);
+            await RemindOnceAsync(HoldReminderPrefix + extendedHold, expiresAt - DateTime.UtcNow);
             s.HoldExpiresAt = expiresAt;
             s.HoldId = extendedHold;
             await WriteAsync([Event("unit.hold_extended", StatusData("hold_extended"), new() { ["holdExpiresAt"] = new(before, expiresAt) })]);
@@ -161,7 +159,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         // The reminder goes in before the hold is written: if the write then fails, the reminder
         // finds no hold of its id and does nothing; the other order could leave a hold that never expires.
         var holdId = Guid.CreateVersion7();
-        await RegisterOrUpdateReminderAsync(HoldReminderPrefix + holdId, expiresAt - DateTime.UtcNow);
+        await RemindOnceAsync(HoldReminderPrefix + holdId, expiresAt - DateTime.UtcNow);
         var changes = Transition(UnitStatus.OnHold, command.Holder, expiresAt);
         s.HoldId = holdId;
         s.FrozenPrice = s.ListPrice;
@@ -278,7 +276,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
                 : "The unit is not held or reserved.");
         }
 
-        var actor = RequestContext.Current?.ActorId;
+        var actor = CallerContext.ActorId;
         if (!command.MayReleaseAny && !(s.Status == UnitStatus.OnHold && actor is not null && s.HeldByUserId == actor))
         {
             throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Releasing a unit someone else holds, or a reserved unit, needs the permission 'units.release'.");
@@ -292,7 +290,9 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         return Info();
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => HandleOnceAsync(reminderName, () => OnReminderAsync(reminderName));
+
+    private async Task OnReminderAsync(string reminderName)
     {
         // The reminder fires on or after the hold's end; a reminder of an earlier hold (or of a
         // hold already released, reserved or extended away) names another hold id and changes nothing.
@@ -410,7 +410,7 @@ public sealed class UnitGrain([PersistentState("units")] IPersistentState<UnitSt
         var now = DateTime.UtcNow;
         s.Status = to;
         s.HeldBy = holder;
-        s.HeldByUserId = holder is null ? null : byUser ?? RequestContext.Current?.ActorId ?? s.HeldByUserId;
+        s.HeldByUserId = holder is null ? null : byUser ?? CallerContext.ActorId ?? s.HeldByUserId;
         s.HoldExpiresAt = holdExpiresAt;
         s.HoldId = null;
         s.StatusChangedAt = now;

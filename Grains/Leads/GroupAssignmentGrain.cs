@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Leads;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.Grains.Leads;
@@ -15,8 +13,8 @@ public sealed class GroupAssignmentState
 }
 
 [GrainType("group-assignment")]
-public sealed class GroupAssignmentGrain([PersistentState("group_assignments")] IPersistentState<GroupAssignmentState> state, NpgsqlDataSource dataSource)
-    : Grain, IGroupAssignmentGrain
+public sealed class GroupAssignmentGrain([PersistentState("group_assignments", CrmStorage.Name)] IPersistentState<GroupAssignmentState> state, NpgsqlDataSource dataSource)
+    : CrmGrain, IGroupAssignmentGrain
 {
     /// <summary>Open-lead counts are read again after this long; between reads the grain counts its own picks.</summary>
     private static readonly TimeSpan LoadFreshness = TimeSpan.FromSeconds(30);

@@ -1,8 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Leads;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Leads;
 
@@ -25,7 +23,7 @@ public sealed class LeadCatalogState
 }
 
 [GrainType("lead-catalog")]
-public sealed class LeadCatalogGrain([PersistentState("lead_catalogs")] IPersistentState<LeadCatalogState> state) : Grain, ILeadCatalogGrain
+public sealed class LeadCatalogGrain([PersistentState("lead_catalogs", CrmStorage.Name)] IPersistentState<LeadCatalogState> state) : CrmGrain, ILeadCatalogGrain
 {
     public Task<LeadCatalog> GetAsync() => Task.FromResult(Current());
 

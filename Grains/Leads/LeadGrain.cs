@@ -6,10 +6,8 @@ using M3CoreCRM.Grains.Abstractions.Contacts;
 using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Leads;
 using M3CoreCRM.Grains.Approvals;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Leads;
 
@@ -85,7 +83,7 @@ public sealed class LeadState
 }
 
 [GrainType("lead")]
-public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadState> state, ApprovalGate approvals) : Grain, ILeadGrain, IRemindable
+public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersistentState<LeadState> state, ApprovalGate approvals) : CrmGrain, ILeadGrain, IRemindable
 {
     private const string LockReminderPrefix = "call-lock:";
 
@@ -271,7 +269,7 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         // As with unit holds: the reminder goes in first, so a failed write leaves a reminder that finds no lock of its id.
         var previousLock = calls.LockId;
         var lockId = Guid.CreateVersion7();
-        await RegisterOrUpdateReminderAsync(LockReminderPrefix + lockId, command.Until - now);
+        await RemindOnceAsync(LockReminderPrefix + lockId, command.Until - now);
         calls.LockedBy = command.AgentId;
         calls.LockedUntil = command.Until;
         calls.LockedByQueue = command.QueueId;
@@ -335,7 +333,9 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
         return Info();
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => HandleOnceAsync(reminderName, () => OnReminderAsync(reminderName));
+
+    private async Task OnReminderAsync(string reminderName)
     {
         var calls = state.State.Calls;
         if (state.RecordExists && calls.LockId is { } lockId && reminderName == LockReminderPrefix + lockId && calls.LockedUntil <= DateTime.UtcNow)
@@ -346,8 +346,6 @@ public sealed class LeadGrain([PersistentState("leads")] IPersistentState<LeadSt
             calls.LockId = null;
             await state.WriteStateAsync();
         }
-
-        await UnregisterReminderAsync(reminderName);
     }
 
     private static async Task CreateOnceAsync(Func<Task> create, string existsCode)

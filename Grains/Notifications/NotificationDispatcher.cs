@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Notifications;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -16,10 +15,10 @@ namespace M3CoreCRM.Grains.Notifications;
 /// matches the tenant's rules, resolves the recipients (never the person who caused the event) and
 /// creates one notification grain per recipient and channel, then moves the checkpoint. Notification ids
 /// are derived from (event, recipient, channel), so a batch dispatched twice (after a crash, or by two
-/// silos during a tenant's handover) creates nothing twice. Each silo dispatches the tenants placed on it.
+/// silos at once) creates nothing twice.
 /// </summary>
 public sealed partial class NotificationDispatcher(
-    NpgsqlDataSource dataSource, TenantEventLog log, EventNotifications notifications, IGrainFactory grains, IWriteFence placement, IStorageGate gate,
+    NpgsqlDataSource dataSource, TenantEventLog log, EventNotifications notifications, IGrainFactory grains, IStorageGate gate,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     private const int ReadBatch = 200;
@@ -41,11 +40,6 @@ public sealed partial class NotificationDispatcher(
             {
                 foreach (var (tenantId, checkpoint) in await LaggingTenantsAsync(stoppingToken))
                 {
-                    if (!(placement.Owns(tenantId) || placement.IsPlacedHere(tenantId)))
-                    {
-                        continue;
-                    }
-
                     try
                     {
                         await DispatchAsync(tenantId, checkpoint, stoppingToken, MaxBatchesPerRound);

@@ -1,9 +1,7 @@
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Notifications;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Notifications;
 
@@ -36,8 +34,8 @@ public sealed class NotificationState
 }
 
 [GrainType("notification")]
-public sealed class NotificationGrain([PersistentState("notifications")] IPersistentState<NotificationState> state, INotificationOutbox outbox)
-    : Grain, INotificationGrain, IRemindable
+public sealed class NotificationGrain([PersistentState("notifications", CrmStorage.Name)] IPersistentState<NotificationState> state, INotificationOutbox outbox)
+    : CrmGrain, INotificationGrain, IRemindable
 {
     private const string DeliveryReminder = "deliver";
 
@@ -73,7 +71,7 @@ public sealed class NotificationGrain([PersistentState("notifications")] IPersis
         else
         {
             // Registered before the write: if the write fails, the reminder finds no notification and ends.
-            await RegisterOrUpdateReminderAsync(DeliveryReminder, TimeSpan.Zero);
+            await RemindOnceAsync(DeliveryReminder, TimeSpan.Zero);
             await state.WriteStateAsync();
         }
 
@@ -100,11 +98,12 @@ public sealed class NotificationGrain([PersistentState("notifications")] IPersis
     /// Sends the message through its channel. A failed send throws, and the reminder fires again later;
     /// a send whose "delivered" write is lost is sent again (at least once, as providers' own retries are).
     /// </summary>
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => HandleOnceAsync(reminderName, () => OnReminderAsync(reminderName));
+
+    private async Task OnReminderAsync(string reminderName)
     {
         if (reminderName != DeliveryReminder || !state.RecordExists || state.State.DeliveredAt is not null || state.State.DeliveryFailure is not null)
         {
-            await UnregisterReminderAsync(reminderName);
             return;
         }
 
@@ -134,7 +133,6 @@ public sealed class NotificationGrain([PersistentState("notifications")] IPersis
         }
 
         await state.WriteStateAsync();
-        await UnregisterReminderAsync(reminderName);
     }
 
     private static string ChannelName(NotificationChannel channel) => channel switch
@@ -158,7 +156,7 @@ public sealed class NotificationInboxState
 }
 
 [GrainType("notification-inbox")]
-public sealed class NotificationInboxGrain([PersistentState("notification_inboxes")] IPersistentState<NotificationInboxState> state) : Grain, INotificationInboxGrain
+public sealed class NotificationInboxGrain([PersistentState("notification_inboxes", CrmStorage.Name)] IPersistentState<NotificationInboxState> state) : CrmGrain, INotificationInboxGrain
 {
     public async Task<DateTime> ReadAllAsync()
     {

@@ -1,7 +1,6 @@
 using M3CoreCRM.Grains.Abstractions.Notifications;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Notifications;
 
@@ -11,7 +10,7 @@ public sealed class NotificationRulesState
 }
 
 [GrainType("notification-rules")]
-public sealed class NotificationRulesGrain([PersistentState("notification_rules")] IPersistentState<NotificationRulesState> state) : Grain, INotificationRulesGrain
+public sealed class NotificationRulesGrain([PersistentState("notification_rules", CrmStorage.Name)] IPersistentState<NotificationRulesState> state) : CrmGrain, INotificationRulesGrain
 {
     public Task<NotificationRules> GetAsync() => Task.FromResult(Current());
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Grains.Events;
 
 namespace M3CoreCRM.Grains.Notifications;
 

@@ -1,9 +1,7 @@
 using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Tasks;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Grains.Tasks;
 
@@ -37,7 +35,7 @@ public sealed class TaskItemState
 }
 
 [GrainType("task")]
-public sealed class TaskItemGrain([PersistentState("tasks")] IPersistentState<TaskItemState> state) : Grain, ITaskItemGrain, IRemindable
+public sealed class TaskItemGrain([PersistentState("tasks", CrmStorage.Name)] IPersistentState<TaskItemState> state) : CrmGrain, ITaskItemGrain, IRemindable
 {
     private const string DuePrefix = "due:";
 
@@ -48,7 +46,7 @@ public sealed class TaskItemGrain([PersistentState("tasks")] IPersistentState<Ta
             throw new DomainException(DomainErrorKind.Conflict, "task_exists", "This task already exists.");
         }
 
-        state.State = new TaskItemState { Status = TaskItemStatus.Open, CreatedBy = RequestContext.Current?.ActorId ?? Guid.Empty, CreatedAt = DateTime.UtcNow };
+        state.State = new TaskItemState { Status = TaskItemStatus.Open, CreatedBy = CallerContext.ActorId ?? Guid.Empty, CreatedAt = DateTime.UtcNow };
         var changes = Apply(fields);
         await ArmAsync();
         await WriteAsync("task.created", changes);
@@ -103,7 +101,9 @@ public sealed class TaskItemGrain([PersistentState("tasks")] IPersistentState<Ta
         return Info();
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => HandleOnceAsync(reminderName, () => OnReminderAsync(reminderName));
+
+    private async Task OnReminderAsync(string reminderName)
     {
         var s = state.State;
         if (state.RecordExists && s.Status == TaskItemStatus.Open && !s.DueRaised && s.DueId is { } dueId && reminderName == DuePrefix + dueId)
@@ -111,15 +111,13 @@ public sealed class TaskItemGrain([PersistentState("tasks")] IPersistentState<Ta
             if (s.DueAt > DateTime.UtcNow)
             {
                 // Early by this silo's clock: wait out the rest rather than lose the notification.
-                await RegisterOrUpdateReminderAsync(reminderName, s.DueAt - DateTime.UtcNow);
+                await RemindOnceAsync(reminderName, s.DueAt - DateTime.UtcNow);
                 return;
             }
 
             s.DueRaised = true;
             await WriteAsync("task.due", new() { ["dueRaised"] = new(false, true) });
         }
-
-        await UnregisterReminderAsync(reminderName);
     }
 
     /// <summary>A new due time gets a new reminder, registered before the write (a failed write leaves one that finds no due time of its id).</summary>
@@ -128,7 +126,7 @@ public sealed class TaskItemGrain([PersistentState("tasks")] IPersistentState<Ta
         var s = state.State;
         s.DueId = Guid.CreateVersion7();
         s.DueRaised = false;
-        await RegisterOrUpdateReminderAsync(DuePrefix + s.DueId, s.DueAt > DateTime.UtcNow ? s.DueAt - DateTime.UtcNow : TimeSpan.Zero);
+        await RemindOnceAsync(DuePrefix + s.DueId, s.DueAt > DateTime.UtcNow ? s.DueAt - DateTime.UtcNow : TimeSpan.Zero);
     }
 
     private Task ForgetAsync(Guid? dueId) => dueId is null ? Task.CompletedTask : ForgetReminderAsync(DuePrefix + dueId);

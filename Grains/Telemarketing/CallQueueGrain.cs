@@ -1,9 +1,7 @@
 using M3CoreCRM.Grains.Abstractions.Leads;
 using M3CoreCRM.Grains.Abstractions.Telemarketing;
-using M3CoreCRM.Runtime.Errors;
-using M3CoreCRM.Runtime.Events;
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Persistence;
 using Npgsql;
 
 namespace M3CoreCRM.Grains.Telemarketing;
@@ -24,7 +22,7 @@ public sealed class CallQueueState
 }
 
 [GrainType("call-queue")]
-public sealed class CallQueueGrain([PersistentState("call_queues")] IPersistentState<CallQueueState> state, NpgsqlDataSource dataSource) : Grain, ICallQueueGrain
+public sealed class CallQueueGrain([PersistentState("call_queues", CrmStorage.Name)] IPersistentState<CallQueueState> state, NpgsqlDataSource dataSource) : CrmGrain, ICallQueueGrain
 {
     /// <summary>Candidates read per look: enough that a few locked elsewhere (another queue) do not leave the agent empty-handed.</summary>
     private const int Candidates = 20;

@@ -1,34 +1,64 @@
-using System.Reflection;
-using M3CoreCRM.Grains;
+using System.Net;
+using System.Text.Json;
 using M3CoreCRM.Grains.Approvals;
+using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Notifications;
-using M3CoreCRM.Runtime.Cluster;
-using M3CoreCRM.Runtime.Hosting;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using M3CoreCRM.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
 
 namespace M3CoreCRM.Silo.Hosting;
 
-/// <summary>Where this process's grain calls run: a silo in this process, or the cluster's silos (<c>M3_SILO=remote</c>).</summary>
+/// <summary>
+/// Where this process's grain calls run: an Orleans silo in this process (the one-machine mode, and the Silo
+/// process of a cluster), or the cluster's silos (<c>M3_SILO=remote</c>: an Orleans client).
+/// </summary>
 public static class SiloSetup
 {
     public const string ModeKey = "M3_SILO";
-    public const string ClusterSecretKey = "M3_CLUSTER_SECRET";
+
+    /// <summary>The configuration section of Orleans' settings (<c>Orleans__ClusterId</c>, <c>Orleans__SiloPort</c>, ...).</summary>
+    public const string Section = "Orleans";
 
     /// <summary>
-    /// The silo with the domain grains (and any <paramref name="extraGrainAssemblies"/>, for tests).
-    /// Needs <see cref="PostgresStorageSetup.AddM3Postgres"/>.
+    /// An Orleans silo in this process with the domain grains: the "crm" storage, ADO.NET reminders on
+    /// PostgreSQL, the tenant call filter, and the event log services. Needs <see cref="PostgresStorageSetup.AddM3Postgres"/>.
+    /// Membership is ADO.NET clustering on PostgreSQL when <c>Orleans:MembershipTable</c> is <c>postgres</c>, otherwise this one silo alone.
     /// </summary>
-    public static IHostApplicationBuilder AddM3Silo(this IHostApplicationBuilder builder, params Assembly[] extraGrainAssemblies)
+    public static IHostApplicationBuilder AddM3Silo(this IHostApplicationBuilder builder)
     {
+        var settings = builder.Configuration.GetSection(Section);
         builder.Services.AddSingleton<IStorageGate>(services => services.GetRequiredService<SchemaMigrationService>());
-        builder.Services.AddGrainRuntime(builder.Configuration, [typeof(GrainsAssembly).Assembly, .. extraGrainAssemblies]);
         builder.Services.TryAddSingleton<ApprovalGate>();
         builder.Services.TryAddSingleton<DevelopmentOutbox>();
         builder.Services.TryAddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
         builder.Services.AddSingleton<NotificationDispatcher>();
+        builder.Services.AddEventLog(announce: true);
+        builder.Services.AddSingleton<LegacyReminderImport>();
+
+        // The web server listens while the silo waits for the schema (see SchemaGate), so the process is live from the start.
+        builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
+        builder.UseOrleans(silo =>
+        {
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaGate>();
+            ConfigureCluster(silo, settings);
+            silo.Configure<SiloMessagingOptions>(settings.GetSection("Messaging"));
+            silo.Configure<GrainCollectionOptions>(settings.GetSection("Collection"));
+            silo.Services.AddGrainStorage(CrmStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<CrmGrainStorage>(services));
+            silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> reminders) => reminders.Configure<PostgresServer>((options, server) =>
+            {
+                options.Invariant = AdoNetInvariant;
+                options.ConnectionString = server.ConnectionString;
+            }));
+            silo.Configure<ReminderOptions>(settings.GetSection("ReminderOptions"));
+            silo.AddIncomingGrainCallFilter<TenantCallFilter>();
+            silo.Services.AddSerializer(AddJsonElement);
+        });
+
+        // After the silo: it is started before, and stopped after, the dispatcher that calls its grains.
         builder.Services.AddHostedService(services => services.GetRequiredService<NotificationDispatcher>());
         return builder;
     }
@@ -41,20 +71,78 @@ public static class SiloSetup
             return builder.AddM3Silo();
         }
 
+        var settings = builder.Configuration.GetSection(Section);
         builder.Services.AddSingleton<IStorageGate>(services => services.GetRequiredService<SchemaMigrationService>());
-        builder.Services.AddGrainClient(builder.Configuration, ClusterSecret(builder.Configuration), typeof(GrainsAssembly).Assembly);
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [StorageHealthCheck.ReadyTag]);
+        builder.Services.AddEventLog(announce: false);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options => Identify(options, settings));
+            client.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringClientOptions> clustering) => clustering.Configure<PostgresServer>((options, server) =>
+            {
+                options.Invariant = AdoNetInvariant;
+                options.ConnectionString = server.ConnectionString;
+            }));
+            client.Configure<ClientMessagingOptions>(settings.GetSection("Messaging"));
+            client.Services.AddSerializer(AddJsonElement);
+        });
         return builder;
     }
 
-    public static string ClusterSecret(IConfiguration configuration) =>
-        configuration[ClusterSecretKey] is { Length: >= 16 } secret
-            ? secret
-            : throw new InvalidOperationException($"{ClusterSecretKey} must be set (16 characters or more) on every silo and remote API host of a cluster.");
+    private const string AdoNetInvariant = "Npgsql";
 
-    private sealed class ClusterHealthCheck(ClusterView view) : IHealthCheck
+    private static void ConfigureCluster(ISiloBuilder silo, IConfigurationSection settings)
     {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(view.Live.Count > 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("No live silo."));
+        var siloPort = settings.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+        var gatewayPort = settings.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
+        if (!string.Equals(settings["MembershipTable"], "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            // One machine: this silo is the whole cluster; its gateway serves nobody unless a port is asked for.
+            silo.UseLocalhostClustering(siloPort, settings.GetValue("GatewayPort", 0), serviceId: ServiceId(settings), clusterId: ClusterId(settings));
+            return;
+        }
+
+        silo.Configure<ClusterOptions>(options => Identify(options, settings));
+        silo.Configure<EndpointOptions>(options =>
+        {
+            options.SiloPort = siloPort;
+            options.GatewayPort = gatewayPort;
+            options.AdvertisedIPAddress = settings["AdvertisedIP"] is { Length: > 0 } advertised ? IPAddress.Parse(advertised) : IPAddress.Loopback;
+            options.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
+            options.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, gatewayPort);
+        });
+        silo.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringSiloOptions> clustering) => clustering.Configure<PostgresServer>((options, server) =>
+        {
+            options.Invariant = AdoNetInvariant;
+            options.ConnectionString = server.ConnectionString;
+        }));
+        silo.Configure<ClusterMembershipOptions>(settings.GetSection("Membership"));
+    }
+
+    private static void Identify(ClusterOptions options, IConfigurationSection settings)
+    {
+        options.ClusterId = ClusterId(settings);
+        options.ServiceId = ServiceId(settings);
+    }
+
+    private static string ClusterId(IConfigurationSection settings) => settings["ClusterId"] is { Length: > 0 } id ? id : "m3crm";
+
+    private static string ServiceId(IConfigurationSection settings) => settings["ServiceId"] is { Length: > 0 } id ? id : "m3crm";
+
+    // JsonElement (approval inputs, widget parameters, geometries) crosses grain calls as its JSON text.
+    private static void AddJsonElement(ISerializerBuilder serializer) =>
+        serializer.AddJsonSerializer(isSupported: type => type == typeof(JsonElement));
+
+    private static IServiceCollection AddEventLog(this IServiceCollection services, bool announce)
+    {
+        services.AddSingleton<EventNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventNotifications>());
+        services.AddSingleton<TenantEventLog>();
+        if (announce)
+        {
+            services.AddSingleton<EventAnnouncer>();
+            services.AddHostedService(sp => sp.GetRequiredService<EventAnnouncer>());
+        }
+
+        return services;
     }
 }

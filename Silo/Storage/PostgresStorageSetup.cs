@@ -1,4 +1,3 @@
-using M3CoreCRM.Runtime.Storage;
 using Npgsql;
 
 namespace M3CoreCRM.Silo.Storage;

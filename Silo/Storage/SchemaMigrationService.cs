@@ -1,5 +1,4 @@
-using M3CoreCRM.Runtime.Persistence;
-using M3CoreCRM.Runtime.Storage;
+using M3CoreCRM.Grains.Persistence;
 
 namespace M3CoreCRM.Silo.Storage;
 

@@ -11,8 +11,6 @@ namespace M3CoreCRM.Benchmarks;
 /// </summary>
 public sealed class ClusterBenchmark(TimeSpan duration, int clients)
 {
-    private const string Secret = "benchmark-cluster-secret-0123456789";
-
     public async Task<ClusterReport> RunAsync(Func<Task<string>> newDatabase)
     {
         var inProcess = await MeasureAsync(await newDatabase(), silos: 0);
@@ -26,7 +24,6 @@ public sealed class ClusterBenchmark(TimeSpan duration, int clients)
         var common = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = database,
-            ["M3_CLUSTER_SECRET"] = Secret,
             ["RateLimits__AuthPerAddressPerMinute"] = "10000000",
             ["RateLimits__LoginPerAccountPer15Minutes"] = "10000000",
             ["RateLimits__TenantPerSecond"] = "10000000",

@@ -47,7 +47,6 @@ public sealed record MixReport(
 public sealed class MixBenchmark(MixOptions options)
 {
     private const string Password = "benchmark passphrase";
-    private const string ClusterSecret = "benchmark-cluster-secret-0123456789";
 
     private readonly ConcurrentDictionary<string, List<double>> _latencies = new();
     private readonly ConcurrentDictionary<string, long> _statuses = new();
@@ -77,7 +76,6 @@ public sealed class MixBenchmark(MixOptions options)
             ["ConnectionStrings__Postgres"] = options.Fault == MixFault.PoolExhausted
                 ? new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 4, Timeout = 1 }.ConnectionString
                 : connectionString,
-            ["M3_CLUSTER_SECRET"] = ClusterSecret,
             ["RateLimits__AuthPerAddressPerMinute"] = "10000000",
             ["RateLimits__LoginPerAccountPer15Minutes"] = "10000000",
             ["RateLimits__TenantPerSecond"] = "10000000",
@@ -87,8 +85,11 @@ public sealed class MixBenchmark(MixOptions options)
             ["Stream__MaxStreamsPerUser"] = "1000",
             ["Stream__StallTimeout"] = "00:00:03",
             ["Stream__SubscriberBuffer"] = "64",
-            ["Cluster__LeaseDuration"] = "00:00:05",
-            ["Cluster__LeaseRenewInterval"] = "00:00:01",
+            // A killed silo is declared dead after two missed one-second probes (Orleans' defaults take 10-15 s).
+            ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+            ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+            ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
+            ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",
         };
         var silos = new List<HostProcess>();
         try

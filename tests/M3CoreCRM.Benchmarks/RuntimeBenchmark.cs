@@ -1,5 +1,5 @@
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains.Persistence;
 using M3CoreCRM.Testing;
 using M3CoreCRM.Testing.Grains;
 using Npgsql;
@@ -44,7 +44,7 @@ public sealed class RuntimeBenchmark(TimeSpan duration, int readWorkers, int wri
         var sharedGrains = Enumerable.Range(0, writeWorkers).Select(_ => silo.Grains.GetGrain<ICounterGrain>(sharedTenant, Guid.CreateVersion7())).ToArray();
         var sharedEventWrites = await Load.MeasureAsync("grain write + event, one tenant", writeWorkers, duration, w => () => new ValueTask(sharedGrains[w].IncrementWithEventAsync()));
 
-        var lost = await CountLostWritesAsync(silo.DataSource, tenant, writeGrains.Select(g => g.GetGrainId().Key).ToArray(), acknowledged);
+        var lost = await CountLostWritesAsync(silo.DataSource, tenant, writeGrains.Select(g => g.GetPrimaryKey(out _)).ToArray(), acknowledged);
         var gaps = await CountSequenceGapsAsync(silo.DataSource, sharedTenant);
         return new RuntimeReport(direct, reads, raw, writes, eventWrites, sharedEventWrites, lost, gaps);
     }

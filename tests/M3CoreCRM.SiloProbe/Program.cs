@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Tenancy;
 using M3CoreCRM.Testing;
 using M3CoreCRM.Testing.Grains;
 

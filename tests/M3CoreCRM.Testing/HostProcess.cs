@@ -23,22 +23,23 @@ public sealed class HostProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <param name="assembly">The executable's assembly name, e.g. <c>M3CoreCRM.Silo</c>.</param>
-    /// <param name="environment">Settings in environment form (<c>Cluster__Enabled</c>).</param>
-    public static async Task<HostProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment)
+    /// <param name="environment">Settings in environment form (<c>Orleans__SiloPort</c>).</param>
+    /// <param name="awaitedPath">What must answer 200 before the process counts as started.</param>
+    public static async Task<HostProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment, string awaitedPath = "/health/ready")
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
+        var port = OrleansTestSettings.FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(address.ToString().TrimEnd('/'));
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in OrleansTestSettings.ForSilo())
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        info.Environment["Orleans__GatewayPort"] = OrleansTestSettings.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -63,7 +64,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             try
             {
-                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode)
+                if ((await http.GetAsync(new Uri(awaitedPath, UriKind.Relative))).IsSuccessStatusCode)
                 {
                     return host;
                 }

@@ -1,5 +1,3 @@
-using M3CoreCRM.Runtime.Grains;
-using M3CoreCRM.Runtime.Hosting;
 using M3CoreCRM.Silo.Hosting;
 using M3CoreCRM.Silo.Storage;
 using M3CoreCRM.Testing.Grains;
@@ -11,7 +9,7 @@ using Npgsql;
 
 namespace M3CoreCRM.Testing;
 
-/// <summary>A silo in this process against a test database, with the test grains: for runtime tests and benchmarks.</summary>
+/// <summary>An Orleans silo in this process against a test database, configured as the product's, with the test grains: for storage tests and benchmarks.</summary>
 public sealed class TestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -27,22 +25,17 @@ public sealed class TestSilo : IAsyncDisposable
 
     public NpgsqlDataSource DataSource => _host.Services.GetRequiredService<NpgsqlDataSource>();
 
-    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<TestSilo> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:" + PostgresStorageSetup.ConnectionStringName] = connectionString;
+        builder.Configuration.AddInMemoryCollection(OrleansTestSettings.ForSilo().Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.AddM3Postgres();
-        builder.AddM3Silo(typeof(CounterGrain).Assembly);
-        builder.Services.Configure<GrainRuntimeOptions>(options =>
-        {
-            options.ReminderPollInterval = TimeSpan.FromMilliseconds(100);
-            configure?.Invoke(options);
-        });
+        builder.AddM3Silo();
         var host = builder.Build();
         await host.StartAsync();
-        await host.Services.GetRequiredService<SchemaMigrationService>().WhenReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         await TestSchema.EnsureAsync(host.Services.GetRequiredService<NpgsqlDataSource>());
         return new TestSilo(host);
     }

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
-using M3CoreCRM.Runtime.Errors;
+using M3CoreCRM.Grains.Abstractions.Errors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -38,7 +38,7 @@ public sealed class ErrorFormatTests : IAsyncLifetime
         _app.UseApiProblemDetails();
         _app.MapGet("/boom", string () => throw new InvalidOperationException(Secret));
         _app.MapGet("/storage-down", string () => throw new NpgsqlException(Secret, new System.Net.Sockets.SocketException(111)));
-        _app.MapGet("/conflict", string () => throw new StorageConflictException(Secret));
+        _app.MapGet("/conflict", string () => throw new Orleans.Storage.InconsistentStateException(Secret));
         _app.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -24,8 +24,13 @@ public sealed class HostingTests(PostgresFixture postgres)
     [Fact]
     public async Task LiveButNotReadyWhileStorageIsUnreachable()
     {
-        await using var api = new ApiFactory(TestPostgres.Unreachable());
-        using var client = api.CreateClient();
+        // A real process: its silo waits for the schema while the web server already answers.
+        await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = TestPostgres.Unreachable(),
+            ["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+        }, awaitedPath: "/health/live");
+        using var client = new HttpClient { BaseAddress = api.Address };
 
         var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
         var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));

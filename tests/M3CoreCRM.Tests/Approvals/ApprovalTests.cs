@@ -264,9 +264,9 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
 
         // Its expiry is a durable reminder at expiresAt; bringing that reminder due is the passing of the 30 minutes.
         var expiresAt = (await tenant.GetJsonAsync($"/api/v1/approvals/{approvalId}")).GetProperty("expiresAt").GetDateTime().ToUniversalTime();
-        var due = Assert.Single(await QueryAsSystemAsync("SELECT due_at FROM reminders WHERE grain_type = 'approval' AND grain_key = $1", r => r.GetDateTime(0), approvalId));
+        var due = Assert.Single(await QueryAsSystemAsync(ReminderRows.DueTimes("approval"), r => r.GetDateTime(0), approvalId));
         Assert.InRange((due.ToUniversalTime() - expiresAt).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(5));
-        Assert.Equal(1, await ExecuteAsSystemAsync("UPDATE reminders SET due_at = now() WHERE grain_type = 'approval' AND grain_key = $1", approvalId));
+        Assert.Equal(1, await ExecuteAsSystemAsync(ReminderRows.BringDue("approval"), approvalId));
 
         var expired = await Eventually.ReturnsAsync(() => tenant.GetJsonAsync($"/api/v1/approvals/{approvalId}"), a => a.GetProperty("status").GetString() == "expired");
         Assert.Empty(expired.GetProperty("decisions").EnumerateArray());
@@ -395,12 +395,11 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
         Assert.Equal(1, await ExecuteAsSystemAsync(
             "UPDATE approvals SET state = state || jsonb_build_object('applying', true, 'status', 'pending', 'detail', null, 'decisions', $2::jsonb) WHERE id = $1", approvalId, decisions));
         await RestartAsync();
-        await ExecuteAsSystemAsync(
-            "INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at) VALUES ($1, 'approval', $2, 'apply', now() + interval '1 hour') ON CONFLICT DO NOTHING", tenantId, approvalId);
+        await ExecuteAsSystemAsync(ReminderRows.Insert, ReminderRows.InsertParameters("approval", tenantId, approvalId, "apply", TimeSpan.FromHours(1)));
     }
 
     private Task<int> BringApprovalReminderDueAsync(Guid approvalId) =>
-        ExecuteAsSystemAsync("UPDATE reminders SET due_at = now() WHERE grain_type = 'approval' AND grain_key = $1 AND name = 'apply'", approvalId);
+        ExecuteAsSystemAsync(ReminderRows.BringDue("approval", "apply"), approvalId);
 
     private static async Task<Guid> PolicyAsync(TenantSession tenant, string action, int levels = 1, object? condition = null, int? expiresAfterMinutes = null) =>
         (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/approval-policies", new

@@ -1,7 +1,7 @@
 using System.Net;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using M3CoreCRM.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -1,3 +1,4 @@
+using M3CoreCRM.Testing;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -29,6 +30,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("RateLimits:AuthPerAddressPerMinute", "100000");
         builder.UseSetting("RateLimits:UserPerSecond", "100000");
+        foreach (var (key, value) in OrleansTestSettings.ForSilo())
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

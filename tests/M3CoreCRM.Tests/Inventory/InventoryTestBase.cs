@@ -36,15 +36,15 @@ public abstract class InventoryTestBase(PostgresFixture postgres) : IAsyncLifeti
 
     /// <summary>Moves a unit's pending reminders to now, as if their time had come: the reminder service then fires them as it would.</summary>
     protected Task<int> BringRemindersDueAsync(Guid unitId) =>
-        ExecuteAsSystemAsync("UPDATE reminders SET due_at = now() WHERE grain_type = 'unit' AND grain_key = $1", unitId);
+        ExecuteAsSystemAsync(ReminderRows.BringDue("unit"), unitId);
 
     /// <summary>The due times of a unit's pending reminders.</summary>
     protected async Task<DateTime[]> ReminderDueTimesAsync(Guid unitId) =>
-        [.. await QueryAsSystemAsync("SELECT due_at FROM reminders WHERE grain_type = 'unit' AND grain_key = $1 ORDER BY due_at", reader => reader.GetDateTime(0), unitId)];
+        [.. await QueryAsSystemAsync(ReminderRows.DueTimes("unit"), reader => reader.GetDateTime(0), unitId)];
 
     /// <summary>Adds a due reminder of the given name to a unit, as one left over from an earlier hold would be.</summary>
     protected Task AddDueReminderAsync(Guid tenantId, Guid unitId, string name) =>
-        ExecuteAsSystemAsync("INSERT INTO reminders (tenant_id, grain_type, grain_key, name, due_at) VALUES ($1, 'unit', $2, $3, now())", tenantId, unitId, name);
+        ExecuteAsSystemAsync(ReminderRows.Insert, ReminderRows.InsertParameters("unit", tenantId, unitId, name, TimeSpan.FromSeconds(1)));
 
     /// <summary>A statement straight against the database, across tenants (as the runtime's own jobs run); returns the rows it changed.</summary>
     protected async Task<int> ExecuteAsSystemAsync(string sql, params object[] parameters)

@@ -172,7 +172,7 @@ public sealed class CallQueueTests(PostgresFixture postgres) : InventoryTestBase
             await tenant.SendAsync(HttpMethod.Post, $"/api/v1/leads/{lead}/calls", new { disposition = "answered" }, twoToken), HttpStatusCode.NotFound, "not_found");
 
         // Time passes: the stored lock runs out and its reminder comes due (the host restarts to read the stored state).
-        Assert.Equal(1, await ExecuteAsSystemAsync("UPDATE reminders SET due_at = now() WHERE grain_type = 'lead' AND grain_key = $1", lead));
+        Assert.Equal(1, await ExecuteAsSystemAsync(ReminderRows.BringDue("lead"), lead));
         await ExecuteAsSystemAsync("UPDATE leads SET state = jsonb_set(state, '{calls,lockedUntil}', to_jsonb(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))) WHERE id = $1", lead);
         await RestartAsync();
         var session = tenant with { Http = Http };

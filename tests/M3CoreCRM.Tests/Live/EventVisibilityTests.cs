@@ -1,6 +1,7 @@
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Runtime.Events;
+using M3CoreCRM.Grains.Abstractions.Events;
+using M3CoreCRM.Grains.Events;
 
 namespace M3CoreCRM.Tests.Live;
 

@@ -1,4 +1,3 @@
-using M3CoreCRM.Runtime.Storage;
 using M3CoreCRM.Silo.Storage;
 using M3CoreCRM.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

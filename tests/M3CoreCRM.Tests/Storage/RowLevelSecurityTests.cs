@@ -1,4 +1,4 @@
-using M3CoreCRM.Runtime.Persistence;
+using M3CoreCRM.Grains.Persistence;
 using M3CoreCRM.Tests.Identity;
 using M3CoreCRM.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

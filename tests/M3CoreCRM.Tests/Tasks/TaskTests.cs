@@ -22,7 +22,7 @@ public sealed class TaskTests(PostgresFixture postgres) : InventoryTestBase(post
         }, HttpStatusCode.Created);
         var taskId = task.GetProperty("id").GetGuid();
         Assert.False(task.GetProperty("overdue").GetBoolean());
-        Assert.Equal([1L], await QueryAsSystemAsync("SELECT count(*) FROM reminders WHERE grain_type = 'task' AND grain_key = $1", r => r.GetInt64(0), taskId));
+        Assert.Equal([1L], await QueryAsSystemAsync(ReminderRows.Count("task"), r => r.GetInt64(0), taskId));
 
         // Moving the due time into the past arms a new reminder (due now) and retires the old one.
         await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/tasks/{taskId}", new { dueAt = DateTime.UtcNow.AddMinutes(-1) }, HttpStatusCode.OK);
@@ -30,7 +30,7 @@ public sealed class TaskTests(PostgresFixture postgres) : InventoryTestBase(post
             async () => (await tenant.GetJsonAsync("/api/v1/notifications", agentToken)).GetProperty("items"), items => items.GetArrayLength() == 1);
         Assert.Equal("task.due", notification[0].GetProperty("eventType").GetString());
         Assert.Equal("Task due: Send the floor plans", notification[0].GetProperty("title").GetString());
-        await Eventually.ReturnsAsync(() => QueryAsSystemAsync("SELECT count(*) FROM reminders WHERE grain_type = 'task' AND grain_key = $1", r => r.GetInt64(0), taskId), rows => rows[0] == 0);
+        await Eventually.ReturnsAsync(() => QueryAsSystemAsync(ReminderRows.Count("task"), r => r.GetInt64(0), taskId), rows => rows[0] == 0);
 
         var listed = Assert.Single((await tenant.GetJsonAsync($"/api/v1/tasks?subjectType=lead&subjectId={lead}", agentToken)).GetProperty("items").EnumerateArray());
         Assert.True(listed.GetProperty("overdue").GetBoolean());

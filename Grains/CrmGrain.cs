@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+
+namespace M3CoreCRM.Grains;
+
+/// <summary>
+/// Base of the domain's grains: their key is a record id with the tenant as key extension
+/// (<see cref="TenantGrains"/>), and their reminders are one-shot (a hold's end, a call lock's end, an
+/// approval's expiry, a task's due time). Orleans' reminders repeat, so a one-shot reminder is registered
+/// with the shortest period Orleans allows (<see cref="ReminderOptions.MinimumReminderPeriod"/>, a minute by
+/// default) and removed once its handler has done its work: a handler that fails is delivered again a period
+/// later, and one due while its silo was down fires within a period of the restart. Handlers stay idempotent.
+/// </summary>
+public abstract class CrmGrain : Grain
+{
+    private readonly Dictionary<string, IGrainReminder> _reminders = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _rescheduled = new(StringComparer.Ordinal);
+    private Guid? _tenantId;
+    private Guid? _key;
+
+    protected Guid TenantId => _tenantId ??= ParseKey().TenantId;
+
+    protected Guid Key => _key ??= ParseKey().Key;
+
+    /// <summary>A reminder that fires once, on or after <paramref name="dueTime"/> (also after a restart); registering a name again moves it.</summary>
+    protected async Task RemindOnceAsync(string name, TimeSpan dueTime)
+    {
+        var retry = ServiceProvider.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod;
+        _reminders[name] = await this.RegisterOrUpdateReminder(name, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, retry);
+        _rescheduled.Add(name);
+    }
+
+    /// <summary>
+    /// Delivers a one-shot reminder to <paramref name="handler"/>, then removes it, unless the handler moved it
+    /// to a later time. If the handler throws, the reminder stays and fires again a period later.
+    /// </summary>
+    protected async Task HandleOnceAsync(string name, Func<Task> handler)
+    {
+        _rescheduled.Remove(name);
+        await handler();
+        if (!_rescheduled.Contains(name))
+        {
+            await ForgetReminderAsync(name);
+        }
+    }
+
+    /// <summary>
+    /// Removes a reminder that is no longer wanted, without failing the call that already did its work: for
+    /// reminders whose handler checks, when it fires, that it still applies (one left behind does nothing).
+    /// </summary>
+    protected async Task ForgetReminderAsync(string name)
+    {
+        try
+        {
+            if (_reminders.Remove(name, out var known))
+            {
+                try
+                {
+                    await this.UnregisterReminder(known);
+                    return;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // Changed since this activation registered it: look it up afresh below.
+                }
+            }
+
+            if (await this.GetReminder(name) is { } stored)
+            {
+                await this.UnregisterReminder(stored);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Left behind: it fires once more, finds nothing of its own, and is removed then.
+        }
+    }
+
+    private (Guid TenantId, Guid Key) ParseKey() => this.GetGrainId().TryGetTenantKey(out var tenantId, out var key)
+        ? (tenantId, key)
+        : throw new InvalidOperationException($"{this.GetGrainId()} is not keyed by record id and tenant.");
+}

@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using M3CoreCRM.Grains.Abstractions.Errors;
+using M3CoreCRM.Grains.Abstractions.Events;
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains.Persistence;
+using M3CoreCRM.Testing;
+using M3CoreCRM.Testing.Grains;
+using M3CoreCRM.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Storage;
+
+namespace M3CoreCRM.Tests.Storage;
+
+/// <summary>What the product relies on of Orleans and the "crm" storage: write-through, fenced writes, events with the state, reminders, call chains, tenancy.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private readonly Guid _tenant = Guid.CreateVersion7();
+    private string _database = "";
+    private TestSilo? _silo;
+
+    private TestSilo Silo => _silo!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await postgres.Server.CreateDatabaseAsync("storage");
+        _silo = await TestSilo.StartAsync(_database);
+    }
+
+    public async Task DisposeAsync() => await Silo.DisposeAsync();
+
+    [Fact]
+    public async Task StaleWriteIsRefusedAndTheGrainReloadsTheStoredState()
+    {
+        var key = Guid.CreateVersion7();
+        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, key);
+        await counter.IncrementWithEventAsync();
+        await OverwriteBehindTheGrainsBackAsync(key, value: 42);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(counter.IncrementWithEventAsync);
+
+        Assert.Equal(42, await counter.GetAsync());
+        Assert.Equal(2, await counter.GetVersionAsync());
+        Assert.Single(await Silo.Services.GetRequiredService<TenantEventLog>().ReadAsync(_tenant, 0, 100, CancellationToken.None));
+        Assert.Equal(43, await counter.IncrementAsync());
+    }
+
+    [Fact]
+    public async Task FirstWriteRacingARowWrittenMeanwhileConflicts()
+    {
+        var key = Guid.CreateVersion7();
+        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, key);
+        Assert.Equal(0, await counter.GetVersionAsync());
+        await using (var insert = Silo.DataSource.CreateCommand(
+            $"INSERT INTO {TestSchema.CounterTable} (tenant_id, id, state, version) VALUES ($1, $2, '{{\"value\": 7}}', 1)"))
+        {
+            insert.Parameters.AddWithValue(_tenant);
+            insert.Parameters.AddWithValue(key);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await Assert.ThrowsAsync<InconsistentStateException>(counter.IncrementAsync);
+
+        Assert.Equal(7, await counter.GetAsync());
+        Assert.Equal(8, await counter.IncrementAsync());
+    }
+
+    [Fact]
+    public async Task EventsAreReadBackInOrderWithNothingMissedWhileWritersCommitConcurrently()
+    {
+        const int grains = 8;
+        const int writesEach = 40;
+        var log = Silo.Services.GetRequiredService<TenantEventLog>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = new List<StoredEvent>();
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var e in log.SubscribeAsync(_tenant, 0, stop.Token))
+            {
+                seen.Add(e);
+                if (seen.Count == grains * writesEach)
+                {
+                    break;
+                }
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, grains).Select(_ => Task.Run(async () =>
+        {
+            var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
+            for (var i = 0; i < writesEach; i++)
+            {
+                await counter.IncrementWithEventAsync();
+            }
+        })));
+        await reader;
+
+        Assert.Equal(Enumerable.Range(1, grains * writesEach).Select(i => (long)i), seen.Select(e => e.Sequence));
+        foreach (var perGrain in seen.GroupBy(e => e.EntityId))
+        {
+            Assert.Equal(Enumerable.Range(1, writesEach), perGrain.Select(e => e.Data.GetProperty("value").GetInt32()));
+        }
+
+        Assert.All(seen, e => Assert.Equal("counter.incremented", e.Type));
+    }
+
+    [Fact]
+    public async Task SubscriberResumesAfterTheLastSequenceItSaw()
+    {
+        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
+        for (var i = 0; i < 5; i++)
+        {
+            await counter.IncrementWithEventAsync();
+        }
+
+        var log = Silo.Services.GetRequiredService<TenantEventLog>();
+        var resumed = await log.ReadAsync(_tenant, 3, 100, CancellationToken.None);
+
+        Assert.Equal([4L, 5L], resumed.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task OtherTenantsEventsAreNotInTheLog()
+    {
+        var otherTenant = Guid.CreateVersion7();
+        await Silo.Grains.GetGrain<ICounterGrain>(otherTenant, Guid.CreateVersion7()).IncrementWithEventAsync();
+        await Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7()).IncrementWithEventAsync();
+
+        var mine = await Silo.Services.GetRequiredService<TenantEventLog>().ReadAsync(_tenant, 0, 100, CancellationToken.None);
+
+        Assert.Equal(_tenant, Assert.Single(mine).TenantId);
+    }
+
+    [Fact]
+    public async Task WriteReturnsOnlyAfterItIsCommitted()
+    {
+        var key = Guid.CreateVersion7();
+        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, key);
+
+        Assert.Equal(1, await counter.IncrementAsync());
+
+        await using var read = Silo.DataSource.CreateCommand($"SELECT (state ->> 'value')::bigint, version FROM {TestSchema.CounterTable} WHERE tenant_id = $1 AND id = $2");
+        read.Parameters.AddWithValue(_tenant);
+        read.Parameters.AddWithValue(key);
+        await using var row = await read.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        Assert.Equal(1, row.GetInt64(0));
+        Assert.Equal(1, row.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task CallChainThatComesBackReEntersUnderCallChainReentrancy()
+    {
+        var a = Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
+
+        Assert.Equal(6, await a.BounceAsync(Guid.CreateVersion7(), 6).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task CallWhoseContextNamesAnotherTenantIsRefused()
+    {
+        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
+        await counter.IncrementAsync();
+
+        using (CallerContext.Begin(Guid.CreateVersion7(), Guid.CreateVersion7(), "198.51.100.7"))
+        {
+            var refused = await Assert.ThrowsAsync<DomainException>(counter.GetAsync);
+            Assert.Equal(DomainErrorKind.NotFound, refused.Kind);
+        }
+
+        using (CallerContext.Begin(_tenant, Guid.CreateVersion7(), "198.51.100.7"))
+        {
+            Assert.Equal(1, await counter.GetAsync());
+        }
+    }
+
+    [Fact]
+    public async Task ReminderDueWhileTheSiloWasDownFiresAfterRestart()
+    {
+        var key = Guid.CreateVersion7();
+        await Silo.Grains.GetGrain<ICounterGrain>(_tenant, key).SetReminderAsync(TimeSpan.FromSeconds(2));
+        await Silo.DisposeAsync();
+        Assert.Equal(0, await StoredRemindersFiredAsync(key));
+        Assert.Equal(1, await ReminderRowsAsync(key));
+        await Eventually.TrueAsync(() => DueAtAsync(key).GetAwaiter().GetResult() < DateTimeOffset.UtcNow);
+
+        _silo = await TestSilo.StartAsync(_database);
+
+        var fired = await Eventually.ReturnsAsync(() => StoredRemindersFiredAsync(key), n => n >= 1);
+        Assert.Equal(1, fired);
+        await Eventually.ReturnsAsync(() => ReminderRowsAsync(key), rows => rows == 0);
+    }
+
+    [Fact]
+    public async Task ProcessKilledAfterAWriteReturnedHasTheWriteOnRestart()
+    {
+        var key = Guid.CreateVersion7();
+        var probePath = Path.Combine(AppContext.BaseDirectory, "M3CoreCRM.SiloProbe.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { probePath, _database, _tenant.ToString(), key.ToString() })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var probe = Process.Start(info)!;
+        long acknowledged = 0;
+        try
+        {
+            while (acknowledged < 25 && await probe.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line)
+            {
+                if (line.StartsWith("acknowledged ", StringComparison.Ordinal))
+                {
+                    acknowledged = long.Parse(line["acknowledged ".Length..]);
+                }
+            }
+        }
+        finally
+        {
+            probe.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush.
+            await probe.WaitForExitAsync();
+        }
+
+        Assert.True(acknowledged >= 25, $"The probe acknowledged only {acknowledged} writes. {await probe.StandardError.ReadToEndAsync()}");
+        var stored = await Silo.Grains.GetGrain<ICounterGrain>(_tenant, key).GetAsync();
+        Assert.True(stored >= acknowledged, $"Acknowledged {acknowledged} but {stored} is stored.");
+    }
+
+    private async Task OverwriteBehindTheGrainsBackAsync(Guid key, long value)
+    {
+        await using var update = Silo.DataSource.CreateCommand(
+            $"UPDATE {TestSchema.CounterTable} SET state = jsonb_set(state, '{{value}}', to_jsonb($3::bigint)), version = version + 1 WHERE tenant_id = $1 AND id = $2");
+        update.Parameters.AddWithValue(_tenant);
+        update.Parameters.AddWithValue(key);
+        update.Parameters.AddWithValue(value);
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
+    }
+
+    private async Task<int> StoredRemindersFiredAsync(Guid key)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_database);
+        await using var command = dataSource.CreateCommand($"SELECT coalesce((state ->> 'remindersFired')::int, 0) FROM {TestSchema.CounterTable} WHERE tenant_id = $1 AND id = $2");
+        command.Parameters.AddWithValue(_tenant);
+        command.Parameters.AddWithValue(key);
+        return await command.ExecuteScalarAsync() is int fired ? fired : 0;
+    }
+
+    private async Task<DateTimeOffset> DueAtAsync(Guid key)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_database);
+        await using var command = dataSource.CreateCommand("SELECT starttime FROM orleansreminderstable WHERE grainid = $1");
+        command.Parameters.AddWithValue(OrleansTestSettings.GrainIdOf("test_counter", _tenant, key).ToString());
+        return new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync())!, TimeSpan.Zero);
+    }
+
+    private async Task<long> ReminderRowsAsync(Guid key)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_database);
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM orleansreminderstable WHERE grainid = $1");
+        command.Parameters.AddWithValue(OrleansTestSettings.GrainIdOf("test_counter", _tenant, key).ToString());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
