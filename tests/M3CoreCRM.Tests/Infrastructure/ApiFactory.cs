@@ -27,6 +27,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:Postgres", _connectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("RateLimits:AuthPerAddressPerMinute", "100000");
         builder.UseSetting("RateLimits:UserPerSecond", "100000");
