@@ -19,7 +19,7 @@ public sealed record AcceptInvitationRequest(string? Token, string? Password);
 
 public sealed record ConfirmVerificationRequest(string? Code);
 
-public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn, UserView? User = null);
+public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn, UserView User);
 
 public sealed record AccessTokenResponse(string AccessToken, int ExpiresIn);
 
@@ -130,8 +130,7 @@ public static class AuthApi
 
         using var requestContext = CallerContext.Begin(invitation.TenantId, invitation.UserId, context.Connection.RemoteIpAddress?.ToString());
         var accepted = await user.AcceptInvitationAsync(TokenService.HashSecret(invitation.Secret), argon.Hash(request.Password!));
-        var pair = await sessions.StartAsync(invitation.TenantId, accepted.Id, context.RequestAborted);
-        return TypedResults.Ok(pair with { User = UserView.From(accepted, []) });
+        return TypedResults.Ok(await sessions.StartAsync(invitation.TenantId, accepted.Id, context.RequestAborted));
     }
 
     private static async Task<Accepted> RequestVerificationAsync(string channel, Caller caller, IGrainFactory grains, INotificationOutbox outbox, CancellationToken cancellationToken)

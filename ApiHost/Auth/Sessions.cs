@@ -1,11 +1,15 @@
 using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Users;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
 
 namespace M3CoreCRM.ApiHost.Auth;
 
-/// <summary>Starts a login's token family and rotates its refresh tokens.</summary>
-public sealed class Sessions(IGrainFactory grains, TokenService tokens, TimeProvider time)
+/// <summary>
+/// Starts a login's token family and rotates its refresh tokens. Each new pair carries the user as
+/// <c>GET /me</c> shows them, so a client knows whom it signed in as without another request.
+/// </summary>
+public sealed class Sessions(IGrainFactory grains, UserQueries users, TokenService tokens, TimeProvider time)
 {
     public async Task<TokenPair> StartAsync(Guid tenantId, Guid userId, CancellationToken cancellationToken)
     {
@@ -14,7 +18,7 @@ public sealed class Sessions(IGrainFactory grains, TokenService tokens, TimeProv
         var refresh = RefreshToken.New(tenantId, familyId);
         await grains.GetGrain<ITokenFamilyGrain>(tenantId, familyId)
             .StartAsync(userId, credentials.SecurityStamp, refresh.SecretHash, time.GetUtcNow() + tokens.Options.RefreshTokenLifetime);
-        return Pair(tenantId, userId, credentials.SecurityStamp, familyId, refresh);
+        return await PairAsync(tenantId, userId, credentials.SecurityStamp, familyId, refresh, cancellationToken);
     }
 
     public async Task<TokenPair> RotateAsync(RefreshToken presented, CancellationToken cancellationToken)
@@ -22,15 +26,20 @@ public sealed class Sessions(IGrainFactory grains, TokenService tokens, TimeProv
         var next = RefreshToken.New(presented.TenantId, presented.FamilyId);
         var holder = await grains.GetGrain<ITokenFamilyGrain>(presented.TenantId, presented.FamilyId)
             .RotateAsync(presented.SecretHash, next.SecretHash, time.GetUtcNow() + tokens.Options.RefreshTokenLifetime);
-        return Pair(presented.TenantId, holder.UserId, holder.SecurityStamp, presented.FamilyId, next);
+        return await PairAsync(presented.TenantId, holder.UserId, holder.SecurityStamp, presented.FamilyId, next, cancellationToken);
     }
 
     /// <summary>A new access token for the same login (after the user's security stamp changed); its refresh token stays as it is.</summary>
     public AccessTokenResponse Reissue(Guid tenantId, Guid userId, Guid securityStamp, Guid familyId) =>
         new(tokens.IssueAccessToken(tenantId, userId, securityStamp, familyId), (int)tokens.Options.AccessTokenLifetime.TotalSeconds);
 
-    private TokenPair Pair(Guid tenantId, Guid userId, Guid stamp, Guid familyId, RefreshToken refresh) =>
-        new(tokens.IssueAccessToken(tenantId, userId, stamp, familyId), refresh.ToString(), (int)tokens.Options.AccessTokenLifetime.TotalSeconds);
+    private async Task<TokenPair> PairAsync(Guid tenantId, Guid userId, Guid stamp, Guid familyId, RefreshToken refresh, CancellationToken cancellationToken)
+    {
+        var user = await grains.GetGrain<IUserGrain>(tenantId, userId).GetAsync();
+        var groupIds = await users.GroupIdsAsync(tenantId, userId, cancellationToken);
+        return new TokenPair(
+            tokens.IssueAccessToken(tenantId, userId, stamp, familyId), refresh.ToString(), (int)tokens.Options.AccessTokenLifetime.TotalSeconds, UserView.From(user, groupIds));
+    }
 }
 
 /// <summary>An invitation token as it travels in the email: <c>tenant.user.secret</c>; the user grain keeps only the secret's hash.</summary>

@@ -50,9 +50,8 @@ public static class TenantsApi
         using var requestContext = CallerContext.Begin(tenantId, ownerId, context.Connection.RemoteIpAddress?.ToString());
         var tenant = await grains.GetGrain<ITenantGrain>(tenantId, tenantId).CreateAsync(new CreateTenant(
             request.Name!.Trim(), request.Slug!, new NewTenantOwner(ownerId, request.Owner!.Name!.Trim(), request.Owner.Email!.Trim(), argon.Hash(request.Owner.Password!))));
-        var user = await grains.GetGrain<IUserGrain>(tenantId, ownerId).GetAsync();
         var pair = await sessions.StartAsync(tenantId, ownerId, context.RequestAborted);
-        return TypedResults.Created("/api/v1/tenant", new SignUpResponse(tenant, UserView.From(user, []), pair.AccessToken, pair.RefreshToken, pair.ExpiresIn));
+        return TypedResults.Created("/api/v1/tenant", new SignUpResponse(tenant, pair.User, pair.AccessToken, pair.RefreshToken, pair.ExpiresIn));
     }
 
     private static async Task<Ok<TenantInfo>> GetAsync(Caller caller, IGrainFactory grains, HttpResponse response)

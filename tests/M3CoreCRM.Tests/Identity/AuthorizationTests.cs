@@ -134,7 +134,10 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : ApiTestBase(p
     {
         var tenant = await TenantSession.SignUpAsync(Http);
         var email = $"invitee@{tenant.Slug}.test";
-        var created = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/users", new { name = "Ivy Invitee", email, roleIds = new[] { await tenant.RoleIdAsync("agent") } }, HttpStatusCode.Created);
+        var group = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Invitees", memberIds = Array.Empty<Guid>() }, HttpStatusCode.Created);
+        var groupId = group.GetProperty("id").GetGuid();
+        var created = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/users",
+            new { name = "Ivy Invitee", email, roleIds = new[] { await tenant.RoleIdAsync("agent") }, groupIds = new[] { groupId } }, HttpStatusCode.Created);
         Assert.Equal("invited", created.GetProperty("status").GetString());
         var mail = Api.Services.GetRequiredService<DevelopmentOutbox>().Sent.Last(m => m.To == email);
         var token = mail.Body.Split("token: ")[1].Trim();
@@ -143,7 +146,11 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : ApiTestBase(p
         var again = await Http.PostAsJsonAsync("/api/v1/auth/invitations/accept", new { token, password = "my own long passphrase" });
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        Assert.Equal("active", (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("user").GetProperty("status").GetString());
+        var pair = await accepted.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("active", pair.GetProperty("user").GetProperty("status").GetString());
+        Assert.Equal([groupId], pair.GetProperty("user").GetProperty("groupIds").EnumerateArray().Select(id => id.GetGuid()));
+        var me = await tenant.GetJsonAsync("/api/v1/me", token: pair.GetProperty("accessToken").GetString());
+        SignUpAndLoginTests.AssertSameJson(me.GetProperty("user"), pair.GetProperty("user"));
         await ErrorFormatTests.AssertProblemAsync(again, HttpStatusCode.BadRequest, "invalid_invitation");
         await tenant.LoginAsync(email, "my own long passphrase");
     }

@@ -106,8 +106,10 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
 
         var second = await RefreshAsync(tenant.RefreshToken);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        var secondToken = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString();
+        var secondPair = await second.Content.ReadFromJsonAsync<JsonElement>();
+        var secondToken = secondPair.GetProperty("refreshToken").GetString();
         Assert.NotEqual(tenant.RefreshToken, secondToken);
+        AssertSameJson((await tenant.GetJsonAsync("/api/v1/me")).GetProperty("user"), secondPair.GetProperty("user"));
 
         var replay = await RefreshAsync(tenant.RefreshToken);
         await ErrorFormatTests.AssertProblemAsync(replay, HttpStatusCode.Unauthorized, "token_reused");
@@ -168,7 +170,10 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
         Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(tenant.RefreshToken)).StatusCode);
         await ErrorFormatTests.AssertProblemAsync(await RefreshAsync(otherRefresh), HttpStatusCode.Unauthorized, "unauthenticated");
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, "/api/v1/me", token: otherAccess), HttpStatusCode.Unauthorized, "unauthenticated");
-        await tenant.LoginAsync($"owner@{tenant.Slug}.test", "an entirely new passphrase");
+        var login = await LoginAsync(tenant.Slug, $"owner@{tenant.Slug}.test", "an entirely new passphrase");
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var me = await tenant.GetJsonAsync("/api/v1/me", token: newAccess);
+        AssertSameJson(me.GetProperty("user"), (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("user"));
     }
 
     private async Task<HttpResponseMessage> LoginAsync(string tenant, string email, string password)
@@ -180,4 +185,8 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
 
     private Task<HttpResponseMessage> RefreshAsync(string refreshToken) =>
         Http.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken });
+
+    /// <summary>Login, refresh and invitation answers carry the user exactly as <c>GET /me</c> shows them.</summary>
+    internal static void AssertSameJson(JsonElement expected, JsonElement actual) =>
+        Assert.True(JsonElement.DeepEquals(expected, actual), $"expected {expected}, got {actual}");
 }
