@@ -53,6 +53,7 @@ var app = builder.Build();
 
 app.UseApiProblemDetails();
 app.UseApiIdentity();
+app.UseMiddleware<NeverNullGuard>();
 
 app.MapHealthApi();
 app.MapOpenApi("/openapi/{documentName}.json");

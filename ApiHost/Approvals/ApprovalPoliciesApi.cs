@@ -14,7 +14,8 @@ namespace M3CoreCRM.ApiHost.Approvals;
 /// (so it is read as raw JSON, where left out and null differ).
 /// </summary>
 public sealed record SaveApprovalPolicyRequest(
-    string? Name, string? Action, JsonElement? Condition, Guid[]? ApproverRoleIds, Guid[]? ApproverGroupIds, Guid[]? ApproverUserIds, int? Levels, int? ExpiresAfterMinutes);
+    [property: NeverNull] string? Name, [property: NeverNull] string? Action, JsonElement? Condition, Guid[]? ApproverRoleIds, Guid[]? ApproverGroupIds, Guid[]? ApproverUserIds,
+    [property: NeverNull] int? Levels, int? ExpiresAfterMinutes);
 
 /// <summary>An action a policy may gate, and the fields of its input that a condition may test.</summary>
 public sealed record ApprovalActionInfo(string Action, IReadOnlyList<ApprovalField> Fields);

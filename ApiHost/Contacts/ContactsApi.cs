@@ -11,9 +11,11 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Contacts;
 
-public sealed record SaveContactRequest(string? FirstName, string? LastName, string[]? Emails, string[]? Phones, Guid? CompanyId, Guid? OwnerId);
+public sealed record SaveContactRequest(
+    [property: NeverNull] string? FirstName, [property: NeverNull] string? LastName, [property: NeverNull] string[]? Emails, [property: NeverNull] string[]? Phones,
+    Guid? CompanyId, [property: NeverNull] Guid? OwnerId);
 
-public sealed record SaveCompanyRequest(string? Name, string? Domain, string? Industry, Guid? OwnerId);
+public sealed record SaveCompanyRequest([property: NeverNull] string? Name, string? Domain, string? Industry, [property: NeverNull] Guid? OwnerId);
 
 /// <summary>Contacts and companies: people and the organisations they belong to, owned like leads (own, group or all scope).</summary>
 public static class ContactsApi

@@ -17,11 +17,11 @@ namespace M3CoreCRM.ApiHost.Deals;
 
 public sealed record StageRequest(Guid? Id, string? Name, int? Order, int? Probability);
 
-public sealed record SavePipelineRequest(string? Name, StageRequest[]? Stages);
+public sealed record SavePipelineRequest([property: NeverNull] string? Name, [property: NeverNull] StageRequest[]? Stages);
 
 public sealed record SaveDealRequest(
-    string? Title, Guid? PipelineId, Guid? StageId, MoneyRequest? Value, Guid? ContactId, Guid? CompanyId, Guid? LeadId, Guid[]? UnitIds,
-    Guid? OwnerId, DateTime? ExpectedCloseAt, decimal? DiscountPercent);
+    [property: NeverNull] string? Title, [property: NeverNull] Guid? PipelineId, [property: NeverNull] Guid? StageId, [property: NeverNull] MoneyRequest? Value,
+    Guid? ContactId, Guid? CompanyId, Guid? LeadId, [property: NeverNull] Guid[]? UnitIds, [property: NeverNull] Guid? OwnerId, DateTime? ExpectedCloseAt, decimal? DiscountPercent);
 
 public sealed record MoveDealRequest(Guid? StageId);
 

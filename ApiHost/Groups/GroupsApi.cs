@@ -9,7 +9,7 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Groups;
 
-public sealed record SaveGroupRequest(string? Name, Guid[]? MemberIds, Guid? ManagerId);
+public sealed record SaveGroupRequest([property: NeverNull] string? Name, [property: NeverNull] Guid[]? MemberIds, Guid? ManagerId);
 
 /// <summary>Teams: members and a manager; the unit of <c>group</c> scope, round-robin assignment and approval routing.</summary>
 public static class GroupsApi

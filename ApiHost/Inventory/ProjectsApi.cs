@@ -14,7 +14,7 @@ namespace M3CoreCRM.ApiHost.Inventory;
 /// <summary>A point as a request carries it: both coordinates are required.</summary>
 public sealed record LocationRequest(double? Lat, double? Lng);
 
-public sealed record SaveProjectRequest(string? Name, string? Code, string? Address, LocationRequest? Location, JsonElement? Boundary);
+public sealed record SaveProjectRequest([property: NeverNull] string? Name, [property: NeverNull] string? Code, string? Address, LocationRequest? Location, JsonElement? Boundary);
 
 /// <summary>One unit on the availability board.</summary>
 public sealed record BoardUnit(Guid Id, string Code, string TypeCode, string? Building, int? Floor, UnitStatus Status, Money ListPrice, UnitHolder? HeldBy, DateTime? HoldExpiresAt);

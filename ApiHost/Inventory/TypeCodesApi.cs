@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Inventory;
 
-public sealed record SaveTypeCodeRequest(string? Code, string? Name, string? Category);
+public sealed record SaveTypeCodeRequest([property: NeverNull] string? Code, [property: NeverNull] string? Name, [property: NeverNull] string? Category);
 
 /// <summary>
 /// The tenant's catalogs of unit type codes (<c>/unit-types</c>: <c>2BR-A</c>, apartment) and

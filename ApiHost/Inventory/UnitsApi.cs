@@ -20,14 +20,14 @@ public sealed record DimensionsRequest(decimal? AreaSqm, int? Bedrooms, int? Bat
 public sealed record ComponentRequest(string? TypeCode, int? Quantity);
 
 public sealed record SaveUnitRequest(
-    Guid? ProjectId,
-    string? Code,
-    string? TypeCode,
+    [property: NeverNull] Guid? ProjectId,
+    [property: NeverNull] string? Code,
+    [property: NeverNull] string? TypeCode,
     string? Building,
     int? Floor,
-    DimensionsRequest? Dimensions,
-    ComponentRequest[]? Components,
-    MoneyRequest? ListPrice,
+    [property: NeverNull] DimensionsRequest? Dimensions,
+    [property: NeverNull] ComponentRequest[]? Components,
+    [property: NeverNull] MoneyRequest? ListPrice,
     string? Orientation,
     JsonElement? Geometry);
 
@@ -132,7 +132,7 @@ public static class UnitsApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUnit").RequirePermission(Permissions.InventoryRead);
         group.MapPost("", CreateAsync).WithName("CreateUnit").RequirePermission(Permissions.InventoryWrite);
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").RequirePermission(Permissions.InventoryWrite)
-            .WithDescription("Fields left out (or null) keep their value; status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was. Under a unit.price_change approval policy a new listPrice answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
+            .WithDescription("Fields left out keep their value (building, floor and orientation also when null; geometry: null removes the geometry); projectId, code, typeCode, dimensions, components and listPrice cannot be null (400). status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was. Under a unit.price_change approval policy a new listPrice answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
         group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").RequirePermission(Permissions.UnitsHold)
             .WithDescription("Holds an available unit for exactly one of dealId or leadId (a deal or lead of this tenant that exists: 400 validation_failed otherwise), for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.");
         group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").RequirePermission(Permissions.UnitsReserve)

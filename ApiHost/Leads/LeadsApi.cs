@@ -18,8 +18,8 @@ namespace M3CoreCRM.ApiHost.Leads;
 public sealed record InterestRequest(Guid? ProjectId, string[]? UnitTypeCodes);
 
 public sealed record SaveLeadRequest(
-    string? Name, string? Phone, string? Email, string? Source, string? Status, Guid? OwnerId, Guid? GroupId,
-    MoneyRequest? Budget, InterestRequest? Interest, string[]? Tags, string? Notes);
+    [property: NeverNull] string? Name, string? Phone, string? Email, [property: NeverNull] string? Source, [property: NeverNull] string? Status, Guid? OwnerId, Guid? GroupId,
+    MoneyRequest? Budget, InterestRequest? Interest, [property: NeverNull] string[]? Tags, string? Notes);
 
 public sealed record AssignLeadRequest(Guid? OwnerId, Guid? GroupId, AssignmentStrategy? Strategy);
 

@@ -10,7 +10,7 @@ namespace M3CoreCRM.ApiHost.Me;
 
 public sealed record MeView(UserView User, IReadOnlyDictionary<string, PermissionScope> Permissions);
 
-public sealed record UpdateMeRequest(string? Name, string? Mobile);
+public sealed record UpdateMeRequest([property: NeverNull] string? Name, string? Mobile);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 

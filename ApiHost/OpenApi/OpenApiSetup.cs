@@ -11,6 +11,8 @@ public static partial class OpenApiSetup
         ids are UUIDv7 strings; times are ISO 8601 UTC with `Z`. Errors are RFC 9457 problem+json with
         `type`, `title`, `status`, `detail`, a stable `code` and a `traceId`; validation errors add `errors`.
         Unknown request fields are ignored; a field of the wrong type is a 400 `validation_failed`.
+        A PATCH changes the fields it sends; one left out keeps its value, and a required field sent as null is a
+        400 `validation_failed` naming it.
         Storage outages answer 503 `unavailable` with `Retry-After` and change nothing.
         """;
 

@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Roles;
 
-public sealed record SaveRoleRequest(string? Name, PermissionGrant[]? Grants);
+public sealed record SaveRoleRequest([property: NeverNull] string? Name, [property: NeverNull] PermissionGrant[]? Grants);
 
 /// <summary>Roles: named sets of grants <c>{ permission, scope }</c>; the built-in ones cannot be deleted.</summary>
 public static class RolesApi

@@ -13,7 +13,8 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Tasks;
 
-public sealed record SaveTaskRequest(string? Title, DateTime? DueAt, Guid? AssigneeId, SubjectRequest? Subject, TaskPriority? Priority, string? Notes);
+public sealed record SaveTaskRequest(
+    [property: NeverNull] string? Title, [property: NeverNull] DateTime? DueAt, [property: NeverNull] Guid? AssigneeId, SubjectRequest? Subject, [property: NeverNull] TaskPriority? Priority, string? Notes);
 
 /// <summary>Tasks: things to do by a time, assigned to someone (whose scope of tasks.read and tasks.write reaches them).</summary>
 public static class TasksApi

@@ -12,9 +12,11 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Telemarketing;
 
-public sealed record CallQueueFilterRequest(string[]? Statuses, string[]? Sources, string[]? Tags);
+public sealed record CallQueueFilterRequest([property: NeverNull] string[]? Statuses, [property: NeverNull] string[]? Sources, [property: NeverNull] string[]? Tags);
 
-public sealed record SaveCallQueueRequest(string? Name, Guid? GroupId, CallQueueFilterRequest? Filter, int? RetryAfterMinutes, int? MaxAttempts);
+public sealed record SaveCallQueueRequest(
+    [property: NeverNull] string? Name, [property: NeverNull] Guid? GroupId, [property: NeverNull] CallQueueFilterRequest? Filter,
+    [property: NeverNull] int? RetryAfterMinutes, [property: NeverNull] int? MaxAttempts);
 
 public sealed record NextLeadRequest(int? LockMinutes);
 

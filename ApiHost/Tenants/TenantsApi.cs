@@ -13,7 +13,7 @@ public sealed record SignUpRequest(string? Name, string? Slug, SignUpOwner? Owne
 
 public sealed record SignUpResponse(TenantInfo Tenant, UserView User, string AccessToken, string RefreshToken, int ExpiresIn);
 
-public sealed record UpdateTenantRequest(string? Name, TenantSettings? Settings);
+public sealed record UpdateTenantRequest([property: NeverNull] string? Name, [property: NeverNull] TenantSettings? Settings);
 
 /// <summary>Sign-up (no auth) and the caller's own tenant.</summary>
 public static class TenantsApi

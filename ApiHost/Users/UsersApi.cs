@@ -10,7 +10,9 @@ namespace M3CoreCRM.ApiHost.Users;
 
 public sealed record CreateUserRequest(string? Name, string? Email, string? Mobile, Guid[]? RoleIds, Guid[]? GroupIds, string? Password);
 
-public sealed record UpdateUserRequest(string? Name, string? Email, string? Mobile, Guid[]? RoleIds, Guid[]? GroupIds, UserStatus? Status);
+public sealed record UpdateUserRequest(
+    [property: NeverNull] string? Name, [property: NeverNull] string? Email, string? Mobile, [property: NeverNull] Guid[]? RoleIds, [property: NeverNull] Guid[]? GroupIds,
+    [property: NeverNull] UserStatus? Status);
 
 /// <summary>The tenant's users: created with a password (active at once) or invited, changed, disabled (never deleted).</summary>
 public static class UsersApi

@@ -355,6 +355,16 @@ public sealed class ApprovalTests(PostgresFixture postgres) : InventoryTestBase(
     }
 
     [Fact]
+    public async Task APolicyPatchSettingARequiredFieldToNullIsRefusedAndChangesNothing()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var id = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/approval-policies", new { name = "Big discounts", action = "deal.discount", approverUserIds = new[] { tenant.UserId } }, HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/approval-policies/{id}", "name", "action", "levels");
+    }
+
+    [Fact]
     public async Task OnlyTheRequestersApproversAndManagersSeeARequestAndOnlyTheRequesterCancels()
     {
         var (tenant, managers) = await TenantWithManagersAsync(1);

@@ -64,6 +64,18 @@ public sealed class ContactTests(PostgresFixture postgres) : ApiTestBase(postgre
             await tenant.SendAsync(HttpMethod.Post, "/api/v1/contacts", new { firstName = "Ghost", phones = new string?[] { null } }), HttpStatusCode.BadRequest, "validation_failed");
     }
 
+    [Theory]
+    [InlineData("contacts", new[] { "firstName", "lastName", "emails", "phones", "ownerId" })]
+    [InlineData("companies", new[] { "name", "ownerId" })]
+    public async Task APatchSettingARequiredFieldToNullIsRefusedAndChangesNothing(string route, string[] fields)
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        object body = route == "contacts" ? new { firstName = "Rania", lastName = "Saleh", emails = new[] { "rania@example.test" } } : new { name = "Gulf Holdings" };
+        var id = (await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/{route}", body, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/{route}/{id}", fields);
+    }
+
     [Fact]
     public async Task AgentsSeeAndChangeOnlyTheirOwnContacts()
     {

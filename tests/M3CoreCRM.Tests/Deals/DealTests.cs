@@ -50,6 +50,21 @@ public sealed class DealTests(PostgresFixture postgres) : ApiTestBase(postgres)
         Assert.Empty((await tenant.GetJsonAsync("/api/v1/deals?status=open")).GetProperty("items").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("pipelines", new[] { "name", "stages" })]
+    [InlineData("deals", new[] { "title", "pipelineId", "stageId", "value", "unitIds", "ownerId" })]
+    public async Task APatchSettingARequiredFieldToNullIsRefusedAndChangesNothing(string route, string[] fields)
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var pipelineId = (await PipelineAsync(tenant)).GetProperty("id").GetGuid();
+        var id = route == "pipelines"
+            ? pipelineId
+            : (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/deals", new { title = "Marina 2BR", pipelineId, value = new { amount = 1_200_000m, currency = "AED" } }, HttpStatusCode.Created))
+                .GetProperty("id").GetGuid();
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/{route}/{id}", fields);
+    }
+
     [Fact]
     public async Task BadDealsAreRefusedAndAgentsSeeTheirOwn()
     {

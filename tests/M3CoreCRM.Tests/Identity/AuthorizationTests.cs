@@ -115,6 +115,24 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : ApiTestBase(p
         Assert.Equal("First Rename", (await tenant.GetJsonAsync($"/api/v1/users/{tenant.UserId}")).GetProperty("name").GetString());
     }
 
+    [Theory]
+    [InlineData("users", new[] { "name", "email", "roleIds", "groupIds", "status" })]
+    [InlineData("roles", new[] { "name", "grants" })]
+    [InlineData("groups", new[] { "name", "memberIds" })]
+    public async Task APatchSettingARequiredFieldToNullIsRefusedAndChangesNothing(string route, string[] fields)
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var id = route switch
+        {
+            "users" => (await tenant.AddUserAsync("agent", $"agent@{tenant.Slug}.test")).UserId,
+            "roles" => (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/roles", new { name = "Closer", grants = new[] { new { permission = "leads.read", scope = "own" } } }, HttpStatusCode.Created))
+                .GetProperty("id").GetGuid(),
+            _ => (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Floor", memberIds = new[] { tenant.UserId } }, HttpStatusCode.Created)).GetProperty("id").GetGuid(),
+        };
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/{route}/{id}", fields);
+    }
+
     [Fact]
     public async Task EmailIsUniquePerTenantButNotAcrossTenants()
     {

@@ -28,6 +28,19 @@ public sealed class ProfileTests(PostgresFixture postgres) : ApiTestBase(postgre
         Assert.Single(audit.GetProperty("items").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("me", new[] { "name" })]
+    [InlineData("tenant", new[] { "name", "settings" })]
+    public async Task APatchSettingARequiredFieldToNullIsRefusedAndChangesNothing(string route, string[] fields)
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/{route}", fields);
+
+        // The profile's optional mobile may still be sent as null.
+        await tenant.SendJsonAsync(HttpMethod.Patch, "/api/v1/me", new { mobile = (string?)null }, HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task MalformedMobileAndUnknownChannelAreRefused()
     {

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using M3CoreCRM.Tests.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -101,6 +103,37 @@ public sealed record TenantSession(HttpClient Http, Guid TenantId, string Slug, 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"{method} {path}: expected {(int)expected}, got {(int)response.StatusCode} {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>
+    /// PATCHes each named required field as null, one request each (<c>filter.tags</c> as <c>{ "filter": { "tags": null } }</c>),
+    /// and asserts a 400 <c>validation_failed</c> that names the field, with the record read at <paramref name="path"/> unchanged.
+    /// </summary>
+    public async Task AssertNullIsRefusedAsync(string path, params string[] fields)
+    {
+        var before = await GetJsonAsync(path);
+        foreach (var field in fields)
+        {
+            var response = await SendAsync(HttpMethod.Patch, path, NullAt(field));
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"PATCH {path} with {field} null: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var problem = await ErrorFormatTests.AssertProblemAsync(response, System.Net.HttpStatusCode.BadRequest, "validation_failed");
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"PATCH {path} with {field} null: the errors do not name it: {problem}");
+        }
+
+        var after = await GetJsonAsync(path);
+        Assert.True(JsonElement.DeepEquals(before, after), $"{path} changed: {before} became {after}");
+    }
+
+    private static JsonObject NullAt(string field)
+    {
+        var names = field.Split('.');
+        var body = new JsonObject { [names[^1]] = null };
+        foreach (var name in names[..^1].Reverse())
+        {
+            body = new JsonObject { [name] = body };
+        }
+
+        return body;
     }
 
     public async Task<Guid> RoleIdAsync(string name)

@@ -213,6 +213,27 @@ public sealed class InventoryCatalogTests(PostgresFixture postgres) : InventoryT
         Assert.Equal(single.GetRawText(), listed.GetRawText());
     }
 
+    [Theory]
+    [InlineData("projects", new[] { "name", "code" })]
+    [InlineData("unit-types", new[] { "code", "name", "category" })]
+    [InlineData("component-types", new[] { "code", "name", "category" })]
+    [InlineData("units", new[] { "projectId", "code", "typeCode", "dimensions", "components", "listPrice" })]
+    public async Task APatchSettingARequiredFieldToNullIsRefusedAndChangesNothing(string route, string[] fields)
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var unitType = await tenant.UnitTypeAsync();
+        var projectId = await tenant.ProjectAsync();
+        var id = route switch
+        {
+            "projects" => projectId,
+            "unit-types" => unitType.GetProperty("id").GetGuid(),
+            "component-types" => (await tenant.ComponentTypeAsync()).GetProperty("id").GetGuid(),
+            _ => await tenant.UnitAsync(projectId, "A-101"),
+        };
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/{route}/{id}", fields);
+    }
+
     [Fact]
     public async Task AgentsReadTheInventoryButCannotChangeIt()
     {

@@ -204,6 +204,17 @@ public sealed class CallQueueTests(PostgresFixture postgres) : InventoryTestBase
         }
     }
 
+    [Fact]
+    public async Task APatchSettingARequiredFieldToNullIsRefusedAndChangesNothing()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var group = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Floor", memberIds = new[] { tenant.UserId } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var queue = await QueueAsync(tenant, group);
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/call-queues/{queue}",
+            "name", "groupId", "filter", "retryAfterMinutes", "maxAttempts", "filter.statuses", "filter.sources", "filter.tags");
+    }
+
     private static async Task<Guid> QueueAsync(TenantSession tenant, Guid group, string[]? tags = null, int retryAfterMinutes = 60) =>
         (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/call-queues", new
         {

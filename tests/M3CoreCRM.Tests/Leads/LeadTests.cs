@@ -67,6 +67,20 @@ public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
     }
 
     [Fact]
+    public async Task APatchSettingARequiredFieldToNullIsRefusedAndChangesNothing()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var id = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Nadia Karim", source = "referral", tags = new[] { "vip" } }, HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/leads/{id}", "name", "source", "status", "tags");
+
+        // An optional field may still be sent as null.
+        var renamed = await tenant.SendJsonAsync(HttpMethod.Patch, $"/api/v1/leads/{id}", new { name = "Nadia Saleh", notes = (string?)null }, HttpStatusCode.OK);
+        Assert.Equal("Nadia Saleh", renamed.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task APhoneOrEmailAlreadyOnAnOpenLeadIsRefusedWithTheExistingId()
     {
         var tenant = await TenantSession.SignUpAsync(Http);

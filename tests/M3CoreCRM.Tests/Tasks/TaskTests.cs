@@ -59,6 +59,16 @@ public sealed class TaskTests(PostgresFixture postgres) : InventoryTestBase(post
     }
 
     [Fact]
+    public async Task APatchSettingARequiredFieldToNullIsRefusedAndChangesNothing()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var id = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/tasks", new { title = "Send the floor plans", dueAt = DateTime.UtcNow.AddDays(1) }, HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+
+        await tenant.AssertNullIsRefusedAsync($"/api/v1/tasks/{id}", "title", "dueAt", "assigneeId", "priority");
+    }
+
+    [Fact]
     public async Task ALeadsTimelineShowsChangesActivitiesAndTasksNewestFirst()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
