@@ -30,7 +30,20 @@ public static class SiloSetup
     /// </summary>
     public static IHostApplicationBuilder AddM3Silo(this IHostApplicationBuilder builder)
     {
-        var settings = builder.Configuration.GetSection(Section);
+        builder.AddM3SiloServices();
+
+        // The web server listens while the silo waits for the schema (see SchemaGate), so the process is live from the start.
+        builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
+        builder.UseOrleans(silo => ConfigureMembership(silo.ConfigureM3Silo(), builder.Configuration.GetSection(Section)));
+
+        // After the silo: it is started before, and stopped after, the dispatcher that calls its grains.
+        builder.Services.AddHostedService(services => services.GetRequiredService<NotificationDispatcher>());
+        return builder;
+    }
+
+    /// <summary>What a silo's host holds besides Orleans: the schema gate, the services grains take, the event log. Needs <see cref="PostgresStorageSetup.AddM3Postgres"/>.</summary>
+    public static IHostApplicationBuilder AddM3SiloServices(this IHostApplicationBuilder builder)
+    {
         builder.Services.AddSingleton<IStorageGate>(services => services.GetRequiredService<SchemaMigrationService>());
         builder.Services.TryAddSingleton<ApprovalGate>();
         builder.Services.TryAddSingleton<DevelopmentOutbox>();
@@ -38,30 +51,35 @@ public static class SiloSetup
         builder.Services.AddSingleton<NotificationDispatcher>();
         builder.Services.AddEventLog(announce: true);
         builder.Services.AddSingleton<LegacyReminderImport>();
-
-        // The web server listens while the silo waits for the schema (see SchemaGate), so the process is live from the start.
-        builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
-        builder.UseOrleans(silo =>
-        {
-            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaGate>();
-            ConfigureCluster(silo, settings);
-            silo.Configure<SiloMessagingOptions>(settings.GetSection("Messaging"));
-            silo.Configure<GrainCollectionOptions>(settings.GetSection("Collection"));
-            silo.Services.AddGrainStorage(CrmStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<CrmGrainStorage>(services));
-            silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> reminders) => reminders.Configure<PostgresServer>((options, server) =>
-            {
-                options.Invariant = AdoNetInvariant;
-                options.ConnectionString = server.ConnectionString;
-            }));
-            silo.Configure<ReminderOptions>(settings.GetSection("ReminderOptions"));
-            silo.AddIncomingGrainCallFilter<TenantCallFilter>();
-            silo.Services.AddSerializer(AddJsonElement);
-        });
-
-        // After the silo: it is started before, and stopped after, the dispatcher that calls its grains.
-        builder.Services.AddHostedService(services => services.GetRequiredService<NotificationDispatcher>());
         return builder;
     }
+
+    /// <summary>
+    /// The silo as the product configures it, membership aside (the process chooses it; a test cluster brings its own):
+    /// the "crm" storage, ADO.NET reminders on PostgreSQL, the schema gate, the tenant call filter, Orleans' options
+    /// from the <c>Orleans</c> section.
+    /// </summary>
+    public static ISiloBuilder ConfigureM3Silo(this ISiloBuilder silo)
+    {
+        var settings = silo.Configuration.GetSection(Section);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaGate>();
+        silo.Configure<SiloMessagingOptions>(settings.GetSection("Messaging"));
+        silo.Configure<GrainCollectionOptions>(settings.GetSection("Collection"));
+        silo.Services.AddGrainStorage(CrmStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<CrmGrainStorage>(services));
+        silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> reminders) => reminders.Configure<PostgresServer>((options, server) =>
+        {
+            options.Invariant = AdoNetInvariant;
+            options.ConnectionString = server.ConnectionString;
+        }));
+        silo.Configure<ReminderOptions>(settings.GetSection("ReminderOptions"));
+        silo.AddIncomingGrainCallFilter<TenantCallFilter>();
+        silo.Services.AddSerializer(AddJsonElement);
+        return silo;
+    }
+
+    /// <summary>JsonElement (approval inputs, widget parameters, geometries) crosses grain calls as its JSON text: silos and clients both need it.</summary>
+    public static void AddJsonElement(ISerializerBuilder serializer) =>
+        serializer.AddJsonSerializer(isSupported: type => type == typeof(JsonElement));
 
     /// <summary>An in-process silo by default; with <c>M3_SILO=remote</c>, no silo here and every grain call goes to the cluster.</summary>
     public static IHostApplicationBuilder AddM3Grains(this IHostApplicationBuilder builder)
@@ -90,7 +108,7 @@ public static class SiloSetup
 
     private const string AdoNetInvariant = "Npgsql";
 
-    private static void ConfigureCluster(ISiloBuilder silo, IConfigurationSection settings)
+    private static void ConfigureMembership(ISiloBuilder silo, IConfigurationSection settings)
     {
         var siloPort = settings.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
         var gatewayPort = settings.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
@@ -127,10 +145,6 @@ public static class SiloSetup
     private static string ClusterId(IConfigurationSection settings) => settings["ClusterId"] is { Length: > 0 } id ? id : "m3crm";
 
     private static string ServiceId(IConfigurationSection settings) => settings["ServiceId"] is { Length: > 0 } id ? id : "m3crm";
-
-    // JsonElement (approval inputs, widget parameters, geometries) crosses grain calls as its JSON text.
-    private static void AddJsonElement(ISerializerBuilder serializer) =>
-        serializer.AddJsonSerializer(isSupported: type => type == typeof(JsonElement));
 
     private static IServiceCollection AddEventLog(this IServiceCollection services, bool announce)
     {

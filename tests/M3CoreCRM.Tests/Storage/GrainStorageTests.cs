@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Events;
 using M3CoreCRM.Grains.Events;
@@ -13,29 +12,16 @@ using Orleans.Storage;
 
 namespace M3CoreCRM.Tests.Storage;
 
-/// <summary>What the product relies on of Orleans and the "crm" storage: write-through, fenced writes, events with the state, reminders, call chains, tenancy.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
+/// <summary>What the product relies on of Orleans and the "crm" storage, on a two-silo test cluster: write-through, fenced writes, events with the state, call chains, tenancy.</summary>
+public sealed class GrainStorageTests(CrmClusterFixture cluster) : IClassFixture<CrmClusterFixture>
 {
     private readonly Guid _tenant = Guid.CreateVersion7();
-    private string _database = "";
-    private TestSilo? _silo;
-
-    private TestSilo Silo => _silo!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await postgres.Server.CreateDatabaseAsync("storage");
-        _silo = await TestSilo.StartAsync(_database);
-    }
-
-    public async Task DisposeAsync() => await Silo.DisposeAsync();
 
     [Fact]
     public async Task StaleWriteIsRefusedAndTheGrainReloadsTheStoredState()
     {
         var key = Guid.CreateVersion7();
-        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, key);
+        var counter = cluster.Grains.GetGrain<ICounterGrain>(_tenant, key);
         await counter.IncrementWithEventAsync();
         await OverwriteBehindTheGrainsBackAsync(key, value: 42);
 
@@ -43,7 +29,7 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(42, await counter.GetAsync());
         Assert.Equal(2, await counter.GetVersionAsync());
-        Assert.Single(await Silo.Services.GetRequiredService<TenantEventLog>().ReadAsync(_tenant, 0, 100, CancellationToken.None));
+        Assert.Single(await cluster.EventLog.ReadAsync(_tenant, 0, 100, CancellationToken.None));
         Assert.Equal(43, await counter.IncrementAsync());
     }
 
@@ -51,9 +37,9 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task FirstWriteRacingARowWrittenMeanwhileConflicts()
     {
         var key = Guid.CreateVersion7();
-        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, key);
+        var counter = cluster.Grains.GetGrain<ICounterGrain>(_tenant, key);
         Assert.Equal(0, await counter.GetVersionAsync());
-        await using (var insert = Silo.DataSource.CreateCommand(
+        await using (var insert = cluster.DataSource.CreateCommand(
             $"INSERT INTO {TestSchema.CounterTable} (tenant_id, id, state, version) VALUES ($1, $2, '{{\"value\": 7}}', 1)"))
         {
             insert.Parameters.AddWithValue(_tenant);
@@ -72,7 +58,7 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
     {
         const int grains = 8;
         const int writesEach = 40;
-        var log = Silo.Services.GetRequiredService<TenantEventLog>();
+        var log = cluster.EventLog;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seen = new List<StoredEvent>();
         var reader = Task.Run(async () =>
@@ -89,7 +75,7 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
 
         await Task.WhenAll(Enumerable.Range(0, grains).Select(_ => Task.Run(async () =>
         {
-            var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
+            var counter = cluster.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
             for (var i = 0; i < writesEach; i++)
             {
                 await counter.IncrementWithEventAsync();
@@ -109,13 +95,13 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task SubscriberResumesAfterTheLastSequenceItSaw()
     {
-        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
+        var counter = cluster.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
         for (var i = 0; i < 5; i++)
         {
             await counter.IncrementWithEventAsync();
         }
 
-        var log = Silo.Services.GetRequiredService<TenantEventLog>();
+        var log = cluster.EventLog;
         var resumed = await log.ReadAsync(_tenant, 3, 100, CancellationToken.None);
 
         Assert.Equal([4L, 5L], resumed.Select(e => e.Sequence));
@@ -125,10 +111,10 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task OtherTenantsEventsAreNotInTheLog()
     {
         var otherTenant = Guid.CreateVersion7();
-        await Silo.Grains.GetGrain<ICounterGrain>(otherTenant, Guid.CreateVersion7()).IncrementWithEventAsync();
-        await Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7()).IncrementWithEventAsync();
+        await cluster.Grains.GetGrain<ICounterGrain>(otherTenant, Guid.CreateVersion7()).IncrementWithEventAsync();
+        await cluster.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7()).IncrementWithEventAsync();
 
-        var mine = await Silo.Services.GetRequiredService<TenantEventLog>().ReadAsync(_tenant, 0, 100, CancellationToken.None);
+        var mine = await cluster.EventLog.ReadAsync(_tenant, 0, 100, CancellationToken.None);
 
         Assert.Equal(_tenant, Assert.Single(mine).TenantId);
     }
@@ -137,11 +123,11 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task WriteReturnsOnlyAfterItIsCommitted()
     {
         var key = Guid.CreateVersion7();
-        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, key);
+        var counter = cluster.Grains.GetGrain<ICounterGrain>(_tenant, key);
 
         Assert.Equal(1, await counter.IncrementAsync());
 
-        await using var read = Silo.DataSource.CreateCommand($"SELECT (state ->> 'value')::bigint, version FROM {TestSchema.CounterTable} WHERE tenant_id = $1 AND id = $2");
+        await using var read = cluster.DataSource.CreateCommand($"SELECT (state ->> 'value')::bigint, version FROM {TestSchema.CounterTable} WHERE tenant_id = $1 AND id = $2");
         read.Parameters.AddWithValue(_tenant);
         read.Parameters.AddWithValue(key);
         await using var row = await read.ExecuteReaderAsync();
@@ -153,7 +139,7 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task CallChainThatComesBackReEntersUnderCallChainReentrancy()
     {
-        var a = Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
+        var a = cluster.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
 
         Assert.Equal(6, await a.BounceAsync(Guid.CreateVersion7(), 6).WaitAsync(TimeSpan.FromSeconds(10)));
     }
@@ -161,7 +147,7 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task CallWhoseContextNamesAnotherTenantIsRefused()
     {
-        var counter = Silo.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
+        var counter = cluster.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7());
         await counter.IncrementAsync();
 
         using (CallerContext.Begin(Guid.CreateVersion7(), Guid.CreateVersion7(), "198.51.100.7"))
@@ -176,89 +162,13 @@ public sealed class GrainStorageTests(PostgresFixture postgres) : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task ReminderDueWhileTheSiloWasDownFiresAfterRestart()
-    {
-        var key = Guid.CreateVersion7();
-        await Silo.Grains.GetGrain<ICounterGrain>(_tenant, key).SetReminderAsync(TimeSpan.FromSeconds(2));
-        await Silo.DisposeAsync();
-        Assert.Equal(0, await StoredRemindersFiredAsync(key));
-        Assert.Equal(1, await ReminderRowsAsync(key));
-        await Eventually.TrueAsync(() => DueAtAsync(key).GetAwaiter().GetResult() < DateTimeOffset.UtcNow);
-
-        _silo = await TestSilo.StartAsync(_database);
-
-        var fired = await Eventually.ReturnsAsync(() => StoredRemindersFiredAsync(key), n => n >= 1);
-        Assert.Equal(1, fired);
-        await Eventually.ReturnsAsync(() => ReminderRowsAsync(key), rows => rows == 0);
-    }
-
-    [Fact]
-    public async Task ProcessKilledAfterAWriteReturnedHasTheWriteOnRestart()
-    {
-        var key = Guid.CreateVersion7();
-        var probePath = Path.Combine(AppContext.BaseDirectory, "M3CoreCRM.SiloProbe.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { probePath, _database, _tenant.ToString(), key.ToString() })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var probe = Process.Start(info)!;
-        long acknowledged = 0;
-        try
-        {
-            while (acknowledged < 25 && await probe.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line)
-            {
-                if (line.StartsWith("acknowledged ", StringComparison.Ordinal))
-                {
-                    acknowledged = long.Parse(line["acknowledged ".Length..]);
-                }
-            }
-        }
-        finally
-        {
-            probe.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush.
-            await probe.WaitForExitAsync();
-        }
-
-        Assert.True(acknowledged >= 25, $"The probe acknowledged only {acknowledged} writes. {await probe.StandardError.ReadToEndAsync()}");
-        var stored = await Silo.Grains.GetGrain<ICounterGrain>(_tenant, key).GetAsync();
-        Assert.True(stored >= acknowledged, $"Acknowledged {acknowledged} but {stored} is stored.");
-    }
-
     private async Task OverwriteBehindTheGrainsBackAsync(Guid key, long value)
     {
-        await using var update = Silo.DataSource.CreateCommand(
+        await using var update = cluster.DataSource.CreateCommand(
             $"UPDATE {TestSchema.CounterTable} SET state = jsonb_set(state, '{{value}}', to_jsonb($3::bigint)), version = version + 1 WHERE tenant_id = $1 AND id = $2");
         update.Parameters.AddWithValue(_tenant);
         update.Parameters.AddWithValue(key);
         update.Parameters.AddWithValue(value);
         Assert.Equal(1, await update.ExecuteNonQueryAsync());
-    }
-
-    private async Task<int> StoredRemindersFiredAsync(Guid key)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(_database);
-        await using var command = dataSource.CreateCommand($"SELECT coalesce((state ->> 'remindersFired')::int, 0) FROM {TestSchema.CounterTable} WHERE tenant_id = $1 AND id = $2");
-        command.Parameters.AddWithValue(_tenant);
-        command.Parameters.AddWithValue(key);
-        return await command.ExecuteScalarAsync() is int fired ? fired : 0;
-    }
-
-    private async Task<DateTimeOffset> DueAtAsync(Guid key)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(_database);
-        await using var command = dataSource.CreateCommand("SELECT starttime FROM orleansreminderstable WHERE grainid = $1");
-        command.Parameters.AddWithValue(OrleansTestSettings.GrainIdOf("test_counter", _tenant, key).ToString());
-        return new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync())!, TimeSpan.Zero);
-    }
-
-    private async Task<long> ReminderRowsAsync(Guid key)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(_database);
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM orleansreminderstable WHERE grainid = $1");
-        command.Parameters.AddWithValue(OrleansTestSettings.GrainIdOf("test_counter", _tenant, key).ToString());
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -1,0 +1,68 @@
+using M3CoreCRM.Grains.Events;
+using M3CoreCRM.Silo.Hosting;
+using M3CoreCRM.Silo.Storage;
+using M3CoreCRM.Testing;
+using M3CoreCRM.Testing.Grains;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+
+namespace M3CoreCRM.Tests.Infrastructure;
+
+/// <summary>
+/// Two silos on Orleans' TestingHost, configured as the product's (the "crm" storage, ADO.NET reminders, the tenant
+/// call filter), over a PostgreSQL of their own; grain calls come from the test cluster's client, so arguments and
+/// results cross Orleans' serializer, and grains may land on either silo.
+/// </summary>
+public sealed class CrmClusterFixture : IAsyncLifetime
+{
+    private TestPostgres? _postgres;
+    private InProcessTestCluster? _cluster;
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public TenantEventLog EventLog => Cluster.Silos[0].ServiceProvider.GetRequiredService<TenantEventLog>();
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await TestPostgres.StartAsync();
+        var database = await _postgres.CreateDatabaseAsync("cluster");
+        var settings = OrleansTestSettings.ForSilo();
+        settings["ConnectionStrings:" + PostgresStorageSetup.ConnectionStringName] = database;
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
+            host.AddM3Postgres();
+            host.AddM3SiloServices();
+        });
+        builder.ConfigureSilo((_, silo) => silo.ConfigureM3Silo());
+        builder.ConfigureClient(client => client.Services.AddSerializer(SiloSetup.AddJsonElement));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+
+        DataSource = NpgsqlDataSource.Create(database);
+        await TestSchema.EnsureAsync(DataSource);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        await DataSource.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+}
