@@ -1,5 +1,9 @@
+using System.Text.Json;
+using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Events;
+using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Inventory;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
 using M3CoreCRM.Grains.Persistence;
@@ -16,6 +20,40 @@ namespace M3CoreCRM.Tests.Storage;
 public sealed class GrainStorageTests(CrmClusterFixture cluster) : IClassFixture<CrmClusterFixture>
 {
     private readonly Guid _tenant = Guid.CreateVersion7();
+
+    [Fact]
+    public async Task DomainRecordsCrossOrleansSerializerBetweenClientAndSilos()
+    {
+        // The test cluster's client reaches the silos through Orleans' transport, so every argument and result below is
+        // serialized; provisioning calls role, pipeline and user grains, which may live on the other silo.
+        var ownerId = Guid.CreateVersion7();
+        var slug = $"s{Guid.NewGuid():N}"[..20];
+        var tenant = await cluster.Grains.GetGrain<ITenantGrain>(_tenant, _tenant)
+            .CreateAsync(new CreateTenant("Serialized Realty", slug, new NewTenantOwner(ownerId, "Olivia Owner", $"owner@{slug}.test", "not-a-real-hash")));
+
+        Assert.Equal(slug, tenant.Slug);
+        Assert.Equal(TenantStatus.Active, tenant.Status);
+        Assert.Contains("owner", tenant.BuiltInRoleIds.Keys);
+        Assert.NotEmpty(tenant.LeadStatuses);
+        var owner = await cluster.Grains.GetGrain<IUserGrain>(_tenant, ownerId).GetAsync();
+        Assert.Equal([tenant.BuiltInRoleIds["owner"]], owner.RoleIds);
+
+        using var geometry = JsonDocument.Parse("""{"type":"Polygon","coordinates":[[[31.2,30.0],[31.3,30.0],[31.3,30.1],[31.2,30.0]]]}""");
+        var details = new UnitDetails(
+            Guid.CreateVersion7(), "A-101", "2BR", "A", 1,
+            new UnitDimensions(120.5m, 2, 2, [new UnitRoom("Living", 40m), new UnitRoom("Bedroom", 20.25m)]),
+            [new UnitComponent("PARKING", 1)], new Money(2_500_000m, "EGP"), "north", geometry.RootElement.Clone(), null);
+        var unit = cluster.Grains.GetGrain<IUnitGrain>(_tenant, Guid.CreateVersion7());
+        await unit.CreateAsync(details);
+        var read = await unit.GetAsync();
+
+        Assert.Equal(details.Dimensions.Rooms, read.Dimensions.Rooms);
+        Assert.Equal(details.Components, read.Components);
+        Assert.Equal(details.ListPrice, read.ListPrice);
+        Assert.Equal(geometry.RootElement.GetRawText(), read.Geometry?.GetRawText());
+        var missing = await Assert.ThrowsAsync<DomainException>(() => cluster.Grains.GetGrain<IUnitGrain>(_tenant, Guid.CreateVersion7()).GetAsync());
+        Assert.Equal(("not_found", DomainErrorKind.NotFound), (missing.Code, missing.Kind));
+    }
 
     [Fact]
     public async Task StaleWriteIsRefusedAndTheGrainReloadsTheStoredState()
