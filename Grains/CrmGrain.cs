@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Errors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
@@ -75,6 +76,16 @@ public abstract class CrmGrain : Grain
         {
             // Left behind: it fires once more, finds nothing of its own, and is removed then.
         }
+    }
+
+    /// <summary>
+    /// The 404 for a record this grain does not hold (never created, or deleted). The activation goes once
+    /// idle: probing made-up ids must not leave activations behind for the collection age.
+    /// </summary>
+    protected DomainException Absent(string what)
+    {
+        DeactivateOnIdle();
+        return DomainException.NotFound(what);
     }
 
     private (Guid TenantId, Guid Key) ParseKey() => this.GetGrainId().TryGetTenantKey(out var tenantId, out var key)

@@ -83,7 +83,7 @@ public abstract class OwnedRecordGrain<TState, TFields, TInfo>(IPersistentState<
     {
         if (!state.RecordExists || state.State.Deleted)
         {
-            throw DomainException.NotFound($"The {entityType}");
+            throw Absent($"The {entityType}");
         }
     }
 }

@@ -93,16 +93,18 @@ public static class ContactsApi
         return TypedResults.Ok(new Page<T>([.. page.Items.Select(r => r.Item)], page.NextCursor));
     }
 
-    private static async Task<Ok<ContactInfo>> GetContactAsync(Guid id, Caller caller, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<ContactInfo>> GetContactAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
     {
-        var contact = await queries.ReadAsync<ContactInfo>(caller, OwnedTable.Contacts, id, Permissions.ContactsRead, cancellationToken) ?? throw DomainException.NotFound("The contact");
+        var contact = await grains.GetGrain<IContactGrain>(caller.TenantId, id).GetAsync();
+        caller.EnsureReaches(Permissions.ContactsRead, contact.OwnerId, "The contact");
         Versioning.SetETag(response, contact.Version);
         return TypedResults.Ok(contact);
     }
 
-    private static async Task<Ok<CompanyInfo>> GetCompanyAsync(Guid id, Caller caller, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<CompanyInfo>> GetCompanyAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
     {
-        var company = await queries.ReadAsync<CompanyInfo>(caller, OwnedTable.Companies, id, Permissions.CompaniesRead, cancellationToken) ?? throw DomainException.NotFound("The company");
+        var company = await grains.GetGrain<ICompanyGrain>(caller.TenantId, id).GetAsync();
+        caller.EnsureReaches(Permissions.CompaniesRead, company.OwnerId, "The company");
         Versioning.SetETag(response, company.Version);
         return TypedResults.Ok(company);
     }

@@ -154,9 +154,9 @@ public static class DealsApi
         return TypedResults.Ok(Page.FromRows(items, take, d => new Cursor(field == "title" ? d.Title : d.CreatedAt.ToString("O", CultureInfo.InvariantCulture), d.Id)));
     }
 
-    private static async Task<Ok<DealInfo>> GetDealAsync(Guid id, Caller caller, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<DealInfo>> GetDealAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
     {
-        var deal = await InScopeAsync(queries, caller, id, Permissions.DealsRead, cancellationToken);
+        var deal = await InScopeAsync(grains, caller, id, Permissions.DealsRead);
         Versioning.SetETag(response, deal.Version);
         return TypedResults.Ok(deal);
     }
@@ -171,7 +171,7 @@ public static class DealsApi
     private static async Task<Ok<DealInfo>> UpdateDealAsync(
         Guid id, SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, NpgsqlDataSource db, HttpContext context, CancellationToken cancellationToken)
     {
-        await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
+        await InScopeAsync(grains, caller, id, Permissions.DealsWrite);
         var grain = grains.GetGrain<IDealGrain>(caller.TenantId, id);
         var deal = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
             await grain.UpdateAsync(await ValidateAsync(new SaveDealRequest(
@@ -190,40 +190,40 @@ public static class DealsApi
         return TypedResults.Ok(deal);
     }
 
-    private static async Task<NoContent> DeleteDealAsync(Guid id, Caller caller, IGrainFactory grains, RecordQueries queries, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteDealAsync(Guid id, Caller caller, IGrainFactory grains, HttpRequest request)
     {
-        await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
+        await InScopeAsync(grains, caller, id, Permissions.DealsWrite);
         await grains.GetGrain<IDealGrain>(caller.TenantId, id).DeleteAsync(Versioning.IfMatch(request));
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<DealInfo>> MoveAsync(Guid id, MoveDealRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<DealInfo>> MoveAsync(Guid id, MoveDealRequest request, Caller caller, IGrainFactory grains)
     {
-        var deal = await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
+        var deal = await InScopeAsync(grains, caller, id, Permissions.DealsWrite);
         var pipeline = await grains.GetGrain<IPipelineGrain>(caller.TenantId, deal.PipelineId).GetAsync();
         new Validation().Check(request.StageId is { } stage && pipeline.Stages.Any(s => s.Id == stage), "stageId", "A stage of the deal's pipeline.").ThrowIfInvalid();
         return TypedResults.Ok(await grains.GetGrain<IDealGrain>(caller.TenantId, id).MoveAsync(request.StageId!.Value));
     }
 
     private static async Task<Results<Ok<DealInfo>, Accepted<ApprovalTicket>>> WinAsync(
-        Guid id, CloseDealRequest? request, Caller caller, IGrainFactory grains, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
+        Guid id, CloseDealRequest? request, Caller caller, IGrainFactory grains, HttpResponse response)
     {
-        await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
+        await InScopeAsync(grains, caller, id, Permissions.DealsWrite);
         new Validation().Optional("reason", request?.Reason, 1000).ThrowIfInvalid();
         return (await grains.GetGrain<IDealGrain>(caller.TenantId, id).WinAsync(request?.Reason?.Trim())).ToResult(response, d => d.Version);
     }
 
-    private static async Task<Ok<DealInfo>> LoseAsync(Guid id, CloseDealRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<DealInfo>> LoseAsync(Guid id, CloseDealRequest request, Caller caller, IGrainFactory grains)
     {
-        await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
+        await InScopeAsync(grains, caller, id, Permissions.DealsWrite);
         new Validation().Required("reason", request.Reason, 1000).ThrowIfInvalid();
         return TypedResults.Ok(await grains.GetGrain<IDealGrain>(caller.TenantId, id).LoseAsync(request.Reason!.Trim()));
     }
 
     private static async Task<Results<Ok<DealInfo>, Accepted<ApprovalTicket>>> DiscountAsync(
-        Guid id, DiscountRequest request, Caller caller, IGrainFactory grains, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
+        Guid id, DiscountRequest request, Caller caller, IGrainFactory grains, HttpResponse response)
     {
-        await InScopeAsync(queries, caller, id, Permissions.DealsWrite, cancellationToken);
+        await InScopeAsync(grains, caller, id, Permissions.DealsWrite);
         new Validation().Check(request.DiscountPercent is >= 0 and <= 100 && decimal.Round(request.DiscountPercent.Value, 2) == request.DiscountPercent, "discountPercent", "0 to 100, at most 2 decimal places.").ThrowIfInvalid();
         return (await grains.GetGrain<IDealGrain>(caller.TenantId, id).DiscountAsync(request.DiscountPercent!.Value)).ToResult(response, d => d.Version);
     }
@@ -231,8 +231,13 @@ public static class DealsApi
     private static DealFields Fields(DealInfo d) =>
         new(d.Title, d.PipelineId, d.StageId, d.Value, d.ContactId, d.CompanyId, d.LeadId, d.UnitIds, d.OwnerId, d.ExpectedCloseAt, d.DiscountPercent);
 
-    private static async Task<DealInfo> InScopeAsync(RecordQueries queries, Caller caller, Guid id, string permission, CancellationToken cancellationToken) =>
-        await queries.ReadAsync<DealInfo>(caller, OwnedTable.Deals, id, permission, cancellationToken) ?? throw DomainException.NotFound("The deal");
+    /// <summary>The deal from its grain's memory, when the caller's scope of <paramref name="permission"/> reaches its owner (404 otherwise).</summary>
+    private static async Task<DealInfo> InScopeAsync(IGrainFactory grains, Caller caller, Guid id, string permission)
+    {
+        var deal = await grains.GetGrain<IDealGrain>(caller.TenantId, id).GetAsync();
+        caller.EnsureReaches(permission, deal.OwnerId, "The deal");
+        return deal;
+    }
 
     /// <summary>Checks a deal's fields: its pipeline and stage, money, the records it links (each one the caller may read), its owner.</summary>
     internal static async Task<DealFields> ValidateAsync(

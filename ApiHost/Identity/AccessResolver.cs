@@ -8,9 +8,11 @@ namespace M3CoreCRM.ApiHost.Identity;
 
 /// <summary>
 /// The user's standing on each request: active, same security stamp as the token, the token's login
-/// (family) not revoked, and the grants of their roles. One query.
+/// (family) not revoked, the grants of their roles, the groups they belong to and the members of those
+/// groups (their peers, themselves included: what scope <c>group</c> reaches). One query.
 /// </summary>
-public sealed record UserAccess(bool Active, Guid SecurityStamp, bool SessionLive, IReadOnlyDictionary<string, PermissionScope> Grants);
+public sealed record UserAccess(
+    bool Active, Guid SecurityStamp, bool SessionLive, IReadOnlyDictionary<string, PermissionScope> Grants, IReadOnlyList<Guid> GroupIds, IReadOnlySet<Guid> Peers);
 
 /// <summary>
 /// Resolves a caller's access, reusing a resolution for <see cref="AuthOptions.AccessCacheLifetime"/>.
@@ -62,7 +64,11 @@ public sealed class AccessResolver(NpgsqlDataSource dataSource, AuthOptions opti
             SELECT u.status, u.state ->> 'securityStamp',
                    coalesce(jsonb_agg(r.state -> 'grants') FILTER (WHERE r.id IS NOT NULL), '[]'::jsonb)::text,
                    EXISTS (SELECT 1 FROM token_families f WHERE f.tenant_id = u.tenant_id AND f.id = $3 AND f.user_id = u.id
-                           AND NOT coalesce((f.state ->> 'revoked')::boolean, false))
+                           AND NOT coalesce((f.state ->> 'revoked')::boolean, false)),
+                   ARRAY(SELECT g.id FROM groups g
+                         WHERE g.tenant_id = u.tenant_id AND NOT g.deleted AND (g.state -> 'memberIds') ? u.id::text ORDER BY g.id),
+                   ARRAY(SELECT DISTINCT member.id::uuid FROM groups g, jsonb_array_elements_text(g.state -> 'memberIds') AS member(id)
+                         WHERE g.tenant_id = u.tenant_id AND NOT g.deleted AND (g.state -> 'memberIds') ? u.id::text)
             FROM users u
             LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND NOT r.deleted AND (u.state -> 'roleIds') ? r.id::text
             WHERE u.tenant_id = $1 AND u.id = $2
@@ -86,7 +92,8 @@ public sealed class AccessResolver(NpgsqlDataSource dataSource, AuthOptions opti
             }
         }
 
-        return new UserAccess(reader.GetString(0) == "active", Guid.Parse(reader.GetString(1)), reader.GetBoolean(3), grants);
+        var peers = new HashSet<Guid>(reader.GetFieldValue<Guid[]>(5)) { userId };
+        return new UserAccess(reader.GetString(0) == "active", Guid.Parse(reader.GetString(1)), reader.GetBoolean(3), grants, reader.GetFieldValue<Guid[]>(4), peers);
     }
 
     private sealed record CachedAccess(UserAccess? Access, long Generation, long LoadedAt);

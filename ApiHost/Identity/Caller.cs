@@ -1,16 +1,40 @@
 using System.Reflection;
+using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Identity;
 
 namespace M3CoreCRM.ApiHost.Identity;
 
 /// <summary>
 /// The authenticated caller of a tenant-scoped request: tenant, user, the login's token family,
-/// client address, and the grants of the user's roles (the widest scope per permission).
-/// Handlers take it as a parameter.
+/// client address, the grants of the user's roles (the widest scope per permission), the user's
+/// groups and their members (<paramref name="Peers"/>, the user included). Handlers take it as a parameter.
 /// </summary>
-public sealed record Caller(Guid TenantId, Guid UserId, Guid FamilyId, string? ClientAddress, IReadOnlyDictionary<string, PermissionScope> Grants)
+public sealed record Caller(
+    Guid TenantId, Guid UserId, Guid FamilyId, string? ClientAddress, IReadOnlyDictionary<string, PermissionScope> Grants, IReadOnlyList<Guid> GroupIds, IReadOnlySet<Guid> Peers)
 {
     public PermissionScope? ScopeOf(string permission) => Grants.TryGetValue(permission, out var scope) ? scope : null;
+
+    /// <summary>
+    /// True when a record owned by <paramref name="ownerId"/> is within the caller's scope of
+    /// <paramref name="permission"/>: the same rule as <see cref="ScopeFilter"/> in SQL, for a record
+    /// read from its grain (an unowned record is reached only at scope <c>all</c>).
+    /// </summary>
+    public bool Reaches(string permission, Guid? ownerId) => ScopeOf(permission) switch
+    {
+        PermissionScope.All => true,
+        PermissionScope.Group => ownerId is { } owner && Peers.Contains(owner),
+        PermissionScope.Own => ownerId == UserId,
+        _ => false,
+    };
+
+    /// <summary>404 for a record outside the caller's scope: it reads exactly as one that does not exist.</summary>
+    public void EnsureReaches(string permission, Guid? ownerId, string what)
+    {
+        if (!Reaches(permission, ownerId))
+        {
+            throw DomainException.NotFound(what);
+        }
+    }
 
     public bool Can(string permission) => Grants.ContainsKey(permission);
 

@@ -55,7 +55,7 @@ public sealed class TenancyMiddleware(RequestDelegate next)
         }
 
         var clientAddress = context.Connection.RemoteIpAddress?.ToString();
-        var caller = new Caller(tenant.Id, userId, familyId, clientAddress, user.Grants);
+        var caller = new Caller(tenant.Id, userId, familyId, clientAddress, user.Grants, user.GroupIds, user.Peers);
         context.Items[typeof(Caller)] = caller;
 
         if (endpoint.Metadata.GetMetadata<RequiredPermission>() is { } required && !required.IsMetBy(caller))

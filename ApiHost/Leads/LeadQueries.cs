@@ -30,24 +30,6 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         return await batch.ScalarAsync(cancellationToken) is not null;
     }
 
-    /// <summary>The lead, when it exists and is within the caller's scope (or locked to them for a call): one query, no activation.</summary>
-    public async Task<LeadInfo?> ReadAsync(Caller caller, Guid leadId, CancellationToken cancellationToken)
-    {
-        await using var batch = db.ForTenant(caller.TenantId);
-        var command = batch.Add("");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.TenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.UserId.ToString() });
-        var scope = ScopeFilter.Condition(caller, Grains.Abstractions.Identity.Permissions.LeadsRead, "l.owner_id", command);
-        command.CommandText = $"""
-            SELECT l.id, l.state::text, l.version FROM leads l
-            WHERE l.tenant_id = $1 AND l.id = $2 AND NOT l.deleted
-              AND ({scope} OR (l.locked_until > now() AND l.state -> 'calls' ->> 'lockedBy' = $3))
-            """;
-        await using var reader = await batch.ReadAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? FromRow(reader) : null;
-    }
-
     /// <summary>
     /// The open lead that already has this phone or email, a deliberate duplicate included: only the
     /// request that says <c>allowDuplicate</c> gets past it. (Under a race, the unique indexes decide.)

@@ -97,12 +97,23 @@ public static class LeadsApi
         _ => lead.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
     };
 
-    private static async Task<Ok<LeadInfo>> GetAsync(Guid id, Caller caller, LeadQueries leads, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<LeadInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
     {
-        // A read is SQL: committed state, scope in the same query, and no activation for a lead nobody is changing.
-        var lead = await leads.ReadAsync(caller, id, cancellationToken) ?? throw DomainException.NotFound("The lead");
+        var lead = await ReadableAsync(grains, caller, id);
         Versioning.SetETag(response, lead.Version);
         return TypedResults.Ok(lead);
+    }
+
+    /// <summary>
+    /// The lead from its grain's memory (its state is the committed state: writes go through it), when the
+    /// caller's scope of leads.read reaches its owner or it is locked to the caller for a call right now (an
+    /// agent reads, and logs calls on, the leads a queue hands them). Otherwise 404, as for a lead that does not exist.
+    /// </summary>
+    internal static async Task<LeadInfo> ReadableAsync(IGrainFactory grains, Caller caller, Guid id)
+    {
+        var lead = await grains.GetGrain<ILeadGrain>(caller.TenantId, id).GetAsync();
+        var lockedToCaller = lead.Calls.LockedBy == caller.UserId && lead.Calls.LockedUntil > DateTime.UtcNow;
+        return caller.Reaches(Permissions.LeadsRead, lead.OwnerId) || lockedToCaller ? lead : throw DomainException.NotFound("The lead");
     }
 
     private static async Task<Results<Created<LeadInfo>, ProblemHttpResult>> CreateAsync(
@@ -235,11 +246,8 @@ public static class LeadsApi
     private static async Task<Ok<LeadConversion>> ConvertAsync(
         Guid id, ConvertLeadRequest? request, Caller caller, IGrainFactory grains, LeadQueries leads, RecordQueries queries, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
-        var lead = await leads.ReadAsync(caller, id, cancellationToken) ?? throw DomainException.NotFound("The lead");
-        if (!await leads.InScopeAsync(caller, id, Permissions.LeadsWrite, cancellationToken))
-        {
-            throw DomainException.NotFound("The lead");
-        }
+        var lead = await ReadableAsync(grains, caller, id);
+        caller.EnsureReaches(Permissions.LeadsWrite, lead.OwnerId, "The lead");
 
         new Validation().Optional("companyName", request?.CompanyName, 200).ThrowIfInvalid();
         var owner = lead.OwnerId ?? caller.UserId;

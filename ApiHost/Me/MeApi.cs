@@ -26,11 +26,12 @@ public static class MeApi
         return group;
     }
 
-    private static async Task<Ok<MeView>> GetAsync(Caller caller, IGrainFactory grains, UserQueries users, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<MeView>> GetAsync(Caller caller, IGrainFactory grains, HttpResponse response)
     {
+        // Groups and grants as the caller's access resolved them: the same ones this request was authorized with.
         var user = await grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId).GetAsync();
         Versioning.SetETag(response, user.Version);
-        return TypedResults.Ok(new MeView(UserView.From(user, await users.GroupIdsAsync(caller.TenantId, caller.UserId, cancellationToken)), caller.Grants));
+        return TypedResults.Ok(new MeView(UserView.From(user, caller.GroupIds), caller.Grants));
     }
 
     private static async Task<Ok<UserView>> UpdateAsync(UpdateMeRequest request, Caller caller, IGrainFactory grains, UserQueries users, HttpContext context, CancellationToken cancellationToken)

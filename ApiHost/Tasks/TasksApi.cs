@@ -64,9 +64,9 @@ public static class TasksApi
         return TypedResults.Ok(Page.FromRows(items, take, t => new Cursor(t.DueAt.ToString("O", CultureInfo.InvariantCulture), t.Id)));
     }
 
-    private static async Task<Ok<TaskItemInfo>> GetAsync(Guid id, Caller caller, RecordQueries queries, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<TaskItemInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
     {
-        var task = await InScopeAsync(queries, caller, id, Permissions.TasksRead, cancellationToken);
+        var task = await InScopeAsync(grains, caller, id, Permissions.TasksRead);
         Versioning.SetETag(response, task.Version);
         return TypedResults.Ok(task);
     }
@@ -79,9 +79,9 @@ public static class TasksApi
     }
 
     private static async Task<Ok<TaskItemInfo>> UpdateAsync(
-        Guid id, SaveTaskRequest request, Caller caller, IGrainFactory grains, LeadQueries people, SubjectCheck subjects, RecordQueries queries, HttpContext context, CancellationToken cancellationToken)
+        Guid id, SaveTaskRequest request, Caller caller, IGrainFactory grains, LeadQueries people, SubjectCheck subjects, HttpContext context, CancellationToken cancellationToken)
     {
-        await InScopeAsync(queries, caller, id, Permissions.TasksWrite, cancellationToken);
+        await InScopeAsync(grains, caller, id, Permissions.TasksWrite);
         var grain = grains.GetGrain<ITaskItemGrain>(caller.TenantId, id);
         var task = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
             await grain.UpdateAsync(await ValidateAsync(new SaveTaskRequest(
@@ -95,16 +95,21 @@ public static class TasksApi
         return TypedResults.Ok(task);
     }
 
-    private static async Task<Ok<TaskItemInfo>> CompleteAsync(Guid id, Caller caller, IGrainFactory grains, RecordQueries queries, CancellationToken cancellationToken)
+    private static async Task<Ok<TaskItemInfo>> CompleteAsync(Guid id, Caller caller, IGrainFactory grains)
     {
-        await InScopeAsync(queries, caller, id, Permissions.TasksWrite, cancellationToken);
+        await InScopeAsync(grains, caller, id, Permissions.TasksWrite);
         return TypedResults.Ok(await grains.GetGrain<ITaskItemGrain>(caller.TenantId, id).CompleteAsync());
     }
 
     private static TaskItemInfo WithOverdue(TaskItemInfo task) => task with { Overdue = task.Status == TaskItemStatus.Open && task.DueAt <= DateTime.UtcNow };
 
-    private static async Task<TaskItemInfo> InScopeAsync(RecordQueries queries, Caller caller, Guid id, string permission, CancellationToken cancellationToken) =>
-        WithOverdue(await queries.ReadAsync<TaskItemInfo>(caller, OwnedTable.Tasks, id, permission, cancellationToken) ?? throw DomainException.NotFound("The task"));
+    /// <summary>The task from its grain's memory, when the caller's scope of <paramref name="permission"/> reaches its assignee (404 otherwise).</summary>
+    private static async Task<TaskItemInfo> InScopeAsync(IGrainFactory grains, Caller caller, Guid id, string permission)
+    {
+        var task = await grains.GetGrain<ITaskItemGrain>(caller.TenantId, id).GetAsync();
+        caller.EnsureReaches(permission, task.AssigneeId, "The task");
+        return WithOverdue(task);
+    }
 
     private static async Task<TaskItemFields> ValidateAsync(SaveTaskRequest request, Caller caller, LeadQueries people, SubjectCheck subjects, TaskItemInfo? current, CancellationToken cancellationToken)
     {

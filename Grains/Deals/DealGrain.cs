@@ -286,7 +286,7 @@ public sealed class DealGrain([PersistentState("deals", CrmStorage.Name)] IPersi
     {
         if (!state.RecordExists || state.State.Deleted)
         {
-            throw DomainException.NotFound("The deal");
+            throw Absent("The deal");
         }
     }
 

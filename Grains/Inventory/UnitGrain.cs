@@ -481,7 +481,7 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
     {
         if (!state.RecordExists)
         {
-            throw DomainException.NotFound("The unit");
+            throw Absent("The unit");
         }
     }
 

@@ -420,7 +420,7 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
     {
         if (!state.RecordExists || state.State.Deleted)
         {
-            throw DomainException.NotFound("The lead");
+            throw Absent("The lead");
         }
     }
 

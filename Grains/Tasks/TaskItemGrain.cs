@@ -157,7 +157,7 @@ public sealed class TaskItemGrain([PersistentState("tasks", CrmStorage.Name)] IP
     {
         if (!state.RecordExists)
         {
-            throw DomainException.NotFound("The task");
+            throw Absent("The task");
         }
     }
 

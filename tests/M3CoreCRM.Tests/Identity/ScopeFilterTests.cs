@@ -8,7 +8,10 @@ using Npgsql;
 
 namespace M3CoreCRM.Tests.Identity;
 
-/// <summary>The scope condition that read queries add, over real groups of a real tenant.</summary>
+/// <summary>
+/// The scope condition that list queries add, and the same rule over cached access (<see cref="Caller.Reaches"/>)
+/// that reads from a grain apply, over real groups of a real tenant.
+/// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ScopeFilterTests(PostgresFixture postgres) : ApiTestBase(postgres)
 {
@@ -25,20 +28,32 @@ public sealed class ScopeFilterTests(PostgresFixture postgres) : ApiTestBase(pos
         await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Mine", memberIds = new[] { tenant.UserId, teammate } }, HttpStatusCode.Created);
         await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Theirs", memberIds = new[] { stranger, other } }, HttpStatusCode.Created);
         var owners = new Dictionary<Guid, string> { [tenant.UserId] = "me", [teammate] = "teammate", [stranger] = "stranger" };
-        var caller = new Caller(tenant.TenantId, tenant.UserId, Guid.Empty, null, new Dictionary<string, PermissionScope> { [Permissions.LeadsRead] = scope });
+        var caller = await CallerAsync(tenant, new Dictionary<string, PermissionScope> { [Permissions.LeadsRead] = scope });
 
         var visible = await VisibleOwnersAsync(caller, owners.Keys);
+        var reached = owners.Keys.Where(owner => caller.Reaches(Permissions.LeadsRead, owner));
 
         Assert.Equal(expectedOwners.Order(), visible.Select(id => owners[id]).Order());
+        Assert.Equal(expectedOwners.Order(), reached.Select(id => owners[id]).Order());
+        Assert.Equal(scope == PermissionScope.All, caller.Reaches(Permissions.LeadsRead, null));
     }
 
     [Fact]
     public async Task WithoutThePermissionNothingIsVisible()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
-        var caller = new Caller(tenant.TenantId, tenant.UserId, Guid.Empty, null, new Dictionary<string, PermissionScope>());
+        var caller = await CallerAsync(tenant, new Dictionary<string, PermissionScope>());
 
         Assert.Empty(await VisibleOwnersAsync(caller, [tenant.UserId]));
+        Assert.False(caller.Reaches(Permissions.LeadsRead, tenant.UserId));
+    }
+
+    /// <summary>The caller as the request pipeline builds it (groups and peers from the access resolver), with the grants under test.</summary>
+    private async Task<Caller> CallerAsync(TenantSession tenant, Dictionary<string, PermissionScope> grants)
+    {
+        var access = await Api.Services.GetRequiredService<AccessResolver>().GetAsync(tenant.TenantId, tenant.UserId, Guid.Empty, CancellationToken.None);
+        Assert.NotNull(access);
+        return new Caller(tenant.TenantId, tenant.UserId, Guid.Empty, null, grants, access.GroupIds, access.Peers);
     }
 
     private async Task<List<Guid>> VisibleOwnersAsync(Caller caller, IEnumerable<Guid> owners)
