@@ -28,7 +28,7 @@ public static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
     {
-        var open = endpoints.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Auth);
+        var open = endpoints.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Auth).AnswersDomainRefusals();
         open.MapPost("/login", LoginAsync).WithName("Login");
         open.MapPost("/refresh", RefreshAsync).WithName("RefreshToken");
         open.MapPost("/invitations/accept", AcceptInvitationAsync).WithName("AcceptInvitation");

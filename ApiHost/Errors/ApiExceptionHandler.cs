@@ -21,7 +21,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     {
         if (exception is DomainException domain)
         {
-            return await WriteDomainProblemAsync(httpContext, domain);
+            return await WriteDomainProblemAsync(httpContext, problemDetails, domain);
         }
 
         var (status, code, detail, retryAfter) = Classify(exception);
@@ -44,7 +44,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         });
     }
 
-    private async ValueTask<bool> WriteDomainProblemAsync(HttpContext httpContext, DomainException exception)
+    internal static async ValueTask<bool> WriteDomainProblemAsync(HttpContext httpContext, IProblemDetailsService problemDetails, DomainException exception)
     {
         var status = exception.Code == "version_mismatch" ? StatusCodes.Status412PreconditionFailed : exception.Kind switch
         {

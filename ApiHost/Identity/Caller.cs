@@ -1,4 +1,5 @@
 using System.Reflection;
+using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Identity;
 
@@ -75,5 +76,6 @@ public static class EndpointPermissionExtensions
         endpoints.MapGroup(prefix)
             .RequireAuthorization()
             .WithMetadata(new TenantScopedEndpoint())
+            .AnswersDomainRefusals()
             .WithTags(tag);
 }

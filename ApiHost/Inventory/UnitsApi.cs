@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Inventory;
 using M3CoreCRM.Grains.Abstractions.Errors;
@@ -224,14 +225,15 @@ public static class UnitsApi
         return unit.ToResult(context.Response, u => u.Version);
     }
 
-    private static async Task<Ok<UnitInfo>> HoldAsync(Guid id, HoldRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<UnitInfo>, DomainProblem>> HoldAsync(Guid id, HoldRequest request, Caller caller, IGrainFactory grains)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation()
             .Check((request.DealId is null) != (request.LeadId is null), "dealId", "Exactly one of dealId and leadId is required.")
             .Check(request.HoldMinutes is >= 1 and <= UnitHoldLimits.MaxHoldMinutes, "holdMinutes", $"holdMinutes is required, from 1 to {UnitHoldLimits.MaxHoldMinutes}."));
         var holder = request.DealId is { } deal ? new UnitHolder(HolderType.Deal, deal) : new UnitHolder(HolderType.Lead, request.LeadId!.Value);
-        return TypedResults.Ok(await grain.HoldAsync(new HoldUnit(holder, request.HoldMinutes!.Value)));
+        var answer = await grain.HoldAsync(new HoldUnit(holder, request.HoldMinutes!.Value));
+        return answer.Refused is { } refusal ? new DomainProblem(refusal) : TypedResults.Ok(answer.Value!);
     }
 
     private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> ReserveAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains, HttpResponse response)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
+using M3CoreCRM.Grains.Abstractions.Errors;
 
 namespace M3CoreCRM.Grains.Abstractions.Inventory;
 
@@ -111,9 +112,12 @@ public interface IUnitGrain : IGrainWithGuidCompoundKey
     [Alias("Update")]
     Task<Gated<UnitInfo>> UpdateAsync(UnitDetails details, long? expectedVersion);
 
-    /// <summary>Holds an available unit for a deal or lead; the same holder holding again extends the hold.</summary>
+    /// <summary>
+    /// Holds an available unit for a deal or lead; the same holder holding again extends the hold. A unit that
+    /// is not available is refused as a value (many agents race for one unit; most of them get this answer).
+    /// </summary>
     [Alias("Hold")]
-    Task<UnitInfo> HoldAsync(HoldUnit command);
+    Task<Answer<UnitInfo>> HoldAsync(HoldUnit command);
 
     /// <summary>Reserves a unit that is available or held by this deal, or, under a <c>unit.reserve</c> policy, asks for approval and changes nothing.</summary>
     [Alias("Reserve")]

@@ -122,7 +122,7 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
         return Gated.Done(Info());
     }
 
-    public async Task<UnitInfo> HoldAsync(HoldUnit command)
+    public async Task<Answer<UnitInfo>> HoldAsync(HoldUnit command)
     {
         EnsureExists();
         if (command.HoldMinutes is < 1 or > UnitHoldLimits.MaxHoldMinutes)
@@ -146,12 +146,12 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
             s.HoldId = extendedHold;
             await WriteAsync([Event("unit.hold_extended", StatusData("hold_extended"), new() { ["holdExpiresAt"] = new(before, expiresAt) })]);
             await ForgetHoldReminderAsync(previousHold);
-            return Info();
+            return Answer.Done(Info());
         }
 
         if (s.Status != UnitStatus.Available)
         {
-            throw UnavailableFor("held");
+            return Answer.Refuse<UnitInfo>(UnavailableFor("held"));
         }
 
         await EnsureHolderExistsAsync(command.Holder);
@@ -164,7 +164,7 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
         s.HoldId = holdId;
         s.FrozenPrice = s.ListPrice;
         await WriteAsync([Event("unit.status_changed", StatusData("held"), changes)]);
-        return Info();
+        return Answer.Done(Info());
     }
 
     public async Task<Gated<UnitInfo>> ReserveAsync(Guid dealId)

@@ -112,6 +112,13 @@ public sealed class InventoryBenchmark(TimeSpan duration, int clients, int units
             }
         });
 
+        // The floor of an authenticated grain read over HTTP, on the same (active) unit: what a hold refused from memory compares with.
+        var hotRead = await Load.MeasureAsync($"GET /units/{{id}}, {clients} clients on one unit", clients, duration, _ => async () =>
+        {
+            using var response = await SendAsync(HttpMethod.Get, $"/api/v1/units/{hot}");
+            response.EnsureSuccessStatusCode();
+        });
+
         // Consistency: every unit a client reached is held by that client's deal, and nothing else holds anything.
         var wrongHolder = 0;
         var board = await (await SendAsync(HttpMethod.Get, $"/api/v1/projects/{project}/availability")).Content.ReadFromJsonAsync<JsonElement>();
@@ -129,8 +136,8 @@ public sealed class InventoryBenchmark(TimeSpan duration, int clients, int units
             }
         }
 
-        return new InventoryReport(health, spread, hotUnit, Interlocked.Read(ref conflicts), wrongHolder, Interlocked.Read(ref hotWins), Interlocked.Read(ref hotRefusals));
+        return new InventoryReport(health, spread, hotUnit, hotRead, Interlocked.Read(ref conflicts), wrongHolder, Interlocked.Read(ref hotWins), Interlocked.Read(ref hotRefusals));
     }
 }
 
-public sealed record InventoryReport(Measurement Health, Measurement SpreadHolds, Measurement HotUnitHolds, long SpreadConflicts, int WrongHolders, long HotUnitWins, long HotUnitRefusals);
+public sealed record InventoryReport(Measurement Health, Measurement SpreadHolds, Measurement HotUnitHolds, Measurement HotUnitReads, long SpreadConflicts, int WrongHolders, long HotUnitWins, long HotUnitRefusals);

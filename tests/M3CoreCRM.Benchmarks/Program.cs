@@ -91,6 +91,7 @@ internal static class Program
                 var report = await new InventoryBenchmark(TimeSpan.FromSeconds(seconds), holdClients, units).RunAsync(await DatabaseAsync(external, local));
                 Row(report.SpreadHolds, report.Health);
                 Row(report.HotUnitHolds, report.Health);
+                Row(report.HotUnitReads, report.Health);
                 Row(report.Health, report.Health);
                 Console.WriteLine($"inventory: {holdClients} concurrent clients over HTTP to one ApiHost process; spread holds: {report.SpreadConflicts} conflicts, {report.WrongHolders} units held by the wrong deal; hot unit: {report.HotUnitWins} winner, {report.HotUnitRefusals:N0} answered 409");
                 consistent &= report.SpreadConflicts == 0 && report.WrongHolders == 0 && report.HotUnitWins == 1;
@@ -111,6 +112,7 @@ internal static class Program
             {
                 var report = await new LeadsBenchmark(TimeSpan.FromSeconds(seconds), leadClients, leads).RunAsync(await DatabaseAsync(external, local));
                 Row(report.GetById, report.Health);
+                Row(report.GetWorking, report.Health);
                 Row(report.Patch, report.Health);
                 Row(report.ListPage, report.Health);
                 Row(report.QueueNext, report.Health);
