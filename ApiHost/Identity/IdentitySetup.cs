@@ -45,6 +45,12 @@ public static class IdentitySetup
                     "The caller may not do this."),
             };
         }).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Stream.StreamTicketAuthentication>(Stream.StreamTicketAuthentication.SchemeName, null);
+        builder.Services.AddSingleton<ValidatedTokenCache>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<ValidatedTokenCache>((jwt, cache) =>
+        {
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(cache);
+        });
         builder.Services.AddAuthorization();
         return builder;
     }

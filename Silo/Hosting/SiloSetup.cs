@@ -31,6 +31,7 @@ public static class SiloSetup
     public static IHostApplicationBuilder AddM3Silo(this IHostApplicationBuilder builder)
     {
         builder.AddM3SiloServices();
+        CachedGrainInterfaceTypes.AddTo(builder.Services);
 
         // The web server listens while the silo waits for the schema (see SchemaGate), so the process is live from the start.
         builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
@@ -92,6 +93,7 @@ public static class SiloSetup
         var settings = builder.Configuration.GetSection(Section);
         builder.Services.AddSingleton<IStorageGate>(services => services.GetRequiredService<SchemaMigrationService>());
         builder.Services.AddEventLog(announce: false);
+        CachedGrainInterfaceTypes.AddTo(builder.Services);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(options => Identify(options, settings));

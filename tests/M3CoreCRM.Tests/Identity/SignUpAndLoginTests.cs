@@ -1,14 +1,27 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace M3CoreCRM.Tests.Identity;
 
 [Collection(PostgresCollection.Name)]
 public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(postgres)
 {
+    [Fact]
+    public async Task AccessTokensAreCheckedByTheHandlerThatRemembersValidTokens()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        Assert.Equal(HttpStatusCode.OK, (await tenant.SendAsync(HttpMethod.Get, "/api/v1/me")).StatusCode);
+        var jwt = Api.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        Assert.Same(Api.Services.GetRequiredService<ValidatedTokenCache>(), Assert.Single(jwt.TokenHandlers));
+    }
+
     [Fact]
     public async Task SignUpCreatesTheTenantItsOwnerAndBuiltInRolesAndLogsTheOwnerIn()
     {
