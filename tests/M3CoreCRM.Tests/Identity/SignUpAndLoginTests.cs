@@ -120,6 +120,33 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
     }
 
     [Fact]
+    public async Task RefreshWithAllZeroTenantIsUnauthenticated()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var parts = tenant.RefreshToken.Split('.');
+
+        foreach (var forged in new[] { $"{Guid.Empty:N}.{parts[1]}.{parts[2]}", $"{parts[0]}.{Guid.Empty:N}.{parts[2]}", $"{Guid.Empty:N}.{Guid.Empty:N}.{parts[2]}" })
+        {
+            await ErrorFormatTests.AssertProblemAsync(await RefreshAsync(forged), HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(tenant.RefreshToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task InvitationWithAllZeroTenantIsInvalid()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var secret = new string('a', 43);
+
+        foreach (var forged in new[] { $"{Guid.Empty:N}.{tenant.UserId:N}.{secret}", $"{tenant.TenantId:N}.{Guid.Empty:N}.{secret}", $"{Guid.Empty:N}.{Guid.Empty:N}.{secret}" })
+        {
+            var response = await Http.PostAsJsonAsync("/api/v1/auth/invitations/accept", new { token = forged, password = "my own long passphrase" });
+            await ErrorFormatTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_invitation");
+        }
+    }
+
+    [Fact]
     public async Task OnlyOneOfTwoConcurrentRefreshesWithTheSameTokenSucceeds()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
