@@ -60,6 +60,27 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
     }
 
     [Fact]
+    public async Task SignUpWithAGuidShapedSlugIsRefused()
+    {
+        var other = await TenantSession.SignUpAsync(Http);
+
+        foreach (var slug in new[] { other.TenantId.ToString("D"), other.TenantId.ToString("N"), Guid.CreateVersion7().ToString("N") })
+        {
+            var response = await Http.PostAsJsonAsync("/api/v1/tenants", new
+            {
+                name = "Shaped like an id",
+                slug,
+                owner = new { name = "Owner", email = $"owner@{slug}.test", password = "correct horse battery" },
+            });
+            var problem = await ErrorFormatTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+            Assert.True(problem.GetProperty("errors").TryGetProperty("slug", out _), $"{slug}: {problem}");
+        }
+
+        // The tenant whose id was offered is still the one its id names.
+        Assert.Equal(other.TenantId, (await other.GetJsonAsync("/api/v1/tenant")).GetProperty("id").GetGuid());
+    }
+
+    [Fact]
     public async Task WrongPasswordAndUnknownEmailGetTheSameAnswer()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
