@@ -155,7 +155,7 @@ public static class UnitsApi
         var command = batch.Add("");
         var where = new SqlConditions(command);
         where.Where($"u.tenant_id = {where.Param(caller.TenantId)}")
-            .WhereIf(q?.Trim().ToLowerInvariant(), p => $"lower(u.code) LIKE {p} || '%'");
+            .WhereIf(SqlConditions.LikeLiteral(q), p => $"lower(u.code) LIKE {p} || '%'");
         filter.Apply(where);
         where.After(after, column, descending, "u");
         command.CommandText = $"SELECT u.id, u.state::text, u.version FROM units u WHERE {where} ORDER BY {SortOptions.OrderBy(column, descending, "u")} LIMIT {where.Param(take + 1)}";
