@@ -51,6 +51,7 @@ builder.Services.AddHostedService<IdempotencyKeyCleanup>();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseApiProblemDetails();
 app.UseApiIdentity();
 app.UseMiddleware<NeverNullGuard>();

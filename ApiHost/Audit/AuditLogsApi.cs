@@ -23,8 +23,10 @@ public static class AuditLogsApi
 
     private static async Task<Ok<Page<AuditEntryView>>> ListAsync(
         Caller caller, NpgsqlDataSource db, Guid? actorId, string? entityType, Guid? entityId, string? action, DateTimeOffset? from, DateTimeOffset? to,
-        string? cursor, int? limit, CancellationToken cancellationToken)
+        string? q, string? cursor, int? limit, CancellationToken cancellationToken)
     {
+        // No free text over the audit log: an unsupported filter is refused rather than silently ignored.
+        new Validation().Check(string.IsNullOrEmpty(q), "q", "The audit log has no free-text search; filter by actorId, entityType, entityId, action, from and to.").ThrowIfInvalid();
         var take = Cursor.Limit(limit);
         var before = Cursor.Decode(cursor) is { Value: { } value } && long.TryParse(value, CultureInfo.InvariantCulture, out var id) ? id : (long?)null;
         await using var batch = db.ForTenant(caller.TenantId);

@@ -59,5 +59,14 @@ public sealed class SqlConditions(NpgsqlBatchCommand command)
         return Where(SortOptions.After(column, descending, command.Parameters.Count - 1, alias));
     }
 
+    /// <summary>
+    /// Free text as the literal part of a LIKE pattern: trimmed, lower case, with <c>\</c>, <c>%</c> and <c>_</c> escaped
+    /// (PostgreSQL's default LIKE escape is the backslash), so <c>q=%</c> matches a percent sign, not everything. Null when empty.
+    /// </summary>
+    public static string? LikeLiteral(string? text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? null
+            : text.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
     public override string ToString() => _conditions.Count == 0 ? "TRUE" : string.Join(" AND ", _conditions);
 }

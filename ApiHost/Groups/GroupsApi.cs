@@ -17,7 +17,7 @@ public static class GroupsApi
     public static RouteGroupBuilder MapGroupsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/groups", "Groups").ChangesAccess();
-        group.MapGet("", ListAsync).WithName("ListGroups");
+        group.MapGet("", ListAsync).WithName("ListGroups").WithDescription("In name order; q matches the name.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetGroup");
         group.MapPost("", CreateAsync).WithName("CreateGroup").RequirePermission(Permissions.UsersManage);
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateGroup").RequirePermission(Permissions.UsersManage);
@@ -25,19 +25,21 @@ public static class GroupsApi
         return group;
     }
 
-    private static async Task<Ok<Page<GroupInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, string? cursor, int? limit, CancellationToken cancellationToken)
+    private static async Task<Ok<Page<GroupInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, string? q, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var take = Cursor.Limit(limit);
         var after = Cursor.Decode(cursor);
         await using var batch = db.ForTenant(caller.TenantId);
         var command = batch.Add("""
             SELECT id, name, state::text, version FROM groups g WHERE tenant_id = $1 AND NOT deleted AND ($2::text IS NULL OR (lower(g.name), g.id) > ($2, $3))
+              AND ($5::text IS NULL OR lower(g.name) LIKE '%' || $5 || '%')
             ORDER BY lower(g.name), g.id LIMIT $4
             """);
         command.Parameters.AddWithValue(caller.TenantId);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.AddWithValue(after?.Id ?? Guid.Empty);
         command.Parameters.AddWithValue(take + 1);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)SqlConditions.LikeLiteral(q) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var groups = new List<GroupInfo>();
         await using (var reader = await batch.ReadAsync(cancellationToken))
         {

@@ -17,7 +17,11 @@ public sealed partial class TenantDirectory(NpgsqlDataSource dataSource, TimePro
     private static readonly TimeSpan KeepFor = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<string, (TenantRef Tenant, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
-    public static bool IsValidSlug(string slug) => Slug().IsMatch(slug);
+    /// <summary>
+    /// A slug matches <c>^[a-z0-9][a-z0-9-]{1,62}$</c> and is not shaped like an id: <c>X-Tenant-Id</c> is read as an
+    /// id first, so a slug that parses as a UUID (another tenant's id, say) could never reach its own tenant.
+    /// </summary>
+    public static bool IsValidSlug(string slug) => Slug().IsMatch(slug) && !Guid.TryParse(slug, out _);
 
     public async Task<TenantRef?> FindAsync(string idOrSlug, CancellationToken cancellationToken)
     {

@@ -56,7 +56,9 @@ public sealed record RefreshToken(Guid TenantId, Guid FamilyId, string Secret)
     {
         token = default!;
         var parts = value?.Split('.') ?? [];
-        if (parts.Length != 3 || !Guid.TryParseExact(parts[0], "N", out var tenant) || !Guid.TryParseExact(parts[1], "N", out var family) || parts[2].Length is < 20 or > 100)
+        // An all-zero id is never issued (ids are version 7): it is refused here like any other malformed token.
+        if (parts.Length != 3 || !Guid.TryParseExact(parts[0], "N", out var tenant) || !Guid.TryParseExact(parts[1], "N", out var family)
+            || tenant == Guid.Empty || family == Guid.Empty || parts[2].Length is < 20 or > 100)
         {
             return false;
         }

@@ -67,7 +67,7 @@ public static class ProjectsApi
         var command = batch.Add("");
         var where = new SqlConditions(command);
         where.Where($"p.tenant_id = {where.Param(caller.TenantId)}")
-            .WhereIf(q?.Trim().ToLowerInvariant(), p => $"(lower(p.code) LIKE {p} || '%' OR lower(p.name) LIKE '%' || {p} || '%')");
+            .WhereIf(SqlConditions.LikeLiteral(q), p => $"(lower(p.code) LIKE {p} || '%' OR lower(p.name) LIKE '%' || {p} || '%')");
         where.After(after, column, descending, "p");
 
         command.CommandText = $"SELECT p.id, p.state::text, p.version FROM projects p WHERE {where} ORDER BY {SortOptions.OrderBy(column, descending, "p")} LIMIT {where.Param(take + 1)}";

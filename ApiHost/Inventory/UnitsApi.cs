@@ -6,6 +6,7 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Inventory;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
@@ -135,9 +136,9 @@ public static class UnitsApi
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").RequirePermission(Permissions.InventoryWrite)
             .WithDescription("Fields left out keep their value (building, floor and orientation also when null; geometry: null removes the geometry); projectId, code, typeCode, dimensions, components and listPrice cannot be null (400). status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was. Under a unit.price_change approval policy a new listPrice answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
         group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").RequirePermission(Permissions.UnitsHold)
-            .WithDescription("Holds an available unit for exactly one of dealId or leadId (a deal or lead of this tenant that exists: 400 validation_failed otherwise), for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.");
+            .WithDescription("Holds an available unit for exactly one of dealId or leadId (a deal or lead of this tenant that exists and that the caller may read: 400 validation_failed otherwise, the same answer for a record outside the caller's scope as for an unknown id), for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.");
         group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").RequirePermission(Permissions.UnitsReserve)
-            .WithDescription("Reserves a unit that is available or on hold for this deal; otherwise 409 unit_unavailable. Under a unit.reserve approval policy: 202 { approvalId, status: pending } and nothing changes until the last approver approves; the unit is then reserved if it is still available or held by the deal, else the approval ends rejected with the reason. A pending request does not hold the unit.");
+            .WithDescription("Reserves a unit that is available or on hold for this deal (one the caller may read, as for hold); otherwise 409 unit_unavailable. Under a unit.reserve approval policy: 202 { approvalId, status: pending } and nothing changes until the last approver approves; the unit is then reserved if it is still available or held by the deal, else the approval ends rejected with the reason. A pending request does not hold the unit.");
         group.MapPost("/{id:guid}/sell", SellAsync).WithName("SellUnit").RequirePermission(Permissions.UnitsSell)
             .WithDescription("Sells a unit that is available, or held or reserved by this deal, at its frozen price; otherwise 409 unit_unavailable. A sold unit is final. Under a unit.sell approval policy: 202, applied on approval as for reserve.");
         group.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseUnit")
@@ -155,7 +156,7 @@ public static class UnitsApi
         var command = batch.Add("");
         var where = new SqlConditions(command);
         where.Where($"u.tenant_id = {where.Param(caller.TenantId)}")
-            .WhereIf(q?.Trim().ToLowerInvariant(), p => $"lower(u.code) LIKE {p} || '%'");
+            .WhereIf(SqlConditions.LikeLiteral(q), p => $"lower(u.code) LIKE {p} || '%'");
         filter.Apply(where);
         where.After(after, column, descending, "u");
         command.CommandText = $"SELECT u.id, u.state::text, u.version FROM units u WHERE {where} ORDER BY {SortOptions.OrderBy(column, descending, "u")} LIMIT {where.Param(take + 1)}";
@@ -232,7 +233,7 @@ public static class UnitsApi
             .Check((request.DealId is null) != (request.LeadId is null), "dealId", "Exactly one of dealId and leadId is required.")
             .Check(request.HoldMinutes is >= 1 and <= UnitHoldLimits.MaxHoldMinutes, "holdMinutes", $"holdMinutes is required, from 1 to {UnitHoldLimits.MaxHoldMinutes}."));
         var holder = request.DealId is { } deal ? new UnitHolder(HolderType.Deal, deal) : new UnitHolder(HolderType.Lead, request.LeadId!.Value);
-        var answer = await grain.HoldAsync(new HoldUnit(holder, request.HoldMinutes!.Value));
+        var answer = await grain.HoldAsync(new HoldUnit(await AsCallerSeesAsync(grains, caller, holder), request.HoldMinutes!.Value));
         return answer.Refused is { } refusal ? new DomainProblem(refusal) : TypedResults.Ok(answer.Value!);
     }
 
@@ -240,14 +241,14 @@ public static class UnitsApi
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation().Check(request.DealId is not null, "dealId", "Required."));
-        return (await grain.ReserveAsync(request.DealId!.Value)).ToResult(response, u => u.Version);
+        return (await grain.ReserveAsync((await AsCallerSeesAsync(grains, caller, new UnitHolder(HolderType.Deal, request.DealId!.Value))).Id)).ToResult(response, u => u.Version);
     }
 
     private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> SellAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains, HttpResponse response)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation().Check(request.DealId is not null, "dealId", "Required."));
-        return (await grain.SellAsync(request.DealId!.Value)).ToResult(response, u => u.Version);
+        return (await grain.SellAsync((await AsCallerSeesAsync(grains, caller, new UnitHolder(HolderType.Deal, request.DealId!.Value))).Id)).ToResult(response, u => u.Version);
     }
 
     private static async Task<Ok<UnitInfo>> ReleaseAsync(Guid id, ReleaseRequest request, Caller caller, IGrainFactory grains)
@@ -255,6 +256,39 @@ public static class UnitsApi
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation().Required("reason", request.Reason, 500));
         return TypedResults.Ok(await grain.ReleaseAsync(new ReleaseUnit(request.Reason!.Trim(), caller.Can(Permissions.UnitsRelease))));
+    }
+
+    /// <summary>
+    /// The holder a hold, reservation or sale names, as the caller may see it: a deal within the caller's scope of
+    /// deals.read, a lead within their scope of leads.read (or locked to them by a call queue). A record outside
+    /// that scope is replaced by an id that names no record, so that the unit's grain answers exactly as for an
+    /// unknown id (its own rules first, then 400 naming the field): whether such a record exists is not told.
+    /// </summary>
+    private static async Task<UnitHolder> AsCallerSeesAsync(IGrainFactory grains, Caller caller, UnitHolder holder)
+    {
+        if (caller.ScopeOf(holder.Type == HolderType.Deal ? Permissions.DealsRead : Permissions.LeadsRead) == PermissionScope.All)
+        {
+            // Every record of the tenant is in reach: whether it exists is the unit's grain's question, asked only
+            // when the unit is free (many agents race for one unit, mostly answered from its memory).
+            return holder;
+        }
+
+        try
+        {
+            if (holder.Type == HolderType.Deal)
+            {
+                var deal = await grains.GetGrain<IDealGrain>(caller.TenantId, holder.Id).GetAsync();
+                return caller.Reaches(Permissions.DealsRead, deal.OwnerId) ? holder : holder with { Id = Guid.CreateVersion7() };
+            }
+
+            await Leads.LeadsApi.ReadableAsync(grains, caller, holder.Id);
+            return holder;
+        }
+        catch (DomainException exception) when (exception.Kind == DomainErrorKind.NotFound)
+        {
+            // Unknown, or a lead outside the caller's scope (which reads the same).
+            return holder with { Id = Guid.CreateVersion7() };
+        }
     }
 
     /// <summary>An invalid request for a unit that does not exist (here) is 404 first, as the contract wants for any unknown id.</summary>

@@ -117,10 +117,10 @@ public static class LeadsApi
     }
 
     private static async Task<Results<Created<LeadInfo>, ProblemHttpResult>> CreateAsync(
-        SaveLeadRequest request, bool? allowDuplicate, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+        SaveLeadRequest request, bool? allowDuplicate, Caller caller, IGrainFactory grains, LeadQueries leads, InventoryQueries inventory, CancellationToken cancellationToken)
     {
         var catalog = await grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId).GetAsync();
-        var fields = Validate(request with { OwnerId = request.OwnerId ?? caller.UserId }, catalog, null);
+        var fields = await CheckInterestAsync(Validate(request with { OwnerId = request.OwnerId ?? caller.UserId }, catalog, null), caller, inventory, cancellationToken);
         if (allowDuplicate == true && caller.ScopeOf(Permissions.LeadsWrite) != PermissionScope.All)
         {
             throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Letting in a duplicate lead needs leads.write at scope all.");
@@ -146,7 +146,7 @@ public static class LeadsApi
     }
 
     private static async Task<Results<Ok<LeadInfo>, Accepted<ApprovalTicket>, ProblemHttpResult>> UpdateAsync(
-        Guid id, SaveLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, HttpContext context, CancellationToken cancellationToken)
+        Guid id, SaveLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, InventoryQueries inventory, HttpContext context, CancellationToken cancellationToken)
     {
         await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken);
         var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
@@ -156,6 +156,11 @@ public static class LeadsApi
             var lead = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
             {
                 var fields = Validate(Merge(request, current), catalog, current);
+                if (request.Interest is not null)
+                {
+                    fields = await CheckInterestAsync(fields, caller, inventory, cancellationToken);
+                }
+
                 if ((fields.OwnerId != current.OwnerId || fields.GroupId != current.GroupId) && !caller.Can(Permissions.LeadsAssign))
                 {
                     throw new DomainException(DomainErrorKind.Forbidden, "forbidden", "Changing a lead's owner or group needs the permission 'leads.assign'.");
@@ -273,6 +278,33 @@ public static class LeadsApi
         }
 
         return TypedResults.Ok(await grains.GetGrain<ILeadGrain>(caller.TenantId, id).ConvertAsync(new ConvertLead(contact, company, deal)));
+    }
+
+    /// <summary>
+    /// A lead's interest names a project of this tenant and unit types of its catalog (400 naming the field otherwise,
+    /// the same for another tenant's project as for none); the codes are stored as the catalog spells them.
+    /// </summary>
+    private static async Task<LeadFields> CheckInterestAsync(LeadFields fields, Caller caller, InventoryQueries inventory, CancellationToken cancellationToken)
+    {
+        if (fields.Interest is not { } interest)
+        {
+            return fields;
+        }
+
+        var validation = new Validation();
+        if (interest.ProjectId is { } projectId && !await inventory.ProjectExistsAsync(caller.TenantId, projectId, cancellationToken))
+        {
+            validation.Add("interest.projectId", "No project of this tenant has this id.");
+        }
+
+        var codes = await inventory.CatalogCodesAsync(caller.TenantId, "unit", interest.UnitTypeCodes, cancellationToken);
+        foreach (var missing in interest.UnitTypeCodes.Where(c => !codes.ContainsKey(c)).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            validation.Add("interest.unitTypeCodes", $"'{missing}' is not in the tenant's unit types.");
+        }
+
+        validation.ThrowIfInvalid();
+        return fields with { Interest = interest with { UnitTypeCodes = [.. interest.UnitTypeCodes.Select(c => codes[c]).Distinct(StringComparer.Ordinal)] } };
     }
 
     private static string Clip(string text, int length) => text.Length <= length ? text : text[..length];

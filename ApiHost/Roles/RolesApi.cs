@@ -16,7 +16,7 @@ public static class RolesApi
     public static RouteGroupBuilder MapRolesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/roles", "Roles").ChangesAccess();
-        group.MapGet("", ListAsync).WithName("ListRoles");
+        group.MapGet("", ListAsync).WithName("ListRoles").WithDescription("In name order; q matches the name.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetRole");
         group.MapPost("", CreateAsync).WithName("CreateRole").RequirePermission(Permissions.RolesManage);
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateRole").RequirePermission(Permissions.RolesManage);
@@ -24,11 +24,22 @@ public static class RolesApi
         return group;
     }
 
-    // A tenant has a handful of roles: one page, in name order, read straight from the table.
-    private static async Task<Ok<Page<RoleInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken)
+    // In name order, read straight from the table, paged like every list.
+    private static async Task<Ok<Page<RoleInfo>>> ListAsync(Caller caller, NpgsqlDataSource db, string? q, string? cursor, int? limit, CancellationToken cancellationToken)
     {
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
         await using var batch = db.ForTenant(caller.TenantId);
-        batch.Add("SELECT id, state::text, version FROM roles WHERE tenant_id = $1 AND NOT deleted ORDER BY lower(name), id LIMIT 200").With(caller.TenantId);
+        var command = batch.Add("");
+        var where = new SqlConditions(command);
+        where.Where($"r.tenant_id = {where.Param(caller.TenantId)} AND NOT r.deleted")
+            .WhereIf(SqlConditions.LikeLiteral(q), p => $"lower(r.name) LIKE '%' || {p} || '%'");
+        if (after is not null)
+        {
+            where.Where($"(lower(r.name), r.id) > ({where.Param(after.Value ?? "")}, {where.Param(after.Id)})");
+        }
+
+        command.CommandText = $"SELECT r.id, r.state::text, r.version FROM roles r WHERE {where} ORDER BY lower(r.name), r.id LIMIT {where.Param(take + 1)}";
         var roles = new List<RoleInfo>();
         await using var reader = await batch.ReadAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -43,7 +54,7 @@ public static class RolesApi
                 reader.GetInt64(2)));
         }
 
-        return TypedResults.Ok(new Page<RoleInfo>(roles, null));
+        return TypedResults.Ok(Page.FromRows(roles, take, role => new Cursor(role.Name.ToLowerInvariant(), role.Id)));
     }
 
     private static async Task<Ok<RoleInfo>> GetAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)

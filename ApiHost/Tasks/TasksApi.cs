@@ -25,7 +25,7 @@ public static class TasksApi
     {
         var group = endpoints.MapTenantGroup("/api/v1/tasks", "Tasks");
         group.MapGet("", ListAsync).WithName("ListTasks").RequirePermission(Permissions.TasksRead)
-            .WithDescription("Soonest due first. Filters: assigneeId, status (open, completed), dueBefore, subjectType and subjectId.");
+            .WithDescription("Soonest due first. Filters: assigneeId, status (open, completed), dueBefore, subjectType and subjectId; q matches the title.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetTask").RequirePermission(Permissions.TasksRead);
         group.MapPost("", CreateAsync).WithName("CreateTask").RequirePermission(Permissions.TasksWrite)
             .WithDescription("When dueAt passes while the task is open, task.due is raised and the assignee is notified.");
@@ -35,7 +35,7 @@ public static class TasksApi
     }
 
     private static async Task<Ok<Page<TaskItemInfo>>> ListAsync(
-        Caller caller, NpgsqlDataSource db, Guid? assigneeId, string? status, DateTime? dueBefore, string? subjectType, Guid? subjectId, string? cursor, int? limit, CancellationToken cancellationToken)
+        Caller caller, NpgsqlDataSource db, Guid? assigneeId, string? status, DateTime? dueBefore, string? subjectType, Guid? subjectId, string? q, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         new Validation().Check(status is null or "open" or "completed", "status", "open or completed.").ThrowIfInvalid();
         var take = Cursor.Limit(limit);
@@ -49,7 +49,8 @@ public static class TasksApi
             .WhereIf(status, p => $"r.status = {p}")
             .WhereIf(dueBefore?.ToUniversalTime(), p => $"r.due_at < {p}")
             .WhereIf(subjectType, p => $"r.subject_type = {p}")
-            .WhereIf(subjectId, p => $"r.subject_id = {p}");
+            .WhereIf(subjectId, p => $"r.subject_id = {p}")
+            .WhereIf(SqlConditions.LikeLiteral(q), p => $"lower(r.state ->> 'title') LIKE '%' || {p} || '%'");
         where.After(after, DueAt, false, "r");
         command.CommandText = $"SELECT r.id, r.state::text, r.version FROM tasks r WHERE {where} ORDER BY {SortOptions.OrderBy(DueAt, false, "r")} LIMIT {where.Param(take + 1)}";
         var items = new List<TaskItemInfo>();

@@ -33,7 +33,7 @@ public static class TenantsApi
     {
         var validation = new Validation()
             .Required("name", request.Name, 200)
-            .Check(request.Slug is not null && TenantDirectory.IsValidSlug(request.Slug), "slug", "The slug must match ^[a-z0-9][a-z0-9-]{1,62}$.")
+            .Check(request.Slug is not null && TenantDirectory.IsValidSlug(request.Slug), "slug", "The slug must match ^[a-z0-9][a-z0-9-]{1,62}$ and must not have the shape of an id (a UUID).")
             .Check(request.Owner is not null, "owner", "Required.");
         if (request.Owner is { } owner)
         {

@@ -87,6 +87,59 @@ public sealed partial class HostingTests(PostgresFixture postgres)
         Assert.DoesNotContain(document.GetProperty("paths").EnumerateObject(), path => path.Name.StartsWith("/docs", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task EveryResponseCarriesSecurityHeadersNoStoreAndNoServerHeader()
+    {
+        await using var api = new ApiFactory(await postgres.Server.CreateDatabaseAsync("api"));
+        using var client = api.CreateClient();
+        var tenant = await TenantSession.SignUpAsync(client);
+        var (access, refresh) = await tenant.LoginAsync($"owner@{tenant.Slug}.test", "correct horse battery");
+        Assert.NotEmpty(access);
+
+        var slug = $"h-{Guid.NewGuid():N}"[..20];
+        var responses = new Dictionary<string, HttpResponseMessage>
+        {
+            ["sign-up"] = await client.PostAsJsonAsync("/api/v1/tenants", new { name = "Headers", slug, owner = new { name = "O", email = $"o@{slug}.test", password = "correct horse battery" } }),
+            ["login"] = await SendWithTenantAsync(client, tenant.Slug, "/api/v1/auth/login", new { email = $"owner@{tenant.Slug}.test", password = "correct horse battery" }),
+            ["refresh"] = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = refresh }),
+            ["invitation"] = await client.PostAsJsonAsync("/api/v1/auth/invitations/accept", new { token = "nonsense", password = "x" }),
+            ["health"] = await client.GetAsync(new Uri("/health/live", UriKind.Relative)),
+            ["unknown route"] = await client.GetAsync(new Uri("/api/v1/nowhere", UriKind.Relative)),
+            ["unauthenticated"] = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative)),
+            ["me"] = await tenant.SendAsync(HttpMethod.Get, "/api/v1/me"),
+            ["bad json"] = await client.PostAsync(new Uri("/api/v1/tenants", UriKind.Relative), new StringContent("{", System.Text.Encoding.UTF8, "application/json")),
+            ["docs"] = await client.GetAsync(new Uri("/docs/", UriKind.Relative)),
+        };
+
+        foreach (var name in new[] { "sign-up", "login", "refresh" })
+        {
+            Assert.True(responses[name].IsSuccessStatusCode, $"{name}: {(int)responses[name].StatusCode}");
+            Assert.Contains("accessToken", await responses[name].Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        foreach (var (name, response) in responses)
+        {
+            Assert.True(response.Headers.TryGetValues("X-Content-Type-Options", out var nosniff) && nosniff.Single() == "nosniff", name);
+            Assert.True(response.Headers.TryGetValues("X-Frame-Options", out var frame) && frame.Single() == "DENY", name);
+            Assert.True(response.Headers.TryGetValues("Referrer-Policy", out var referrer) && referrer.Single() == "no-referrer", name);
+            Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var csp) && csp.Single().Contains("frame-ancestors 'none'", StringComparison.Ordinal), name);
+            Assert.False(response.Headers.Contains("Server"), $"{name}: Server {string.Join(",", response.Headers.Server)}");
+            if (name != "docs")
+            {
+                Assert.True(response.Headers.CacheControl?.NoStore == true, $"{name}: Cache-Control {response.Headers.CacheControl}");
+            }
+        }
+
+        Assert.DoesNotContain("'unsafe-inline'", responses["me"].Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> SendWithTenantAsync(HttpClient client, string tenant, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Tenant-Id", tenant);
+        return await client.SendAsync(request);
+    }
+
     private static async Task<JsonElement> WaitForAsync(HttpClient client, string path, HttpStatusCode expected)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

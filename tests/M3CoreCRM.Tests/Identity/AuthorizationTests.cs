@@ -211,6 +211,52 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : ApiTestBase(p
     }
 
     [Fact]
+    public async Task RoleAndGroupListsValidateLimitAndFilterByQ()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        foreach (var limit in new[] { "0", "-1", "100000", "abc" })
+        {
+            foreach (var list in new[] { "roles", "groups" })
+            {
+                var problem = await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, $"/api/v1/{list}?limit={limit}"), HttpStatusCode.BadRequest, "validation_failed");
+                Assert.True(limit == "abc" || problem.GetProperty("errors").TryGetProperty("limit", out _), $"{list}?limit={limit}: {problem}");
+            }
+        }
+
+        // Roles page like every list: five built-in roles, two at a time, in name order, then found by name.
+        var names = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await tenant.GetJsonAsync($"/api/v1/roles?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
+            Assert.InRange(page.GetProperty("items").GetArrayLength(), 1, 2);
+            names.AddRange(page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("name").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        Assert.Equal(["admin", "agent", "owner", "sales_manager", "viewer"], names);
+        Assert.Equal(["sales_manager"], (await tenant.GetJsonAsync("/api/v1/roles?q=SALES")).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Empty((await tenant.GetJsonAsync("/api/v1/roles?q=%25")).GetProperty("items").EnumerateArray());
+        Assert.Equal(["sales_manager"], (await tenant.GetJsonAsync("/api/v1/roles?q=_")).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "North team", memberIds = Array.Empty<Guid>() }, HttpStatusCode.Created);
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/groups", new { name = "South team", memberIds = Array.Empty<Guid>() }, HttpStatusCode.Created);
+        Assert.Equal(2, (await tenant.GetJsonAsync("/api/v1/groups?q=team")).GetProperty("items").GetArrayLength());
+        Assert.Equal(["North team"], (await tenant.GetJsonAsync("/api/v1/groups?q=north")).GetProperty("items").EnumerateArray().Select(g => g.GetProperty("name").GetString()));
+        Assert.Empty((await tenant.GetJsonAsync("/api/v1/groups?q=%25")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AuditLogRefusesFreeTextItCannotSearch()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+
+        var problem = await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, "/api/v1/audit-logs?q=login"), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("q", out _), problem.ToString());
+        Assert.NotEmpty((await tenant.GetJsonAsync("/api/v1/audit-logs")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task UserListPagesNeverRepeatOrSkipWhileUsersAreAdded()
     {
         var tenant = await TenantSession.SignUpAsync(Http);

@@ -99,7 +99,7 @@ public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(pos
             Inventory.InventorySeed.UnitBody(project.GetProperty("id").GetGuid(), "U1", geometry: Inventory.InventorySeed.Point(55.15, 25.15)), HttpStatusCode.Created);
         var unitId = unit.GetProperty("id").GetGuid();
         var (_, agentToken, _) = await a.AddUserAsync("agent", $"agent@{a.Slug}.test");
-        await a.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = await Inventory.InventorySeed.DealIdAsync(a), holdMinutes = 30 }, HttpStatusCode.OK, agentToken);
+        await a.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = await Inventory.InventorySeed.DealIdAsync(a, agentToken), holdMinutes = 30 }, HttpStatusCode.OK, agentToken);
         await a.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/release", new { reason = "Sample" }, HttpStatusCode.OK);
         var notification = await Eventually.ReturnsAsync(
             async () => (await a.GetJsonAsync("/api/v1/notifications", agentToken)).GetProperty("items"), items => items.GetArrayLength() == 1);

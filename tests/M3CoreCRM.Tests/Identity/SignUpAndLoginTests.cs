@@ -73,6 +73,27 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
     }
 
     [Fact]
+    public async Task SignUpWithAGuidShapedSlugIsRefused()
+    {
+        var other = await TenantSession.SignUpAsync(Http);
+
+        foreach (var slug in new[] { other.TenantId.ToString("D"), other.TenantId.ToString("N"), Guid.CreateVersion7().ToString("N") })
+        {
+            var response = await Http.PostAsJsonAsync("/api/v1/tenants", new
+            {
+                name = "Shaped like an id",
+                slug,
+                owner = new { name = "Owner", email = $"owner@{slug}.test", password = "correct horse battery" },
+            });
+            var problem = await ErrorFormatTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+            Assert.True(problem.GetProperty("errors").TryGetProperty("slug", out _), $"{slug}: {problem}");
+        }
+
+        // The tenant whose id was offered is still the one its id names.
+        Assert.Equal(other.TenantId, (await other.GetJsonAsync("/api/v1/tenant")).GetProperty("id").GetGuid());
+    }
+
+    [Fact]
     public async Task WrongPasswordAndUnknownEmailGetTheSameAnswer()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
@@ -130,6 +151,33 @@ public sealed class SignUpAndLoginTests(PostgresFixture postgres) : ApiTestBase(
 
         var afterRevoke = await RefreshAsync(secondToken!);
         await ErrorFormatTests.AssertProblemAsync(afterRevoke, HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task RefreshWithAllZeroTenantIsUnauthenticated()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var parts = tenant.RefreshToken.Split('.');
+
+        foreach (var forged in new[] { $"{Guid.Empty:N}.{parts[1]}.{parts[2]}", $"{parts[0]}.{Guid.Empty:N}.{parts[2]}", $"{Guid.Empty:N}.{Guid.Empty:N}.{parts[2]}" })
+        {
+            await ErrorFormatTests.AssertProblemAsync(await RefreshAsync(forged), HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(tenant.RefreshToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task InvitationWithAllZeroTenantIsInvalid()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var secret = new string('a', 43);
+
+        foreach (var forged in new[] { $"{Guid.Empty:N}.{tenant.UserId:N}.{secret}", $"{tenant.TenantId:N}.{Guid.Empty:N}.{secret}", $"{Guid.Empty:N}.{Guid.Empty:N}.{secret}" })
+        {
+            var response = await Http.PostAsJsonAsync("/api/v1/auth/invitations/accept", new { token = forged, password = "my own long passphrase" });
+            await ErrorFormatTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_invitation");
+        }
     }
 
     [Fact]

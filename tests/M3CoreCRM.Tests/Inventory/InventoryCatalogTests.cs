@@ -142,6 +142,24 @@ public sealed class InventoryCatalogTests(PostgresFixture postgres) : InventoryT
     }
 
     [Fact]
+    public async Task PercentAndUnderscoreInQMatchThemselvesInUnitAndProjectLists()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        await tenant.UnitTypeAsync();
+        var project = await tenant.ProjectAsync("P1X");
+        await tenant.UnitAsync(project, "P1-A");
+        await tenant.UnitAsync(project, "P2-B");
+
+        Assert.Equal(2, (await tenant.GetJsonAsync("/api/v1/units?q=p")).GetProperty("items").GetArrayLength());
+        Assert.Single((await tenant.GetJsonAsync("/api/v1/projects?q=p1")).GetProperty("items").EnumerateArray());
+        foreach (var q in new[] { "%25", "P_", "_", "%25A", "P%25" })
+        {
+            Assert.Empty((await tenant.GetJsonAsync($"/api/v1/units?q={q}")).GetProperty("items").EnumerateArray());
+            Assert.Empty((await tenant.GetJsonAsync($"/api/v1/projects?q={q}")).GetProperty("items").EnumerateArray());
+        }
+    }
+
+    [Fact]
     public async Task UnitListsFilterSortAndPageWithoutSkipsOrRepeats()
     {
         var tenant = await TenantSession.SignUpAsync(Http);

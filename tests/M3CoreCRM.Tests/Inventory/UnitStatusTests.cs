@@ -139,6 +139,67 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     }
 
     [Fact]
+    public async Task AHoldReserveOrSaleForARecordOutsideTheCallersScopeIsAnsweredAsForAnUnknownId()
+    {
+        var (tenant, project) = await TenantWithProjectAsync();
+        var closer = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/roles", new
+        {
+            name = "closer",
+            grants = new object[]
+            {
+                new { permission = "leads.read", scope = "own" }, new { permission = "leads.write", scope = "own" },
+                new { permission = "deals.read", scope = "own" }, new { permission = "deals.write", scope = "own" },
+                new { permission = "inventory.read", scope = "all" }, new { permission = "units.hold", scope = "own" },
+                new { permission = "units.reserve", scope = "own" }, new { permission = "units.sell", scope = "own" },
+            },
+        }, HttpStatusCode.Created);
+        Assert.Equal("closer", closer.GetProperty("name").GetString());
+        var (_, token, _) = await tenant.AddUserAsync("closer", $"closer@{tenant.Slug}.test");
+        var ownersLead = await tenant.LeadIdAsync();
+        var ownersDeal = await tenant.DealIdAsync();
+        var unit = await tenant.UnitAsync(project, "S-1");
+        var heldUnit = await tenant.UnitAsync(project, "S-2");
+        await HoldAsync(tenant, heldUnit, new { dealId = ownersDeal, holdMinutes = 30 }, HttpStatusCode.OK);
+
+        foreach (var target in new[] { unit, heldUnit })
+        {
+            foreach (var (action, hidden, unknown) in new (string, object, object)[]
+                     {
+                         ("hold", new { leadId = ownersLead, holdMinutes = 10 }, new { leadId = Guid.CreateVersion7(), holdMinutes = 10 }),
+                         ("hold", new { dealId = ownersDeal, holdMinutes = 10 }, new { dealId = Guid.CreateVersion7(), holdMinutes = 10 }),
+                         ("reserve", new { dealId = ownersDeal }, new { dealId = Guid.CreateVersion7() }),
+                         ("sell", new { dealId = ownersDeal }, new { dealId = Guid.CreateVersion7() }),
+                     })
+            {
+                var outOfScope = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{target}/{action}", hidden, token);
+                var random = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{target}/{action}", unknown, token);
+                Assert.Equal(random.StatusCode, outOfScope.StatusCode);
+                Assert.True(random.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"{action}: {(int)random.StatusCode}");
+                Assert.Equal(WithoutTraceId(await random.Content.ReadAsStringAsync()), WithoutTraceId(await outOfScope.Content.ReadAsStringAsync()));
+            }
+        }
+
+        var unitNow = await tenant.GetJsonAsync($"/api/v1/units/{unit}");
+        Assert.Equal("available", unitNow.GetProperty("status").GetString());
+        Assert.Equal(ownersDeal, (await tenant.GetJsonAsync($"/api/v1/units/{heldUnit}")).GetProperty("heldBy").GetProperty("id").GetGuid());
+
+        // Records of the caller's own are held, reserved and sold as before.
+        var held = await HoldAsync(tenant, unit, new { leadId = await tenant.LeadIdAsync(token: token), holdMinutes = 10 }, HttpStatusCode.OK, token);
+        Assert.Equal("on_hold", held.GetProperty("status").GetString());
+        var ownDeal = await tenant.DealIdAsync(token);
+        var other = await tenant.UnitAsync(project, "S-3");
+        Assert.Equal("reserved", (await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{other}/reserve", new { dealId = ownDeal }, HttpStatusCode.OK, token)).GetProperty("status").GetString());
+        Assert.Equal("sold", (await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{other}/sell", new { dealId = ownDeal }, HttpStatusCode.OK, token)).GetProperty("status").GetString());
+    }
+
+    private static string WithoutTraceId(string problem)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(problem)!.AsObject();
+        json.Remove("traceId");
+        return json.ToJsonString();
+    }
+
+    [Fact]
     public async Task FourHundredConcurrentHoldsOnFortyUnitsHaveExactlyFortyWinners()
     {
         var (tenant, project) = await TenantWithProjectAsync();
@@ -259,7 +320,7 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
         var mine = await tenant.UnitAsync(project, "G-1");
         var reserved = await tenant.UnitAsync(project, "G-2");
 
-        await HoldAsync(tenant, mine, new { leadId = await tenant.LeadIdAsync(), holdMinutes = 30 }, HttpStatusCode.OK, agentToken);
+        await HoldAsync(tenant, mine, new { leadId = await tenant.LeadIdAsync(token: agentToken), holdMinutes = 30 }, HttpStatusCode.OK, agentToken);
         var byOther = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{mine}/release", new { reason = "not mine" }, otherToken);
         await ErrorFormatTests.AssertProblemAsync(byOther, HttpStatusCode.Forbidden, "forbidden");
         var released = await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{mine}/release", new { reason = "customer declined" }, HttpStatusCode.OK, agentToken);

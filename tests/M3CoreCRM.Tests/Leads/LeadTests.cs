@@ -4,6 +4,7 @@ using System.Text.Json;
 using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Identity;
 using M3CoreCRM.Tests.Infrastructure;
+using M3CoreCRM.Tests.Inventory;
 
 namespace M3CoreCRM.Tests.Leads;
 
@@ -14,6 +15,7 @@ public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
     public async Task ALeadIsCreatedNormalisedReadChangedAndDeleted()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
+        await tenant.UnitTypeAsync("2BR-A");
         var created = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new
         {
             name = "Amira Haddad",
@@ -64,6 +66,41 @@ public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
             await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "X", source = "web", ownerId = Guid.CreateVersion7() }), HttpStatusCode.BadRequest, "validation_failed");
         await ErrorFormatTests.AssertProblemAsync(
             await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "X", source = "web", interest = new { unitTypeCodes = new string?[] { null } } }), HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task ALeadsInterestMustNameAProjectAndUnitTypesOfTheTenant()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var other = await TenantSession.SignUpAsync(Http);
+        await tenant.UnitTypeAsync("2BR-A");
+        var project = await tenant.ProjectAsync("OWN");
+        var othersProject = await other.ProjectAsync("THEIRS");
+        await other.UnitTypeAsync("VILLA-X");
+
+        foreach (var (interest, field) in new (object, string)[]
+                 {
+                     (new { projectId = Guid.CreateVersion7() }, "interest.projectId"),
+                     (new { projectId = othersProject }, "interest.projectId"),
+                     (new { unitTypeCodes = new[] { "2BR-A", "PENTHOUSE" } }, "interest.unitTypeCodes"),
+                     (new { unitTypeCodes = new[] { "VILLA-X" } }, "interest.unitTypeCodes"),
+                 })
+        {
+            var refused = await tenant.SendAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Interested", source = "web", interest });
+            var problem = await ErrorFormatTests.AssertProblemAsync(refused, HttpStatusCode.BadRequest, "validation_failed");
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{interest}: {problem}");
+        }
+
+        Assert.Empty(await tenant.AllLeadsAsync());
+        var created = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/leads", new { name = "Interested", source = "web", interest = new { projectId = project, unitTypeCodes = new[] { "2br-a" } } }, HttpStatusCode.Created);
+        Assert.Equal(project, created.GetProperty("interest").GetProperty("projectId").GetGuid());
+        Assert.Equal(["2BR-A"], created.GetProperty("interest").GetProperty("unitTypeCodes").EnumerateArray().Select(c => c.GetString()));
+
+        var id = created.GetProperty("id").GetGuid();
+        var patched = await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/leads/{id}", new { interest = new { projectId = othersProject } });
+        var patchProblem = await ErrorFormatTests.AssertProblemAsync(patched, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(patchProblem.GetProperty("errors").TryGetProperty("interest.projectId", out _), patchProblem.ToString());
+        Assert.Equal(project, (await tenant.GetJsonAsync($"/api/v1/leads/{id}")).GetProperty("interest").GetProperty("projectId").GetGuid());
     }
 
     [Fact]

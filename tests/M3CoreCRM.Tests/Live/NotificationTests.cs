@@ -23,7 +23,7 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
         var tenant = await TenantSession.SignUpAsync(Http);
         var (_, agentToken, _) = await tenant.AddUserAsync("agent", "agent@example.test");
         var unitId = await UnitAsync(tenant);
-        var dealId = await tenant.DealIdAsync();
+        var dealId = await tenant.DealIdAsync(agentToken);
         await using var agentStream = await EventStreamClient.OpenAsync(tenant, token: agentToken);
         await using var ownerStream = await EventStreamClient.OpenAsync(tenant);
 
@@ -204,7 +204,7 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
 
     private static async Task HoldAndReleaseAsync(TenantSession tenant, Guid unitId, string holderToken)
     {
-        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = await tenant.DealIdAsync(), holdMinutes = 30 }, HttpStatusCode.OK, holderToken);
+        await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId = await tenant.DealIdAsync(holderToken), holdMinutes = 30 }, HttpStatusCode.OK, holderToken);
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/release", new { reason = "Freed" }, HttpStatusCode.OK);
     }
 

@@ -11,6 +11,22 @@ namespace M3CoreCRM.Tests.Tasks;
 public sealed class TaskTests(PostgresFixture postgres) : InventoryTestBase(postgres)
 {
     [Fact]
+    public async Task TaskListQMatchesTheTitle()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        foreach (var title in new[] { "Send the floor plans", "Call about 50% discount", "Book a site visit" })
+        {
+            await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/tasks", new { title, dueAt = DateTime.UtcNow.AddHours(1), assigneeId = tenant.UserId, priority = "normal" }, HttpStatusCode.Created);
+        }
+
+        static IEnumerable<string?> Titles(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("title").GetString());
+        Assert.Equal(3, (await tenant.GetJsonAsync("/api/v1/tasks")).GetProperty("items").GetArrayLength());
+        Assert.Equal(["Send the floor plans"], Titles(await tenant.GetJsonAsync("/api/v1/tasks?q=FLOOR")));
+        Assert.Equal(["Call about 50% discount"], Titles(await tenant.GetJsonAsync("/api/v1/tasks?q=%25")));
+        Assert.Empty(Titles(await tenant.GetJsonAsync("/api/v1/tasks?q=nothing like it")));
+    }
+
+    [Fact]
     public async Task AnOverdueTaskRaisesTaskDueAndNotifiesItsAssigneeOnce()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
