@@ -16,11 +16,11 @@ public static class RolesApi
     public static RouteGroupBuilder MapRolesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/roles", "Roles").ChangesAccess();
-        group.MapGet("", ListAsync).WithName("ListRoles");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetRole");
-        group.MapPost("", CreateAsync).WithName("CreateRole").RequirePermission(Permissions.RolesManage);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateRole").RequirePermission(Permissions.RolesManage);
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRole").RequirePermission(Permissions.RolesManage);
+        group.MapGet("", ListAsync).WithName("ListRoles").WithSummary("List roles");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetRole").WithSummary("Get a role");
+        group.MapPost("", CreateAsync).WithName("CreateRole").WithSummary("Create a role").RequirePermission(Permissions.RolesManage);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateRole").WithSummary("Update a role").RequirePermission(Permissions.RolesManage);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRole").WithSummary("Delete a role").RequirePermission(Permissions.RolesManage);
         return group;
     }
 

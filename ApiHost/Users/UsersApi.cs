@@ -20,11 +20,11 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/users", "Users").ChangesAccess();
-        group.MapGet("", ListAsync).WithName("ListUsers").RequirePermission(Permissions.UsersManage);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetUser");
-        group.MapPost("", CreateAsync).WithName("CreateUser").RequirePermission(Permissions.UsersManage);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser").RequirePermission(Permissions.UsersManage);
-        group.MapDelete("/{id:guid}", DisableAsync).WithName("DisableUser").RequirePermission(Permissions.UsersManage);
+        group.MapGet("", ListAsync).WithName("ListUsers").WithSummary("List users").RequirePermission(Permissions.UsersManage);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetUser").WithSummary("Get a user");
+        group.MapPost("", CreateAsync).WithName("CreateUser").WithSummary("Create or invite a user").RequirePermission(Permissions.UsersManage);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser").WithSummary("Update a user").RequirePermission(Permissions.UsersManage);
+        group.MapDelete("/{id:guid}", DisableAsync).WithName("DisableUser").WithSummary("Disable a user").RequirePermission(Permissions.UsersManage);
         return group;
     }
 
