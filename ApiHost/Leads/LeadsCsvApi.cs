@@ -54,7 +54,7 @@ public static class LeadsCsvApi
                 phone or email is already on an open lead, or on an earlier row, are skipped.
                 """);
         group.MapGet("/export.csv", ExportAsync).WithName("ExportLeads").WithSummary("Export leads as CSV").RequirePermission(Permissions.LeadsExport)
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithDescription("The leads that GET /leads would list with the same filters, within the caller's scope of leads.export too, as CSV, streamed.");
         return endpoints;
     }

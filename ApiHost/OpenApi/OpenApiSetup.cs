@@ -24,6 +24,11 @@ public static partial class OpenApiSetup
                 OperationConventions.Apply(operation, context);
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                RequestSchemas.LeaveNullablesOptional(schema, context);
+                return Task.CompletedTask;
+            });
         });
 
     /// <summary>Says where the API reference is once the server listens, so `dotnet run` tells a newcomer where to look.</summary>

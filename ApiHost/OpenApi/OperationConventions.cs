@@ -158,7 +158,18 @@ public static partial class OperationConventions
                 continue;
             }
 
-            var schema = answer.Content?.Values.FirstOrDefault()?.Schema;
+            foreach (var (mediaType, content) in answer.Content ?? new Dictionary<string, OpenApiMediaType>())
+            {
+                // Text and files are not the JSON body's schema (a report's Produces names one type for all three).
+                content.Schema = mediaType switch
+                {
+                    "text/csv" or "text/event-stream" => new OpenApiSchema { Type = JsonSchemaType.String },
+                    "application/pdf" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                    _ => content.Schema,
+                };
+            }
+
+            var schema = answer.Content?.TryGetValue("application/json", out var json) == true ? json.Schema : null;
             switch (status)
             {
                 case "201":

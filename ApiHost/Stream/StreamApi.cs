@@ -30,7 +30,7 @@ public static class StreamApi
     {
         var group = endpoints.MapTenantGroup("/api/v1/stream", "Stream");
         group.MapGet("", OpenAsync).WithName("OpenEventStream").WithSummary("Open the live event stream").WithMetadata(new OpenApi.AcceptsStreamTicket())
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .WithDescription("""
                 Server-sent events of the caller's tenant. Each event: `id:` the tenant's sequence, `event:` the type,
                 `data:` `{ sequence, type, entityType, entityId, occurredAt, data }`. Only events about records the

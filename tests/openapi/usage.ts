@@ -30,3 +30,10 @@ type Login = paths["/api/v1/auth/login"]["post"];
 export const loginHeaders: Login["parameters"]["header"] = { "X-Tenant-Id": "acme-realty" };
 export const accessToken = (pair: Login["responses"][200]["content"]["application/json"]): string => pair.accessToken;
 export type RateLimited = Login["responses"][429]["content"]["application/problem+json"];
+
+// A request sends only the fields it means: nullable members of request records are optional.
+type CreateLead = paths["/api/v1/leads"]["post"];
+export const newLead: CreateLead["requestBody"]["content"]["application/json"] = { name: "Sam Smith", phone: "+15551234567", tags: ["webform"] };
+
+// Text answers are strings, not the JSON body's schema.
+export const csvLines = (csv: paths["/api/v1/leads/export.csv"]["get"]["responses"][200]["content"]["text/csv"]): string[] => csv.split("\n");
