@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.OpenApi;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
@@ -30,7 +31,8 @@ public static class AuthApi
     {
         var open = endpoints.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Auth);
         open.MapPost("/login", LoginAsync).WithName("Login").WithSummary("Log in").WithMetadata(new OpenApi.TakesTenantHeader())
-            .WithDescription("The workspace is named by X-Tenant-Id. A wrong email or a wrong password is the same 401 invalid_credentials. Past the per-account login limit: 429 rate_limited.");
+            .WithDescription("The workspace is named by X-Tenant-Id. A wrong email or a wrong password is the same 401 invalid_credentials. Past the per-account login limit: 429 rate_limited.")
+            .WithExamples(Examples.LoginRequest, (200, Examples.TokenPair));
         open.MapPost("/refresh", RefreshAsync).WithName("RefreshToken").WithSummary("Refresh the token pair")
             .WithDescription("Spends the refresh token and answers a new pair. An unknown or revoked token: 401 unauthenticated; a spent one coming back: 401 token_reused, and every session descended from that login is revoked.");
         open.MapPost("/invitations/accept", AcceptInvitationAsync).WithName("AcceptInvitation").WithSummary("Accept an invitation")

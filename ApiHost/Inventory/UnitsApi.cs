@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.OpenApi;
 using M3CoreCRM.ApiHost.Approvals;
 using M3CoreCRM.Grains.Abstractions.Approvals;
 using System.Globalization;
@@ -134,11 +135,14 @@ public static class UnitsApi
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").WithSummary("Update a unit").RequirePermission(Permissions.InventoryWrite)
             .WithDescription("Fields left out keep their value (building, floor and orientation also when null; geometry: null removes the geometry); projectId, code, typeCode, dimensions, components and listPrice cannot be null (400). status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was. Under a unit.price_change approval policy a new listPrice answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
         group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").WithSummary("Hold a unit").RequirePermission(Permissions.UnitsHold)
-            .WithDescription("Holds an available unit for exactly one of dealId or leadId (a deal or lead of this tenant that exists: 400 validation_failed otherwise), for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.");
+            .WithDescription("Holds an available unit for exactly one of dealId or leadId (a deal or lead of this tenant that exists: 400 validation_failed otherwise), for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.")
+            .WithExamples(Examples.HoldRequest, (409, Examples.UnitUnavailable));
         group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").WithSummary("Reserve a unit").RequirePermission(Permissions.UnitsReserve)
-            .WithDescription("Reserves a unit that is available or on hold for this deal; otherwise 409 unit_unavailable. Under a unit.reserve approval policy: 202 { approvalId, status: pending } and nothing changes until the last approver approves; the unit is then reserved if it is still available or held by the deal, else the approval ends rejected with the reason. A pending request does not hold the unit.");
+            .WithDescription("Reserves a unit that is available or on hold for this deal; otherwise 409 unit_unavailable. Under a unit.reserve approval policy: 202 { approvalId, status: pending } and nothing changes until the last approver approves; the unit is then reserved if it is still available or held by the deal, else the approval ends rejected with the reason. A pending request does not hold the unit.")
+            .WithExamples(Examples.DealRequest, (202, Examples.PendingApproval), (409, Examples.UnitUnavailable));
         group.MapPost("/{id:guid}/sell", SellAsync).WithName("SellUnit").WithSummary("Sell a unit").RequirePermission(Permissions.UnitsSell)
-            .WithDescription("Sells a unit that is available, or held or reserved by this deal, at its frozen price; otherwise 409 unit_unavailable. A sold unit is final. Under a unit.sell approval policy: 202, applied on approval as for reserve.");
+            .WithDescription("Sells a unit that is available, or held or reserved by this deal, at its frozen price; otherwise 409 unit_unavailable. A sold unit is final. Under a unit.sell approval policy: 202, applied on approval as for reserve.")
+            .WithExamples(Examples.DealRequest, (202, Examples.PendingApproval));
         group.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseUnit").WithSummary("Release a unit")
             .RequirePermission(Permissions.UnitsRelease, alternative: Permissions.UnitsHold)
             .WithDescription("Makes a held or reserved unit available. With units.release any hold or reservation; with only units.hold, a hold the caller placed (403 otherwise). An available or sold unit is 409 invalid_transition.");

@@ -93,7 +93,24 @@ public static class ApiDocument
             }
         }
 
+        DropNullFromSharedEnums(document);
         AddComponents(document);
+    }
+
+    /// <summary>
+    /// An enum first met as a nullable member gets <c>null</c> among its values, although every nullable use of it
+    /// already says <c>oneOf: [null, $ref]</c>; null then matches both branches, which oneOf forbids (a null
+    /// <c>lastDisposition</c> would not validate). The shared enum lists only its words.
+    /// </summary>
+    private static void DropNullFromSharedEnums(OpenApiDocument document)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            if (schema.Enum is { Count: > 0 } values && values.Any(value => value is null))
+            {
+                schema.Enum = values.Where(value => value is not null).ToList();
+            }
+        }
     }
 
     private static void AddComponents(OpenApiDocument document)

@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.OpenApi;
 using M3CoreCRM.ApiHost.Auth;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
@@ -21,7 +22,8 @@ public static class TenantsApi
     public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/v1/tenants", SignUpAsync).WithName("SignUp").WithSummary("Sign up a workspace and its owner")
-            .WithDescription("Creates the tenant with its built-in roles, a default pipeline and default lead statuses and sources, and its owner, who is logged in. A taken slug: 409 slug_taken.").WithTags("Tenants").RequireRateLimiting(RateLimits.Auth);
+            .WithDescription("Creates the tenant with its built-in roles, a default pipeline and default lead statuses and sources, and its owner, who is logged in. A taken slug: 409 slug_taken.").WithTags("Tenants").RequireRateLimiting(RateLimits.Auth)
+            .WithExamples(Examples.SignUpRequest);
 
         var group = endpoints.MapTenantGroup("/api/v1/tenant", "Tenants").ChangesAccess();
         group.MapGet("", GetAsync).WithName("GetTenant").WithSummary("Get the caller's workspace");

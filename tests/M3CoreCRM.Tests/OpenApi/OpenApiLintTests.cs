@@ -28,7 +28,7 @@ public sealed class OpenApiLintTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ServedDocumentLintsWithoutErrorsUnderRedoclyRecommendedRules()
+    public async Task ServedDocumentLintsCleanUnderRedoclyRecommendedRules()
     {
         var document = await ServedDocumentAsync();
 
@@ -37,13 +37,15 @@ public sealed class OpenApiLintTests(PostgresFixture postgres) : IAsyncLifetime
 
         var report = JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]).RootElement;
         var totals = report.GetProperty("totals");
-        var errors = report.GetProperty("problems").EnumerateArray()
-            .Where(problem => problem.GetProperty("severity").GetString() == "error")
-            .Select(problem => $"{problem.GetProperty("ruleId").GetString()} at {problem.GetProperty("location")[0].GetProperty("pointer").GetString()}: {problem.GetProperty("message").GetString()}")
+        var problems = report.GetProperty("problems").EnumerateArray()
+            .Select(problem => $"{problem.GetProperty("severity").GetString()} {problem.GetProperty("ruleId").GetString()} at {problem.GetProperty("location")[0].GetProperty("pointer").GetString()}: {problem.GetProperty("message").GetString()}")
             .ToList();
-        _keep = totals.GetProperty("errors").GetInt32() != 0;
+
+        // No errors, and no warnings either: a rule that should not apply is turned off in
+        // tests/openapi/redocly.yaml with its reason, so every warning there is explained.
+        _keep = totals.GetProperty("errors").GetInt32() != 0 || totals.GetProperty("warnings").GetInt32() != 0;
         Assert.True(!_keep,
-            $"redocly lint of {document}: {totals}\n{string.Join('\n', errors.Take(60))}\n{(errors.Count == 0 ? output : "")}");
+            $"redocly lint of {document}: {totals}\n{string.Join('\n', problems.Take(60))}\n{(problems.Count == 0 ? output : "")}");
     }
 
     [Fact]
