@@ -38,9 +38,9 @@ public static class ApprovalsApi
                 A request already decided is 409 approval_closed; with level in the body, a level decided meanwhile is 409 level_changed.
                 """);
         group.MapPost("/{id:guid}/reject", RejectAsync).WithName("RejectApproval").WithSummary("Reject a request").RequirePermission(Permissions.ApprovalsDecide)
-            .WithDescription("Rejects the request at the awaited level; the subject stays as it was.");
+            .WithDescription("Rejects the request at the awaited level; the subject stays as it was. A request that is no longer pending: 409 approval_closed; a level decided meanwhile: 409 level_changed.");
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelApproval").WithSummary("Cancel a request")
-            .WithDescription("The requester (or a holder of approvals.manage) withdraws a pending request; the subject stays as it was.");
+            .WithDescription("The requester (or a holder of approvals.manage) withdraws a pending request; the subject stays as it was. A request that is no longer pending: 409 approval_closed.");
         return group;
     }
 

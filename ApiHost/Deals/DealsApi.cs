@@ -58,12 +58,14 @@ public static class DealsApi
         deals.MapPatch("/{id:guid}", UpdateDealAsync).WithName("UpdateDeal").WithSummary("Update a deal").RequirePermission(Permissions.DealsWrite)
             .WithDescription("An open deal's fields; discountPercent changes only through POST /deals/{id}/discount. A won or lost deal is final (409 deal_closed).");
         deals.MapDelete("/{id:guid}", DeleteDealAsync).WithName("DeleteDeal").WithSummary("Delete a deal").RequirePermission(Permissions.DealsWrite);
-        deals.MapPost("/{id:guid}/move", MoveAsync).WithName("MoveDeal").WithSummary("Move a deal to another stage").RequirePermission(Permissions.DealsWrite);
+        deals.MapPost("/{id:guid}/move", MoveAsync).WithName("MoveDeal").WithSummary("Move a deal to another stage")
+            .WithDescription("A won or lost deal: 409 deal_closed.").RequirePermission(Permissions.DealsWrite);
         deals.MapPost("/{id:guid}/win", WinAsync).WithName("WinDeal").WithSummary("Win a deal").RequirePermission(Permissions.DealsWrite)
             .WithDescription("Wins an open deal (409 deal_closed otherwise). Under a deal.win approval policy: 202 { approvalId, status: pending }, won when approved if still open.");
-        deals.MapPost("/{id:guid}/lose", LoseAsync).WithName("LoseDeal").WithSummary("Lose a deal").RequirePermission(Permissions.DealsWrite);
+        deals.MapPost("/{id:guid}/lose", LoseAsync).WithName("LoseDeal").WithSummary("Lose a deal")
+            .WithDescription("A won or lost deal: 409 deal_closed.").RequirePermission(Permissions.DealsWrite);
         deals.MapPost("/{id:guid}/discount", DiscountAsync).WithName("DiscountDeal").WithSummary("Set a deal's discount").RequirePermission(Permissions.DealsWrite)
-            .WithDescription("Sets discountPercent (0 to 100, two decimals). Under a deal.discount approval policy whose condition the new discount meets (say discountPercent gt 5): 202 { approvalId, status: pending }, applied when approved if the deal is still open.");
+            .WithDescription("Sets discountPercent (0 to 100, two decimals). Under a deal.discount approval policy whose condition the new discount meets (say discountPercent gt 5): 202 { approvalId, status: pending }, applied when approved if the deal is still open. A won or lost deal: 409 deal_closed.");
         return endpoints;
     }
 

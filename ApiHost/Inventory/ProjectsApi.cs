@@ -53,8 +53,10 @@ public static class ProjectsApi
         group.MapGet("", ListAsync).WithName("ListProjects").WithSummary("List projects").RequirePermission(Permissions.InventoryRead);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetProject").WithSummary("Get a project").RequirePermission(Permissions.InventoryRead);
         group.MapGet("/{id:guid}/availability", AvailabilityAsync).WithName("GetProjectAvailability").WithSummary("Get a project's availability board").RequirePermission(Permissions.InventoryRead);
-        group.MapPost("", CreateAsync).WithName("CreateProject").WithSummary("Create a project").RequirePermission(Permissions.InventoryWrite);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateProject").WithSummary("Update a project").RequirePermission(Permissions.InventoryWrite);
+        group.MapPost("", CreateAsync).WithName("CreateProject").WithSummary("Create a project")
+            .WithDescription("Another project of the tenant with the code: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateProject").WithSummary("Update a project")
+            .WithDescription("Another project of the tenant with the code: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
         return group;
     }
 

@@ -31,9 +31,11 @@ public static class TypeCodesApi
         group.MapGet("/{id:guid}", (Guid id, Caller caller, IGrainFactory grains, HttpResponse response) =>
             GetAsync(kind, id, caller, grains, response)).WithName($"Get{name}").WithSummary($"Get a {label}").RequirePermission(Permissions.InventoryRead);
         group.MapPost("", (SaveTypeCodeRequest request, Caller caller, IGrainFactory grains) =>
-            CreateAsync(kind, prefix, request, caller, grains)).WithName($"Create{name}").WithSummary($"Create a {label}").RequirePermission(Permissions.InventoryWrite);
+            CreateAsync(kind, prefix, request, caller, grains)).WithName($"Create{name}").WithSummary($"Create a {label}")
+            .WithDescription("A code already in the tenant's catalog: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
         group.MapPatch("/{id:guid}", (Guid id, SaveTypeCodeRequest request, Caller caller, IGrainFactory grains, HttpContext context) =>
-            UpdateAsync(kind, id, request, caller, grains, context)).WithName($"Update{name}").WithSummary($"Update a {label}").RequirePermission(Permissions.InventoryWrite);
+            UpdateAsync(kind, id, request, caller, grains, context)).WithName($"Update{name}").WithSummary($"Update a {label}")
+            .WithDescription("A code already in the tenant's catalog: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
         return group;
     }
 

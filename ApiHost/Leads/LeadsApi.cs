@@ -58,11 +58,11 @@ public static class LeadsApi
             .WithDescription("Fields left out keep their value. A new owner of an owned lead under a lead.reassign approval policy answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLead").WithSummary("Delete a lead").RequirePermission(Permissions.LeadsWrite);
         group.MapPost("/{id:guid}/assign", AssignAsync).WithName("AssignLead").WithSummary("Assign a lead").RequirePermission(Permissions.LeadsAssign)
-            .WithDescription("{ ownerId } or { groupId, strategy: round_robin | least_loaded }. Giving an owned lead to someone else under a lead.reassign approval policy answers 202 { approvalId, status: pending }; on approval it is applied if the lead still has the owner it had.");
+            .WithDescription("{ ownerId } or { groupId, strategy: round_robin | least_loaded }. Giving an owned lead to someone else under a lead.reassign approval policy answers 202 { approvalId, status: pending }; on approval it is applied if the lead still has the owner it had. A group with no active member: 409 group_empty.");
         group.MapPost("/{id:guid}/convert", ConvertAsync).WithName("ConvertLead").WithSummary("Convert a lead").RequirePermission(Permissions.LeadsWrite)
             .WithDescription("Creates a contact from the lead, a company when companyName is given, and a deal when deal is given (pipelineId, optional stageId, title, value: the lead's budget by default): once (409 already_converted).");
         group.MapPost("/{id:guid}/calls", LogCallAsync).WithName("LogCall").WithSummary("Log a call on a lead").RequirePermission(Permissions.ActivitiesWrite)
-            .WithDescription("Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt).");
+            .WithDescription("Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt). While another agent holds the lead for a call: 409 locked.");
         return group;
     }
 

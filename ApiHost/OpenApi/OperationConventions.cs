@@ -223,6 +223,6 @@ public static partial class OperationConventions
         return codes;
     }
 
-    [GeneratedRegex(@"\b(?<status>[45]\d\d) `?(?<code>[a-z]+(?:_[a-z]+)+|conflict|forbidden|unauthenticated|unavailable)\b")]
+    [GeneratedRegex(@"\b(?<status>[45]\d\d) `?(?<code>[a-z]+(?:_[a-z]+)+|conflict|forbidden|locked|unauthenticated|unavailable)\b")]
     private static partial Regex StatusAndCode();
 }
