@@ -127,7 +127,14 @@ public static partial class OperationConventions
 
         if (conflicts.Count > 0)
         {
-            operation.Responses["409"] = ApiDocument.Problem(document, 409, string.Join("; ", conflicts) + ".");
+            var conflict = ApiDocument.Problem(document, 409, string.Join("; ", conflicts) + ".");
+            if (tenantScoped && method != "GET")
+            {
+                // A concurrent change (Retry-After: 0) and a key still in progress say when to retry.
+                conflict.Headers = new Dictionary<string, IOpenApiHeader> { ["Retry-After"] = new OpenApiHeaderReference(ApiDocument.RetryAfterHeader, document) };
+            }
+
+            operation.Responses["409"] = conflict;
         }
 
         if (tenantScoped && isWrite)
