@@ -67,7 +67,7 @@ public static class NodeTools
         }
         catch (System.ComponentModel.Win32Exception exception)
         {
-            throw new InvalidOperationException($"{fileName} could not be started ({exception.Message}); the OpenAPI checks need Node.js 20.19+ and npm on PATH.", exception);
+            throw new InvalidOperationException($"{fileName} could not be started ({exception.Message}); the OpenAPI checks need Node.js (20.19+ on 20, or 22.12+) and npm on PATH.", exception);
         }
 
         using (process)
