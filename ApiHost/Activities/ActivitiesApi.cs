@@ -29,9 +29,9 @@ public static class ActivitiesApi
     public static RouteGroupBuilder MapActivitiesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/activities", "Activities");
-        group.MapGet("", ListAsync).WithName("ListActivities").RequirePermission(Permissions.ActivitiesRead)
+        group.MapGet("", ListAsync).WithName("ListActivities").WithSummary("List activities").RequirePermission(Permissions.ActivitiesRead)
             .WithDescription("Newest first. Filters: subjectType and subjectId, type, ownerId, from, to.");
-        group.MapPost("", LogAsync).WithName("LogActivity").RequirePermission(Permissions.ActivitiesWrite)
+        group.MapPost("", LogAsync).WithName("LogActivity").WithSummary("Log an activity").RequirePermission(Permissions.ActivitiesWrite)
             .WithDescription("Subjects: lead, contact, company, deal or unit, each one the caller may read.");
         return group;
     }

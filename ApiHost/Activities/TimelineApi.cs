@@ -19,7 +19,7 @@ public static class TimelineApi
     public static RouteGroupBuilder MapTimelineApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/entities", "Activities");
-        group.MapGet("/{type}/{id:guid}/timeline", TimelineAsync).WithName("GetTimeline")
+        group.MapGet("/{type}/{id:guid}/timeline", TimelineAsync).WithName("GetTimeline").WithSummary("Get a record's timeline")
             .WithDescription("type: lead, contact, company, deal or unit. Entries { kind: change | activity | task | approval, type, at, actorId, data }, newest first; activities and tasks within the caller's scopes of activities.read and tasks.read; approval requests about the record (type: the action, at: when asked, actorId: the requester, data: the request) that the caller may see.");
         return group;
     }

@@ -26,21 +26,21 @@ public static class ApprovalPoliciesApi
     public static RouteGroupBuilder MapApprovalPoliciesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/approval-policies", "Approvals");
-        group.MapGet("", ListAsync).WithName("ListApprovalPolicies").RequirePermission(Permissions.ApprovalsManage)
+        group.MapGet("", ListAsync).WithName("ListApprovalPolicies").WithSummary("List approval policies").RequirePermission(Permissions.ApprovalsManage)
             .WithDescription("Ordered by name.");
-        group.MapGet("/actions", ListActions).WithName("ListApprovalActions").RequirePermission(Permissions.ApprovalsManage)
+        group.MapGet("/actions", ListActions).WithName("ListApprovalActions").WithSummary("List the actions a policy can gate").RequirePermission(Permissions.ApprovalsManage)
             .WithDescription("The actions a policy may gate, each with the fields of its input that a condition may test (number fields take gt, gte, lt, lte, eq, ne; ids and words take eq and ne).");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetApprovalPolicy").RequirePermission(Permissions.ApprovalsManage);
-        group.MapPost("", CreateAsync).WithName("CreateApprovalPolicy").RequirePermission(Permissions.ApprovalsManage)
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetApprovalPolicy").WithSummary("Get an approval policy").RequirePermission(Permissions.ApprovalsManage);
+        group.MapPost("", CreateAsync).WithName("CreateApprovalPolicy").WithSummary("Create an approval policy").RequirePermission(Permissions.ApprovalsManage)
             .WithDescription("""
                 { name, action, condition?: { field, op, value }, approverRoleIds?, approverGroupIds?, approverUserIds?, levels (1 to 5, default 1), expiresAfterMinutes? (1 to 43200, default 10080) }.
                 A request of the action whose input meets the condition (every request, without one) answers 202 and waits for `levels` approvals, each by a different approver:
                 an active user named directly, by role or by group, whose roles grant approvals.decide, never the requester. When several policies match, the one with the most levels applies.
                 Approvers are fixed when a request is made; a request with fewer possible approvers than levels is 409 no_approvers.
                 """);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateApprovalPolicy").RequirePermission(Permissions.ApprovalsManage)
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateApprovalPolicy").WithSummary("Update an approval policy").RequirePermission(Permissions.ApprovalsManage)
             .WithDescription("Fields left out keep their value; condition: null removes the condition. Requests already made keep the policy as it was.");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteApprovalPolicy").RequirePermission(Permissions.ApprovalsManage)
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteApprovalPolicy").WithSummary("Delete an approval policy").RequirePermission(Permissions.ApprovalsManage)
             .WithDescription("The action is no longer gated by this policy; requests it already made go on.");
         return group;
     }

@@ -28,19 +28,19 @@ public static class ApprovalsApi
     public static RouteGroupBuilder MapApprovalsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/approvals", "Approvals");
-        group.MapGet("", ListAsync).WithName("ListApprovals")
+        group.MapGet("", ListAsync).WithName("ListApprovals").WithSummary("List approval requests")
             .WithDescription("Newest first. Filters: status (pending, approved, rejected, expired, cancelled), mine=awaiting (pending at a level the caller may still decide) or mine=requested, action, subjectType with subjectId.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetApproval");
-        group.MapPost("/{id:guid}/approve", ApproveAsync).WithName("ApproveApproval").RequirePermission(Permissions.ApprovalsDecide)
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetApproval").WithSummary("Get an approval request");
+        group.MapPost("/{id:guid}/approve", ApproveAsync).WithName("ApproveApproval").WithSummary("Approve a request").RequirePermission(Permissions.ApprovalsDecide)
             .WithDescription("""
                 Approves the level awaited. Only the request's approvers decide, each once, and never the requester (403 self_approval).
                 The last level applies the action in the subject's grain if its rules still allow it; otherwise the request ends rejected with detail saying why.
                 A request already decided is 409 approval_closed; with level in the body, a level decided meanwhile is 409 level_changed.
                 """);
-        group.MapPost("/{id:guid}/reject", RejectAsync).WithName("RejectApproval").RequirePermission(Permissions.ApprovalsDecide)
-            .WithDescription("Rejects the request at the awaited level; the subject stays as it was.");
-        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelApproval")
-            .WithDescription("The requester (or a holder of approvals.manage) withdraws a pending request; the subject stays as it was.");
+        group.MapPost("/{id:guid}/reject", RejectAsync).WithName("RejectApproval").WithSummary("Reject a request").RequirePermission(Permissions.ApprovalsDecide)
+            .WithDescription("Rejects the request at the awaited level; the subject stays as it was. A request that is no longer pending: 409 approval_closed; a level decided meanwhile: 409 level_changed.");
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelApproval").WithSummary("Cancel a request")
+            .WithDescription("The requester (or a holder of approvals.manage) withdraws a pending request; the subject stays as it was. A request that is no longer pending: 409 approval_closed.");
         return group;
     }
 

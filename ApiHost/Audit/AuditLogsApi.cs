@@ -17,7 +17,7 @@ public static class AuditLogsApi
     public static RouteGroupBuilder MapAuditLogsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/audit-logs", "Audit");
-        group.MapGet("", ListAsync).WithName("ListAuditLogs").RequirePermission(Permissions.AuditRead);
+        group.MapGet("", ListAsync).WithName("ListAuditLogs").WithSummary("Search the audit log").RequirePermission(Permissions.AuditRead);
         return group;
     }
 

@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.OpenApi;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
@@ -29,14 +30,18 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
     {
         var open = endpoints.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Auth).AnswersDomainRefusals();
-        open.MapPost("/login", LoginAsync).WithName("Login");
-        open.MapPost("/refresh", RefreshAsync).WithName("RefreshToken");
-        open.MapPost("/invitations/accept", AcceptInvitationAsync).WithName("AcceptInvitation");
+        open.MapPost("/login", LoginAsync).WithName("Login").WithSummary("Log in").WithMetadata(new OpenApi.TakesTenantHeader())
+            .WithDescription("The workspace is named by X-Tenant-Id. A wrong email or a wrong password is the same 401 invalid_credentials. Past the per-account login limit: 429 rate_limited.")
+            .WithExamples(Examples.LoginRequest, (200, Examples.TokenPair));
+        open.MapPost("/refresh", RefreshAsync).WithName("RefreshToken").WithSummary("Refresh the token pair")
+            .WithDescription("Spends the refresh token and answers a new pair. An unknown or revoked token: 401 unauthenticated; a spent one coming back: 401 token_reused, and every session descended from that login is revoked.");
+        open.MapPost("/invitations/accept", AcceptInvitationAsync).WithName("AcceptInvitation").WithSummary("Accept an invitation")
+            .WithDescription("Sets the invited user's password and logs them in. An unknown, expired or used token: 400 invalid_invitation.");
 
         var signedIn = endpoints.MapTenantGroup("/api/v1/auth", "Auth").ChangesAccess();
-        signedIn.MapPost("/logout", LogoutAsync).WithName("Logout");
-        signedIn.MapPost("/verify/{channel}/request", RequestVerificationAsync).WithName("RequestVerification");
-        signedIn.MapPost("/verify/{channel}/confirm", ConfirmVerificationAsync).WithName("ConfirmVerification");
+        signedIn.MapPost("/logout", LogoutAsync).WithName("Logout").WithSummary("Log out");
+        signedIn.MapPost("/verify/{channel}/request", RequestVerificationAsync).WithName("RequestVerification").WithSummary("Send a verification code");
+        signedIn.MapPost("/verify/{channel}/confirm", ConfirmVerificationAsync).WithName("ConfirmVerification").WithSummary("Confirm a verification code");
         return signedIn;
     }
 

@@ -31,20 +31,20 @@ public static class ContactsApi
     public static IEndpointRouteBuilder MapContactsApi(this IEndpointRouteBuilder endpoints)
     {
         var contacts = endpoints.MapTenantGroup("/api/v1/contacts", "Contacts");
-        contacts.MapGet("", ListContactsAsync).WithName("ListContacts").RequirePermission(Permissions.ContactsRead)
+        contacts.MapGet("", ListContactsAsync).WithName("ListContacts").WithSummary("List contacts").RequirePermission(Permissions.ContactsRead)
             .WithDescription("Filters: ownerId, companyId; q matches names, phones (digits) and emails. Sort: name (default), createdAt.");
-        contacts.MapGet("/{id:guid}", GetContactAsync).WithName("GetContact").RequirePermission(Permissions.ContactsRead);
-        contacts.MapPost("", CreateContactAsync).WithName("CreateContact").RequirePermission(Permissions.ContactsWrite);
-        contacts.MapPatch("/{id:guid}", UpdateContactAsync).WithName("UpdateContact").RequirePermission(Permissions.ContactsWrite);
-        contacts.MapDelete("/{id:guid}", DeleteContactAsync).WithName("DeleteContact").RequirePermission(Permissions.ContactsWrite);
+        contacts.MapGet("/{id:guid}", GetContactAsync).WithName("GetContact").WithSummary("Get a contact").RequirePermission(Permissions.ContactsRead);
+        contacts.MapPost("", CreateContactAsync).WithName("CreateContact").WithSummary("Create a contact").RequirePermission(Permissions.ContactsWrite);
+        contacts.MapPatch("/{id:guid}", UpdateContactAsync).WithName("UpdateContact").WithSummary("Update a contact").RequirePermission(Permissions.ContactsWrite);
+        contacts.MapDelete("/{id:guid}", DeleteContactAsync).WithName("DeleteContact").WithSummary("Delete a contact").RequirePermission(Permissions.ContactsWrite);
 
         var companies = endpoints.MapTenantGroup("/api/v1/companies", "Companies");
-        companies.MapGet("", ListCompaniesAsync).WithName("ListCompanies").RequirePermission(Permissions.CompaniesRead);
-        companies.MapGet("/{id:guid}", GetCompanyAsync).WithName("GetCompany").RequirePermission(Permissions.CompaniesRead);
-        companies.MapGet("/{id:guid}/contacts", CompanyContactsAsync).WithName("ListCompanyContacts").RequirePermission(Permissions.ContactsRead);
-        companies.MapPost("", CreateCompanyAsync).WithName("CreateCompany").RequirePermission(Permissions.CompaniesWrite);
-        companies.MapPatch("/{id:guid}", UpdateCompanyAsync).WithName("UpdateCompany").RequirePermission(Permissions.CompaniesWrite);
-        companies.MapDelete("/{id:guid}", DeleteCompanyAsync).WithName("DeleteCompany").RequirePermission(Permissions.CompaniesWrite)
+        companies.MapGet("", ListCompaniesAsync).WithName("ListCompanies").WithSummary("List companies").RequirePermission(Permissions.CompaniesRead);
+        companies.MapGet("/{id:guid}", GetCompanyAsync).WithName("GetCompany").WithSummary("Get a company").RequirePermission(Permissions.CompaniesRead);
+        companies.MapGet("/{id:guid}/contacts", CompanyContactsAsync).WithName("ListCompanyContacts").WithSummary("List a company's contacts").RequirePermission(Permissions.ContactsRead);
+        companies.MapPost("", CreateCompanyAsync).WithName("CreateCompany").WithSummary("Create a company").RequirePermission(Permissions.CompaniesWrite);
+        companies.MapPatch("/{id:guid}", UpdateCompanyAsync).WithName("UpdateCompany").WithSummary("Update a company").RequirePermission(Permissions.CompaniesWrite);
+        companies.MapDelete("/{id:guid}", DeleteCompanyAsync).WithName("DeleteCompany").WithSummary("Delete a company").RequirePermission(Permissions.CompaniesWrite)
             .WithDescription("409 company_in_use while contacts belong to it.");
         return endpoints;
     }

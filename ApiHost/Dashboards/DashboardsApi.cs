@@ -26,16 +26,16 @@ public static class DashboardsApi
     public static RouteGroupBuilder MapDashboardsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/dashboards", "Dashboards");
-        group.MapGet("/widgets", Widgets).WithName("ListWidgetTypes")
+        group.MapGet("/widgets", Widgets).WithName("ListWidgetTypes").WithSummary("List the dashboard widget types")
             .WithDescription("""
                 The widget catalog: each type with its parameters (a JSON Schema), the sizes it may take on the 12-column grid, the report whose numbers it shows
                 (GET /reports/{report}; tasks and approvals read GET /tasks and GET /approvals?mine=awaiting), and liveEvents: the stream events that change those numbers.
                 A dashboard applies them as they come: deal events carry stageId, previousStageId, status and value; unit.status_changed carries status and previousStatus;
                 lead events carry status and previousStatus; call.logged carries agentId and disposition; approval events carry status.
                 """);
-        group.MapGet("/me", GetMineAsync).WithName("GetMyDashboard")
+        group.MapGet("/me", GetMineAsync).WithName("GetMyDashboard").WithSummary("Get my dashboard")
             .WithDescription("The caller's saved layout, or (isDefault: true) the default layout of their role until they save one.");
-        group.MapPut("/me", SaveMineAsync).WithName("SaveMyDashboard")
+        group.MapPut("/me", SaveMineAsync).WithName("SaveMyDashboard").WithSummary("Save my dashboard")
             .WithDescription("""
                 Replaces the caller's layout: { widgets: [ { id?, type, params?, x, y, w, h } ] }, at most 24 widgets on a 12-column grid (x 0-11, x + w ≤ 12, y 0-199),
                 each within its type's sizes, none overlapping, parameters as the catalog describes (ids must be records of this tenant). A widget without an id gets one. If-Match honoured.

@@ -44,26 +44,28 @@ public static class DealsApi
     public static IEndpointRouteBuilder MapDealsApi(this IEndpointRouteBuilder endpoints)
     {
         var pipelines = endpoints.MapTenantGroup("/api/v1/pipelines", "Deals");
-        pipelines.MapGet("", ListPipelinesAsync).WithName("ListPipelines").RequirePermission(Permissions.DealsRead);
-        pipelines.MapGet("/{id:guid}", GetPipelineAsync).WithName("GetPipeline").RequirePermission(Permissions.DealsRead);
-        pipelines.MapPost("", CreatePipelineAsync).WithName("CreatePipeline").RequirePermission(Permissions.SettingsManage);
-        pipelines.MapPatch("/{id:guid}", UpdatePipelineAsync).WithName("UpdatePipeline").RequirePermission(Permissions.SettingsManage)
+        pipelines.MapGet("", ListPipelinesAsync).WithName("ListPipelines").WithSummary("List pipelines").RequirePermission(Permissions.DealsRead);
+        pipelines.MapGet("/{id:guid}", GetPipelineAsync).WithName("GetPipeline").WithSummary("Get a pipeline").RequirePermission(Permissions.DealsRead);
+        pipelines.MapPost("", CreatePipelineAsync).WithName("CreatePipeline").WithSummary("Create a pipeline").RequirePermission(Permissions.SettingsManage);
+        pipelines.MapPatch("/{id:guid}", UpdatePipelineAsync).WithName("UpdatePipeline").WithSummary("Update a pipeline").RequirePermission(Permissions.SettingsManage)
             .WithDescription("Replaces the stages when given; a stage that deals are in cannot be removed (409 stage_in_use).");
 
         var deals = endpoints.MapTenantGroup("/api/v1/deals", "Deals");
-        deals.MapGet("", ListDealsAsync).WithName("ListDeals").RequirePermission(Permissions.DealsRead)
+        deals.MapGet("", ListDealsAsync).WithName("ListDeals").WithSummary("List deals").RequirePermission(Permissions.DealsRead)
             .WithDescription("Filters: pipelineId, stageId, status (open, won, lost), ownerId, leadId; q matches the title. Sort: createdAt (default, newest first), title.");
-        deals.MapGet("/{id:guid}", GetDealAsync).WithName("GetDeal").RequirePermission(Permissions.DealsRead);
-        deals.MapPost("", CreateDealAsync).WithName("CreateDeal").RequirePermission(Permissions.DealsWrite);
-        deals.MapPatch("/{id:guid}", UpdateDealAsync).WithName("UpdateDeal").RequirePermission(Permissions.DealsWrite)
+        deals.MapGet("/{id:guid}", GetDealAsync).WithName("GetDeal").WithSummary("Get a deal").RequirePermission(Permissions.DealsRead);
+        deals.MapPost("", CreateDealAsync).WithName("CreateDeal").WithSummary("Create a deal").RequirePermission(Permissions.DealsWrite);
+        deals.MapPatch("/{id:guid}", UpdateDealAsync).WithName("UpdateDeal").WithSummary("Update a deal").RequirePermission(Permissions.DealsWrite)
             .WithDescription("An open deal's fields; discountPercent changes only through POST /deals/{id}/discount. A won or lost deal is final (409 deal_closed).");
-        deals.MapDelete("/{id:guid}", DeleteDealAsync).WithName("DeleteDeal").RequirePermission(Permissions.DealsWrite);
-        deals.MapPost("/{id:guid}/move", MoveAsync).WithName("MoveDeal").RequirePermission(Permissions.DealsWrite);
-        deals.MapPost("/{id:guid}/win", WinAsync).WithName("WinDeal").RequirePermission(Permissions.DealsWrite)
+        deals.MapDelete("/{id:guid}", DeleteDealAsync).WithName("DeleteDeal").WithSummary("Delete a deal").RequirePermission(Permissions.DealsWrite);
+        deals.MapPost("/{id:guid}/move", MoveAsync).WithName("MoveDeal").WithSummary("Move a deal to another stage")
+            .WithDescription("A won or lost deal: 409 deal_closed.").RequirePermission(Permissions.DealsWrite);
+        deals.MapPost("/{id:guid}/win", WinAsync).WithName("WinDeal").WithSummary("Win a deal").RequirePermission(Permissions.DealsWrite)
             .WithDescription("Wins an open deal (409 deal_closed otherwise). Under a deal.win approval policy: 202 { approvalId, status: pending }, won when approved if still open.");
-        deals.MapPost("/{id:guid}/lose", LoseAsync).WithName("LoseDeal").RequirePermission(Permissions.DealsWrite);
-        deals.MapPost("/{id:guid}/discount", DiscountAsync).WithName("DiscountDeal").RequirePermission(Permissions.DealsWrite)
-            .WithDescription("Sets discountPercent (0 to 100, two decimals). Under a deal.discount approval policy whose condition the new discount meets (say discountPercent gt 5): 202 { approvalId, status: pending }, applied when approved if the deal is still open.");
+        deals.MapPost("/{id:guid}/lose", LoseAsync).WithName("LoseDeal").WithSummary("Lose a deal")
+            .WithDescription("A won or lost deal: 409 deal_closed.").RequirePermission(Permissions.DealsWrite);
+        deals.MapPost("/{id:guid}/discount", DiscountAsync).WithName("DiscountDeal").WithSummary("Set a deal's discount").RequirePermission(Permissions.DealsWrite)
+            .WithDescription("Sets discountPercent (0 to 100, two decimals). Under a deal.discount approval policy whose condition the new discount meets (say discountPercent gt 5): 202 { approvalId, status: pending }, applied when approved if the deal is still open. A won or lost deal: 409 deal_closed.");
         return endpoints;
     }
 

@@ -17,11 +17,11 @@ public static class GroupsApi
     public static RouteGroupBuilder MapGroupsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/groups", "Groups").ChangesAccess();
-        group.MapGet("", ListAsync).WithName("ListGroups").WithDescription("In name order; q matches the name.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetGroup");
-        group.MapPost("", CreateAsync).WithName("CreateGroup").RequirePermission(Permissions.UsersManage);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateGroup").RequirePermission(Permissions.UsersManage);
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteGroup").RequirePermission(Permissions.UsersManage);
+        group.MapGet("", ListAsync).WithName("ListGroups").WithSummary("List groups").WithDescription("In name order; q matches the name.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetGroup").WithSummary("Get a group");
+        group.MapPost("", CreateAsync).WithName("CreateGroup").WithSummary("Create a group").RequirePermission(Permissions.UsersManage);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateGroup").WithSummary("Update a group").RequirePermission(Permissions.UsersManage);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteGroup").WithSummary("Delete a group").RequirePermission(Permissions.UsersManage);
         return group;
     }
 

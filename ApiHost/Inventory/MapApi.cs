@@ -39,9 +39,9 @@ public static class MapApi
     public static RouteGroupBuilder MapMapApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/map", "Inventory");
-        group.MapGet("/units", UnitsAsync).WithName("MapUnits").RequirePermission(Permissions.InventoryRead)
+        group.MapGet("/units", UnitsAsync).WithName("MapUnits").WithSummary("Get units on the map").RequirePermission(Permissions.InventoryRead)
             .WithDescription("Units with a geometry whose bounding box meets bbox (minLng,minLat,maxLng,maxLat; required), with the filters of GET /units. At most limit features (default 1000, up to 5000); truncated says more matched.");
-        group.MapGet("/projects", ProjectsAsync).WithName("MapProjects").RequirePermission(Permissions.InventoryRead)
+        group.MapGet("/projects", ProjectsAsync).WithName("MapProjects").WithSummary("Get projects on the map").RequirePermission(Permissions.InventoryRead)
             .WithDescription("Projects whose boundary (or, without one, location) meets bbox; a project with neither is not on the map.");
         return group;
     }

@@ -50,11 +50,13 @@ public static class ProjectsApi
     public static RouteGroupBuilder MapProjectsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/projects", "Inventory");
-        group.MapGet("", ListAsync).WithName("ListProjects").RequirePermission(Permissions.InventoryRead);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetProject").RequirePermission(Permissions.InventoryRead);
-        group.MapGet("/{id:guid}/availability", AvailabilityAsync).WithName("GetProjectAvailability").RequirePermission(Permissions.InventoryRead);
-        group.MapPost("", CreateAsync).WithName("CreateProject").RequirePermission(Permissions.InventoryWrite);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateProject").RequirePermission(Permissions.InventoryWrite);
+        group.MapGet("", ListAsync).WithName("ListProjects").WithSummary("List projects").RequirePermission(Permissions.InventoryRead);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetProject").WithSummary("Get a project").RequirePermission(Permissions.InventoryRead);
+        group.MapGet("/{id:guid}/availability", AvailabilityAsync).WithName("GetProjectAvailability").WithSummary("Get a project's availability board").RequirePermission(Permissions.InventoryRead);
+        group.MapPost("", CreateAsync).WithName("CreateProject").WithSummary("Create a project")
+            .WithDescription("Another project of the tenant with the code: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateProject").WithSummary("Update a project")
+            .WithDescription("Another project of the tenant with the code: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
         return group;
     }
 

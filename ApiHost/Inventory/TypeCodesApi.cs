@@ -18,22 +18,24 @@ public sealed record SaveTypeCodeRequest([property: NeverNull] string? Code, [pr
 public static class TypeCodesApi
 {
     public static RouteGroupBuilder MapUnitTypesApi(this IEndpointRouteBuilder endpoints) =>
-        MapCatalog(endpoints, "/api/v1/unit-types", TypeCodeKind.Unit, "UnitType");
+        MapCatalog(endpoints, "/api/v1/unit-types", TypeCodeKind.Unit, "UnitType", "unit type");
 
     public static RouteGroupBuilder MapComponentTypesApi(this IEndpointRouteBuilder endpoints) =>
-        MapCatalog(endpoints, "/api/v1/component-types", TypeCodeKind.Component, "ComponentType");
+        MapCatalog(endpoints, "/api/v1/component-types", TypeCodeKind.Component, "ComponentType", "component type");
 
-    private static RouteGroupBuilder MapCatalog(IEndpointRouteBuilder endpoints, string prefix, TypeCodeKind kind, string name)
+    private static RouteGroupBuilder MapCatalog(IEndpointRouteBuilder endpoints, string prefix, TypeCodeKind kind, string name, string label)
     {
         var group = endpoints.MapTenantGroup(prefix, "Inventory");
         group.MapGet("", (Caller caller, NpgsqlDataSource db, string? q, string? cursor, int? limit, CancellationToken cancellationToken) =>
-            ListAsync(kind, caller, db, q, cursor, limit, cancellationToken)).WithName($"List{name}s").RequirePermission(Permissions.InventoryRead);
+            ListAsync(kind, caller, db, q, cursor, limit, cancellationToken)).WithName($"List{name}s").WithSummary($"List {label}s").RequirePermission(Permissions.InventoryRead);
         group.MapGet("/{id:guid}", (Guid id, Caller caller, IGrainFactory grains, HttpResponse response) =>
-            GetAsync(kind, id, caller, grains, response)).WithName($"Get{name}").RequirePermission(Permissions.InventoryRead);
+            GetAsync(kind, id, caller, grains, response)).WithName($"Get{name}").WithSummary($"Get a {label}").RequirePermission(Permissions.InventoryRead);
         group.MapPost("", (SaveTypeCodeRequest request, Caller caller, IGrainFactory grains) =>
-            CreateAsync(kind, prefix, request, caller, grains)).WithName($"Create{name}").RequirePermission(Permissions.InventoryWrite);
+            CreateAsync(kind, prefix, request, caller, grains)).WithName($"Create{name}").WithSummary($"Create a {label}")
+            .WithDescription("A code already in the tenant's catalog: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
         group.MapPatch("/{id:guid}", (Guid id, SaveTypeCodeRequest request, Caller caller, IGrainFactory grains, HttpContext context) =>
-            UpdateAsync(kind, id, request, caller, grains, context)).WithName($"Update{name}").RequirePermission(Permissions.InventoryWrite);
+            UpdateAsync(kind, id, request, caller, grains, context)).WithName($"Update{name}").WithSummary($"Update a {label}")
+            .WithDescription("A code already in the tenant's catalog: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
         return group;
     }
 

@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.OpenApi;
 using M3CoreCRM.ApiHost.Approvals;
 using M3CoreCRM.Grains.Abstractions.Approvals;
 using System.Globalization;
@@ -129,19 +130,23 @@ public static class UnitsApi
     public static RouteGroupBuilder MapUnitsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/units", "Inventory");
-        group.MapGet("", ListAsync).WithName("ListUnits").RequirePermission(Permissions.InventoryRead)
+        group.MapGet("", ListAsync).WithName("ListUnits").WithSummary("List units").RequirePermission(Permissions.InventoryRead)
             .WithDescription("Filters: projectId, status (comma-separated), typeCode, minPrice, maxPrice, bedrooms, minArea, bbox (units whose geometry's bounding box meets it); q matches the start of the code. Sort: code (default), listPrice, areaSqm, createdAt.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetUnit").RequirePermission(Permissions.InventoryRead);
-        group.MapPost("", CreateAsync).WithName("CreateUnit").RequirePermission(Permissions.InventoryWrite);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").RequirePermission(Permissions.InventoryWrite)
-            .WithDescription("Fields left out keep their value (building, floor and orientation also when null; geometry: null removes the geometry); projectId, code, typeCode, dimensions, components and listPrice cannot be null (400). status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was. Under a unit.price_change approval policy a new listPrice answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
-        group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").RequirePermission(Permissions.UnitsHold)
-            .WithDescription("Holds an available unit for exactly one of dealId or leadId (a deal or lead of this tenant that exists and that the caller may read: 400 validation_failed otherwise, the same answer for a record outside the caller's scope as for an unknown id), for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.");
-        group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").RequirePermission(Permissions.UnitsReserve)
-            .WithDescription("Reserves a unit that is available or on hold for this deal (one the caller may read, as for hold); otherwise 409 unit_unavailable. Under a unit.reserve approval policy: 202 { approvalId, status: pending } and nothing changes until the last approver approves; the unit is then reserved if it is still available or held by the deal, else the approval ends rejected with the reason. A pending request does not hold the unit.");
-        group.MapPost("/{id:guid}/sell", SellAsync).WithName("SellUnit").RequirePermission(Permissions.UnitsSell)
-            .WithDescription("Sells a unit that is available, or held or reserved by this deal, at its frozen price; otherwise 409 unit_unavailable. A sold unit is final. Under a unit.sell approval policy: 202, applied on approval as for reserve.");
-        group.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseUnit")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetUnit").WithSummary("Get a unit").RequirePermission(Permissions.InventoryRead);
+        group.MapPost("", CreateAsync).WithName("CreateUnit").WithSummary("Create a unit")
+            .WithDescription("Another unit of the project with the code: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").WithSummary("Update a unit").RequirePermission(Permissions.InventoryWrite)
+            .WithDescription("Fields left out keep their value (building, floor and orientation also when null; geometry: null removes the geometry); projectId, code, typeCode, dimensions, components and listPrice cannot be null (400). status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was. Under a unit.price_change approval policy a new listPrice answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required). Another unit of the project with the code: 409 code_taken.");
+        group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").WithSummary("Hold a unit").RequirePermission(Permissions.UnitsHold)
+            .WithDescription("Holds an available unit for exactly one of dealId or leadId (a deal or lead of this tenant that exists and that the caller may read: 400 validation_failed otherwise, the same answer for a record outside the caller's scope as for an unknown id), for holdMinutes (1 to 10080), freezing the list price. The same holder holding again moves holdExpiresAt; anyone else gets 409 unit_unavailable. The hold ends by itself within seconds of holdExpiresAt.")
+            .WithExamples(Examples.HoldRequest, (409, Examples.UnitUnavailable));
+        group.MapPost("/{id:guid}/reserve", ReserveAsync).WithName("ReserveUnit").WithSummary("Reserve a unit").RequirePermission(Permissions.UnitsReserve)
+            .WithDescription("Reserves a unit that is available or on hold for this deal (one the caller may read, as for hold); otherwise 409 unit_unavailable. Under a unit.reserve approval policy: 202 { approvalId, status: pending } and nothing changes until the last approver approves; the unit is then reserved if it is still available or held by the deal, else the approval ends rejected with the reason. A pending request does not hold the unit.")
+            .WithExamples(Examples.DealRequest, (202, Examples.PendingApproval), (409, Examples.UnitUnavailable));
+        group.MapPost("/{id:guid}/sell", SellAsync).WithName("SellUnit").WithSummary("Sell a unit").RequirePermission(Permissions.UnitsSell)
+            .WithDescription("Sells a unit that is available, or held or reserved by this deal, at its frozen price; otherwise 409 unit_unavailable. A sold unit is final. Under a unit.sell approval policy: 202, applied on approval as for reserve.")
+            .WithExamples(Examples.DealRequest, (202, Examples.PendingApproval));
+        group.MapPost("/{id:guid}/release", ReleaseAsync).WithName("ReleaseUnit").WithSummary("Release a unit")
             .RequirePermission(Permissions.UnitsRelease, alternative: Permissions.UnitsHold)
             .WithDescription("Makes a held or reserved unit available. With units.release any hold or reservation; with only units.hold, a hold the caller placed (403 otherwise). An available or sold unit is 409 invalid_transition.");
         return group;

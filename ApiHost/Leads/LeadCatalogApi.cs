@@ -17,11 +17,11 @@ public static partial class LeadCatalogApi
     public static IEndpointRouteBuilder MapLeadCatalogApi(this IEndpointRouteBuilder endpoints)
     {
         var statuses = endpoints.MapTenantGroup("/api/v1/lead-statuses", "Leads");
-        statuses.MapGet("", ListStatusesAsync).WithName("ListLeadStatuses").RequirePermission(Permissions.LeadsRead);
-        statuses.MapPost("", AddStatusAsync).WithName("CreateLeadStatus").RequirePermission(Permissions.SettingsManage);
+        statuses.MapGet("", ListStatusesAsync).WithName("ListLeadStatuses").WithSummary("List lead statuses").RequirePermission(Permissions.LeadsRead);
+        statuses.MapPost("", AddStatusAsync).WithName("CreateLeadStatus").WithSummary("Add a lead status").RequirePermission(Permissions.SettingsManage);
         var sources = endpoints.MapTenantGroup("/api/v1/lead-sources", "Leads");
-        sources.MapGet("", ListSourcesAsync).WithName("ListLeadSources").RequirePermission(Permissions.LeadsRead);
-        sources.MapPost("", AddSourceAsync).WithName("CreateLeadSource").RequirePermission(Permissions.SettingsManage);
+        sources.MapGet("", ListSourcesAsync).WithName("ListLeadSources").WithSummary("List lead sources").RequirePermission(Permissions.LeadsRead);
+        sources.MapPost("", AddSourceAsync).WithName("CreateLeadSource").WithSummary("Add a lead source").RequirePermission(Permissions.SettingsManage);
         return endpoints;
     }
 

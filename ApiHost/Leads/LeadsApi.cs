@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.OpenApi;
 using M3CoreCRM.ApiHost.Approvals;
 using M3CoreCRM.Grains.Abstractions.Approvals;
 using System.Globalization;
@@ -47,20 +48,21 @@ public static class LeadsApi
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/leads", "Leads");
-        group.MapGet("", ListAsync).WithName("ListLeads").RequirePermission(Permissions.LeadsRead)
+        group.MapGet("", ListAsync).WithName("ListLeads").WithSummary("List leads").RequirePermission(Permissions.LeadsRead)
             .WithDescription("Filters: status, source, ownerId, groupId, tag, createdFrom, createdTo; q matches name, phone (digits) and email. Sort: createdAt (default, newest first), updatedAt, name.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetLead").RequirePermission(Permissions.LeadsRead);
-        group.MapPost("", CreateAsync).WithName("CreateLead").RequirePermission(Permissions.LeadsWrite)
-            .WithDescription("409 duplicate_lead (with existingId) when an open lead has the phone or email; ?allowDuplicate=true needs leads.write at scope all.");
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateLead").RequirePermission(Permissions.LeadsWrite)
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetLead").WithSummary("Get a lead").RequirePermission(Permissions.LeadsRead);
+        group.MapPost("", CreateAsync).WithName("CreateLead").WithSummary("Create a lead").RequirePermission(Permissions.LeadsWrite)
+            .WithDescription("409 duplicate_lead (with existingId) when an open lead has the phone or email; ?allowDuplicate=true needs leads.write at scope all.")
+            .WithExamples(Examples.CreateLeadRequest, (201, Examples.Lead), (409, Examples.DuplicateLead));
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateLead").WithSummary("Update a lead").RequirePermission(Permissions.LeadsWrite)
             .WithDescription("Fields left out keep their value. A new owner of an owned lead under a lead.reassign approval policy answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLead").RequirePermission(Permissions.LeadsWrite);
-        group.MapPost("/{id:guid}/assign", AssignAsync).WithName("AssignLead").RequirePermission(Permissions.LeadsAssign)
-            .WithDescription("{ ownerId } or { groupId, strategy: round_robin | least_loaded }. Giving an owned lead to someone else under a lead.reassign approval policy answers 202 { approvalId, status: pending }; on approval it is applied if the lead still has the owner it had.");
-        group.MapPost("/{id:guid}/convert", ConvertAsync).WithName("ConvertLead").RequirePermission(Permissions.LeadsWrite)
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteLead").WithSummary("Delete a lead").RequirePermission(Permissions.LeadsWrite);
+        group.MapPost("/{id:guid}/assign", AssignAsync).WithName("AssignLead").WithSummary("Assign a lead").RequirePermission(Permissions.LeadsAssign)
+            .WithDescription("{ ownerId } or { groupId, strategy: round_robin | least_loaded }. Giving an owned lead to someone else under a lead.reassign approval policy answers 202 { approvalId, status: pending }; on approval it is applied if the lead still has the owner it had. A group with no active member: 409 group_empty.");
+        group.MapPost("/{id:guid}/convert", ConvertAsync).WithName("ConvertLead").WithSummary("Convert a lead").RequirePermission(Permissions.LeadsWrite)
             .WithDescription("Creates a contact from the lead, a company when companyName is given, and a deal when deal is given (pipelineId, optional stageId, title, value: the lead's budget by default): once (409 already_converted).");
-        group.MapPost("/{id:guid}/calls", LogCallAsync).WithName("LogCall").RequirePermission(Permissions.ActivitiesWrite)
-            .WithDescription("Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt).");
+        group.MapPost("/{id:guid}/calls", LogCallAsync).WithName("LogCall").WithSummary("Log a call on a lead").RequirePermission(Permissions.ActivitiesWrite)
+            .WithDescription("Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt). While another agent holds the lead for a call: 409 locked.");
         return group;
     }
 

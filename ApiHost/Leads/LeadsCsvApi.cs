@@ -44,7 +44,7 @@ public static class LeadsCsvApi
     public static IEndpointRouteBuilder MapLeadsCsvApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/leads", "Leads");
-        group.MapPost("/import", ImportAsync).WithName("ImportLeads").RequirePermission(Permissions.LeadsImport)
+        group.MapPost("/import", ImportAsync).WithName("ImportLeads").WithSummary("Import leads from CSV").RequirePermission(Permissions.LeadsImport)
             .WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes))
             .Accepts<string>("text/csv")
             .WithDescription("""
@@ -53,8 +53,8 @@ public static class LeadsCsvApi
                 in the report. Each row is checked as POST /leads would check it and created whole or not at all. Rows whose
                 phone or email is already on an open lead, or on an earlier row, are skipped.
                 """);
-        group.MapGet("/export.csv", ExportAsync).WithName("ExportLeads").RequirePermission(Permissions.LeadsExport)
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+        group.MapGet("/export.csv", ExportAsync).WithName("ExportLeads").WithSummary("Export leads as CSV").RequirePermission(Permissions.LeadsExport)
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithDescription("The leads that GET /leads would list with the same filters, within the caller's scope of leads.export too, as CSV, streamed.");
         return endpoints;
     }

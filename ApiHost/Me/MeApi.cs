@@ -20,9 +20,9 @@ public static class MeApi
     public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/me", "Me").ChangesAccess();
-        group.MapGet("", GetAsync).WithName("GetMe");
-        group.MapPatch("", UpdateAsync).WithName("UpdateMe");
-        group.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword").WithMetadata(new NoIdempotencyReplay());
+        group.MapGet("", GetAsync).WithName("GetMe").WithSummary("Get my profile");
+        group.MapPatch("", UpdateAsync).WithName("UpdateMe").WithSummary("Update my profile");
+        group.MapPost("/password", ChangePasswordAsync).WithName("ChangePassword").WithSummary("Change my password").WithMetadata(new NoIdempotencyReplay());
         return group;
     }
 

@@ -21,9 +21,9 @@ public static class NotificationRulesApi
     public static RouteGroupBuilder MapNotificationRulesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/notification-rules", "Notifications").RequirePermission(Permissions.SettingsManage);
-        group.MapGet("", GetAsync).WithName("GetNotificationRules")
+        group.MapGet("", GetAsync).WithName("GetNotificationRules").WithSummary("Get the notification rules")
             .WithDescription("The rules in force. `isDefault` is true while the tenant has saved none (the defaults notify people of what is theirs to act on).");
-        group.MapPut("", ReplaceAsync).WithName("ReplaceNotificationRules")
+        group.MapPut("", ReplaceAsync).WithName("ReplaceNotificationRules").WithSummary("Replace the notification rules")
             .WithDescription("Replaces every rule at once. One rule per event type; recipients are owner, assignee, approvers, requester, plus every active member of `roleIds`. Honours If-Match.");
         return group;
     }

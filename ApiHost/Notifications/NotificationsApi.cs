@@ -28,11 +28,11 @@ public static class NotificationsApi
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/notifications", "Notifications");
-        group.MapGet("", ListAsync).WithName("ListNotifications")
+        group.MapGet("", ListAsync).WithName("ListNotifications").WithSummary("List my notifications")
             .WithDescription("The caller's in-app notifications, newest first. `unread=true` lists only unread ones.");
-        group.MapGet("/unread-count", UnreadCountAsync).WithName("CountUnreadNotifications");
-        group.MapPost("/{id:guid}/read", ReadAsync).WithName("ReadNotification");
-        group.MapPost("/read-all", ReadAllAsync).WithName("ReadAllNotifications")
+        group.MapGet("/unread-count", UnreadCountAsync).WithName("CountUnreadNotifications").WithSummary("Count my unread notifications");
+        group.MapPost("/{id:guid}/read", ReadAsync).WithName("ReadNotification").WithSummary("Mark a notification read");
+        group.MapPost("/read-all", ReadAllAsync).WithName("ReadAllNotifications").WithSummary("Mark all notifications read")
             .WithDescription("Marks every notification created up to now as read.");
         return group;
     }

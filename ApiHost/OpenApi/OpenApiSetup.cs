@@ -3,27 +3,33 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace M3CoreCRM.ApiHost.OpenApi;
 
-/// <summary>The OpenAPI document, whose description carries the conventions of section 1 of the contract.</summary>
+/// <summary>
+/// The OpenAPI document, whose description carries the conventions of section 1 of the contract. What a client
+/// must send and may get back (bearer token, <c>X-Tenant-Id</c>, <c>Idempotency-Key</c>, <c>If-Match</c>, the
+/// problem+json answers) is added centrally from each endpoint's metadata (<see cref="ApiDocument"/>,
+/// <see cref="OperationConventions"/>), so a new route is described like the others the day it is mapped.
+/// </summary>
 public static partial class OpenApiSetup
 {
-    private const string Description = """
-        The M3CoreCRM HTTP API (contract v1). JSON is camelCase UTF-8; enums are lower_snake strings;
-        ids are UUIDv7 strings; times are ISO 8601 UTC with `Z`. Errors are RFC 9457 problem+json with
-        `type`, `title`, `status`, `detail`, a stable `code` and a `traceId`; validation errors add `errors`.
-        Unknown request fields are ignored; a field of the wrong type is a 400 `validation_failed`.
-        A PATCH changes the fields it sends; one left out keeps its value, and a required field sent as null is a
-        400 `validation_failed` naming it.
-        Storage outages answer 503 `unavailable` with `Retry-After` and change nothing.
-        """;
-
     public static IServiceCollection AddApiOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi("v1", options =>
         {
-            document.Info.Title = "M3CoreCRM API";
-            document.Info.Version = "v1";
-            document.Info.Description = Description;
-            return Task.CompletedTask;
-        }));
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                ApiDocument.Describe(document);
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                OperationConventions.Apply(operation, context);
+                return Task.CompletedTask;
+            });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                RequestSchemas.LeaveNullablesOptional(schema, context);
+                return Task.CompletedTask;
+            });
+        });
 
     /// <summary>Says where the API reference is once the server listens, so `dotnet run` tells a newcomer where to look.</summary>
     public static void LogDocsAddress(this WebApplication app) =>

@@ -30,7 +30,7 @@ public static class ReportsApi
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/reports", "Reports");
-        group.MapGet("/{name}", ReportAsync).WithName("GetReport").RequirePermission(Permissions.ReportsRead)
+        group.MapGet("/{name}", ReportAsync).WithName("GetReport").WithSummary("Run a report").RequirePermission(Permissions.ReportsRead)
             .Produces<ReportView>(StatusCodes.Status200OK, "application/json", "text/csv", "application/pdf")
             .WithDescription("""
                 name: pipeline (open deals' count, value and weighted value by pipeline stage; pipelineId filter), funnel (leads by status with share and conversions),

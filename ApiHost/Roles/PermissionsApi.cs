@@ -11,7 +11,7 @@ public static class PermissionsApi
     public static RouteGroupBuilder MapPermissionsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/permissions", "Roles");
-        group.MapGet("", List).WithName("ListPermissions");
+        group.MapGet("", List).WithName("ListPermissions").WithSummary("List the permission catalog");
         return group;
     }
 

@@ -16,11 +16,14 @@ public static class RolesApi
     public static RouteGroupBuilder MapRolesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/roles", "Roles").ChangesAccess();
-        group.MapGet("", ListAsync).WithName("ListRoles").WithDescription("In name order; q matches the name.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetRole");
-        group.MapPost("", CreateAsync).WithName("CreateRole").RequirePermission(Permissions.RolesManage);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateRole").RequirePermission(Permissions.RolesManage);
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRole").RequirePermission(Permissions.RolesManage);
+        group.MapGet("", ListAsync).WithName("ListRoles").WithSummary("List roles").WithDescription("In name order; q matches the name.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetRole").WithSummary("Get a role");
+        group.MapPost("", CreateAsync).WithName("CreateRole").WithSummary("Create a role")
+            .WithDescription("Another role of the tenant with the name: 409 name_taken.").RequirePermission(Permissions.RolesManage);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateRole").WithSummary("Update a role")
+            .WithDescription("Another role with the name: 409 name_taken. The owner role cannot be changed, nor a built-in role renamed: 409 built_in_role.").RequirePermission(Permissions.RolesManage);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRole").WithSummary("Delete a role")
+            .WithDescription("Built-in roles (owner, admin, sales_manager, agent, viewer) cannot be deleted: 409 built_in_role.").RequirePermission(Permissions.RolesManage);
         return group;
     }
 

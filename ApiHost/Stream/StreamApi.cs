@@ -29,8 +29,8 @@ public static class StreamApi
     public static RouteGroupBuilder MapStreamApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/stream", "Stream");
-        group.MapGet("", OpenAsync).WithName("OpenEventStream")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+        group.MapGet("", OpenAsync).WithName("OpenEventStream").WithSummary("Open the live event stream").WithMetadata(new OpenApi.AcceptsStreamTicket())
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .WithDescription("""
                 Server-sent events of the caller's tenant. Each event: `id:` the tenant's sequence, `event:` the type,
                 `data:` `{ sequence, type, entityType, entityId, occurredAt, data }`. Only events about records the
@@ -40,7 +40,7 @@ public static class StreamApi
                 one access-token lifetime) expires, when the caller's access ends, or when the caller falls too far
                 behind; reconnect with `Last-Event-ID` to continue. Browsers authenticate with `?ticket=`.
                 """);
-        group.MapPost("/ticket", IssueTicketAsync).WithName("IssueStreamTicket")
+        group.MapPost("/ticket", IssueTicketAsync).WithName("IssueStreamTicket").WithSummary("Issue a stream ticket")
             .WithDescription("A single-use ticket for `GET /stream?ticket=`, valid for 60 seconds. Not replayed by Idempotency-Key, since it is a secret.")
             .WithMetadata(new NoIdempotencyReplay());
         return group;

@@ -24,13 +24,13 @@ public static class TasksApi
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/tasks", "Tasks");
-        group.MapGet("", ListAsync).WithName("ListTasks").RequirePermission(Permissions.TasksRead)
+        group.MapGet("", ListAsync).WithName("ListTasks").WithSummary("List tasks").RequirePermission(Permissions.TasksRead)
             .WithDescription("Soonest due first. Filters: assigneeId, status (open, completed), dueBefore, subjectType and subjectId; q matches the title.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetTask").RequirePermission(Permissions.TasksRead);
-        group.MapPost("", CreateAsync).WithName("CreateTask").RequirePermission(Permissions.TasksWrite)
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetTask").WithSummary("Get a task").RequirePermission(Permissions.TasksRead);
+        group.MapPost("", CreateAsync).WithName("CreateTask").WithSummary("Create a task").RequirePermission(Permissions.TasksWrite)
             .WithDescription("When dueAt passes while the task is open, task.due is raised and the assignee is notified.");
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateTask").RequirePermission(Permissions.TasksWrite);
-        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName("CompleteTask").RequirePermission(Permissions.TasksWrite);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateTask").WithSummary("Update a task").RequirePermission(Permissions.TasksWrite);
+        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName("CompleteTask").WithSummary("Complete a task").RequirePermission(Permissions.TasksWrite);
         return group;
     }
 

@@ -28,11 +28,11 @@ public static class CallQueuesApi
     public static RouteGroupBuilder MapCallQueuesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/call-queues", "Telemarketing");
-        group.MapGet("", ListAsync).WithName("ListCallQueues").RequirePermission(Permissions.LeadsRead);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetCallQueue").RequirePermission(Permissions.LeadsRead);
-        group.MapPost("", CreateAsync).WithName("CreateCallQueue").RequirePermission(Permissions.LeadsAssign);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateCallQueue").RequirePermission(Permissions.LeadsAssign);
-        group.MapPost("/{id:guid}/next", NextAsync).WithName("NextLeadToCall").RequirePermission(Permissions.ActivitiesWrite)
+        group.MapGet("", ListAsync).WithName("ListCallQueues").WithSummary("List call queues").RequirePermission(Permissions.LeadsRead);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetCallQueue").WithSummary("Get a call queue").RequirePermission(Permissions.LeadsRead);
+        group.MapPost("", CreateAsync).WithName("CreateCallQueue").WithSummary("Create a call queue").RequirePermission(Permissions.LeadsAssign);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateCallQueue").WithSummary("Update a call queue").RequirePermission(Permissions.LeadsAssign);
+        group.MapPost("/{id:guid}/next", NextAsync).WithName("NextLeadToCall").WithSummary("Take the next lead to call").RequirePermission(Permissions.ActivitiesWrite)
             .WithDescription("Hands the caller the next due lead of the queue (due retries and callbacks first, then leads never called), locked to them for lockMinutes (1 to 120, default 10); 204 when none is due. Callers must belong to the queue's group (or hold leads.assign at scope all).");
         return group;
     }

@@ -1,3 +1,4 @@
+using M3CoreCRM.ApiHost.OpenApi;
 using M3CoreCRM.ApiHost.Auth;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
@@ -20,11 +21,13 @@ public static class TenantsApi
 {
     public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/v1/tenants", SignUpAsync).WithName("SignUp").WithTags("Tenants").RequireRateLimiting(RateLimits.Auth);
+        endpoints.MapPost("/api/v1/tenants", SignUpAsync).WithName("SignUp").WithSummary("Sign up a workspace and its owner")
+            .WithDescription("Creates the tenant with its built-in roles, a default pipeline and default lead statuses and sources, and its owner, who is logged in. A taken slug: 409 slug_taken.").WithTags("Tenants").RequireRateLimiting(RateLimits.Auth)
+            .WithExamples(Examples.SignUpRequest);
 
         var group = endpoints.MapTenantGroup("/api/v1/tenant", "Tenants").ChangesAccess();
-        group.MapGet("", GetAsync).WithName("GetTenant");
-        group.MapPatch("", UpdateAsync).WithName("UpdateTenant").RequirePermission(Permissions.SettingsManage);
+        group.MapGet("", GetAsync).WithName("GetTenant").WithSummary("Get the caller's workspace");
+        group.MapPatch("", UpdateAsync).WithName("UpdateTenant").WithSummary("Update the workspace's name or settings").RequirePermission(Permissions.SettingsManage);
         return group;
     }
 

@@ -20,11 +20,14 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapTenantGroup("/api/v1/users", "Users").ChangesAccess();
-        group.MapGet("", ListAsync).WithName("ListUsers").RequirePermission(Permissions.UsersManage);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetUser");
-        group.MapPost("", CreateAsync).WithName("CreateUser").RequirePermission(Permissions.UsersManage);
-        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser").RequirePermission(Permissions.UsersManage);
-        group.MapDelete("/{id:guid}", DisableAsync).WithName("DisableUser").RequirePermission(Permissions.UsersManage);
+        group.MapGet("", ListAsync).WithName("ListUsers").WithSummary("List users").RequirePermission(Permissions.UsersManage);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetUser").WithSummary("Get a user");
+        group.MapPost("", CreateAsync).WithName("CreateUser").WithSummary("Create or invite a user")
+            .WithDescription("With password the user can log in at once; without it they are invited (a single-use invitation, 7 days). Another user of the tenant with the email: 409 email_taken.").RequirePermission(Permissions.UsersManage);
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser").WithSummary("Update a user")
+            .WithDescription("Another user of the tenant with the email: 409 email_taken. Taking the owner role from the last active owner: 409 last_owner.").RequirePermission(Permissions.UsersManage);
+        group.MapDelete("/{id:guid}", DisableAsync).WithName("DisableUser").WithSummary("Disable a user")
+            .WithDescription("Disables the user (history keeps them): they can no longer log in or refresh, and their access ends within seconds. Disabling oneself: 409 cannot_disable_self; the last active owner: 409 last_owner.").RequirePermission(Permissions.UsersManage);
         return group;
     }
 

@@ -72,6 +72,8 @@ public sealed partial class HostingTests(PostgresFixture postgres)
         Assert.Contains("<title>M3CoreCRM API reference</title>", html, StringComparison.Ordinal);
         Assert.Contains("\"url\":\"openapi/v1.json\"", html, StringComparison.Ordinal);
         Assert.Contains("\"withDefaultFonts\":false", html, StringComparison.Ordinal);
+        // The reference offers the document's bearer scheme first, so a pasted access token is sent with each call.
+        Assert.Contains("\"authentication\":{\"preferredSecurityScheme\":[\"bearer\"]}", html, StringComparison.Ordinal);
         Assert.DoesNotContain("://", html, StringComparison.Ordinal);
         Assert.NotEmpty(scripts);
         foreach (var script in scripts)
