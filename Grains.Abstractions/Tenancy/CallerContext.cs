@@ -8,45 +8,51 @@ namespace M3CoreCRM.Grains.Abstractions.Tenancy;
 /// </summary>
 public static class CallerContext
 {
-    private const string TenantKey = "m3.tenant";
-    private const string ActorKey = "m3.actor";
-    private const string AddressKey = "m3.address";
+    // One immutable entry rather than three boxed values: Orleans copies the request context into every call
+    // it sends, and an immutable value is passed on as it is.
+    private const string Key = "m3.caller";
 
-    public static Guid? TenantId => RequestContext.Get(TenantKey) is Guid tenant ? tenant : null;
+    public static Guid? TenantId => Current?.TenantId;
 
-    public static Guid? ActorId => RequestContext.Get(ActorKey) is Guid actor ? actor : null;
+    public static Guid? ActorId => Current?.ActorId;
 
-    public static string? ClientAddress => RequestContext.Get(AddressKey) as string;
+    public static string? ClientAddress => Current?.ClientAddress;
+
+    private static Caller? Current => RequestContext.Get(Key) as Caller;
 
     /// <summary>Sets the context for the calls made until the returned scope is disposed.</summary>
     public static Scope Begin(Guid? tenantId, Guid? actorId, string? clientAddress)
     {
-        var scope = new Scope(TenantId, ActorId, ClientAddress);
-        Set(tenantId, actorId, clientAddress);
+        var scope = new Scope(Current);
+        Set(tenantId is null && actorId is null && clientAddress is null ? null : new Caller(tenantId, actorId, clientAddress));
         return scope;
     }
 
-    private static void Set(Guid? tenantId, Guid? actorId, string? clientAddress)
+    private static void Set(Caller? caller)
     {
-        Put(TenantKey, tenantId);
-        Put(ActorKey, actorId);
-        Put(AddressKey, clientAddress);
-    }
-
-    private static void Put(string key, object? value)
-    {
-        if (value is null)
+        if (caller is null)
         {
-            RequestContext.Remove(key);
+            RequestContext.Remove(Key);
         }
         else
         {
-            RequestContext.Set(key, value);
+            RequestContext.Set(Key, caller);
         }
     }
 
-    public readonly struct Scope(Guid? tenantId, Guid? actorId, string? clientAddress) : IDisposable
+    public readonly struct Scope : IDisposable
     {
-        public void Dispose() => Set(tenantId, actorId, clientAddress);
+        private readonly Caller? _previous;
+
+        internal Scope(Caller? previous) => _previous = previous;
+
+        public void Dispose() => Set(_previous);
     }
+
+    /// <summary>The context as it travels with a call.</summary>
+    [GenerateSerializer, Immutable, Alias("crm.CallerContext")]
+    public sealed record Caller(
+        [property: Id(0)] Guid? TenantId,
+        [property: Id(1)] Guid? ActorId,
+        [property: Id(2)] string? ClientAddress);
 }
