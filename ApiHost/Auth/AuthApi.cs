@@ -68,7 +68,9 @@ public static class AuthApi
         }
 
         var account = tenant is { Status: "active" } ? await FindAccountAsync(db, tenant.Id, email, context.RequestAborted) : null;
-        var verified = account is { PasswordHash: { } hash } ? Argon2id.Verify(hash, request.Password!) : argon.VerifyAgainstNothing(request.Password!);
+        var verified = account is { PasswordHash: { } hash }
+            ? await argon.VerifyAsync(hash, request.Password!, context.RequestAborted)
+            : await argon.VerifyAgainstNothingAsync(request.Password!, context.RequestAborted);
         var clientAddress = context.Connection.RemoteIpAddress?.ToString();
         if (!verified || account is null || account.Status != "active")
         {
@@ -134,7 +136,7 @@ public static class AuthApi
         }
 
         using var requestContext = CallerContext.Begin(invitation.TenantId, invitation.UserId, context.Connection.RemoteIpAddress?.ToString());
-        var accepted = await user.AcceptInvitationAsync(TokenService.HashSecret(invitation.Secret), argon.Hash(request.Password!));
+        var accepted = await user.AcceptInvitationAsync(TokenService.HashSecret(invitation.Secret), await argon.HashAsync(request.Password!, context.RequestAborted));
         return TypedResults.Ok(await sessions.StartAsync(invitation.TenantId, accepted.Id, context.RequestAborted));
     }
 

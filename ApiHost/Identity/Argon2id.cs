@@ -14,9 +14,12 @@ public sealed class Argon2Options
 /// <summary>
 /// Password hashing with Argon2id through libsodium's <c>crypto_pwhash_str</c>. The result is the
 /// standard encoded string (<c>$argon2id$v=19$m=...,t=...,p=1$salt$hash</c>): the parameters travel
-/// with each hash, so they can be raised later and old hashes still verify.
+/// with each hash, so they can be raised later and old hashes still verify. Requests hash through the
+/// <c>...Async</c> methods: at most one hash per core runs at a time and the rest wait without holding a thread,
+/// so a burst of logins at the start of a shift neither starves other requests of threads nor thrashes memory
+/// (each hash works through 19 MiB).
 /// </summary>
-public sealed partial class Argon2id
+public sealed partial class Argon2id : IDisposable
 {
     private const string Library = "libsodium.so.23";
     private const int EncodedLength = 128; // crypto_pwhash_STRBYTES
@@ -34,6 +37,7 @@ public sealed partial class Argon2id
     }
 
     private readonly string _decoy;
+    private readonly SemaphoreSlim _slots = new(Environment.ProcessorCount, Environment.ProcessorCount);
 
     public Argon2id(Argon2Options options)
     {
@@ -43,7 +47,29 @@ public sealed partial class Argon2id
     }
 
     /// <summary>Costs what a verification costs and always fails: for logins of unknown accounts, so they take as long as wrong passwords.</summary>
-    public bool VerifyAgainstNothing(string password) => Verify(_decoy, password) && false;
+    public async Task<bool> VerifyAgainstNothingAsync(string password, CancellationToken cancellationToken) =>
+        await VerifyAsync(_decoy, password, cancellationToken) && false;
+
+    public Task<string> HashAsync(string password, CancellationToken cancellationToken = default) =>
+        InSlotAsync(() => Hash(password), cancellationToken);
+
+    public Task<bool> VerifyAsync(string encodedHash, string password, CancellationToken cancellationToken = default) =>
+        InSlotAsync(() => Verify(encodedHash, password), cancellationToken);
+
+    private async Task<T> InSlotAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    public void Dispose() => _slots.Dispose();
 
     public string Hash(string password)
     {

@@ -57,7 +57,7 @@ public static class MeApi
 
         var grain = grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId);
         var credentials = await grain.GetCredentialsAsync();
-        if (credentials.PasswordHash is null || !Argon2id.Verify(credentials.PasswordHash, request.CurrentPassword!))
+        if (credentials.PasswordHash is null || !await argon.VerifyAsync(credentials.PasswordHash, request.CurrentPassword!, context.RequestAborted))
         {
             await audit.WriteAsync(caller.TenantId, caller.UserId, caller.ClientAddress, "auth.password_change_failed", "user", caller.UserId, null, context.RequestAborted);
             throw new DomainException(DomainErrorKind.Invalid, "invalid_credentials", "The current password is not correct.",
@@ -70,7 +70,7 @@ public static class MeApi
             throw DomainException.Invalid("newPassword", problem);
         }
 
-        var stamp = await grain.ChangePasswordAsync(argon.Hash(request.NewPassword!), caller.FamilyId);
+        var stamp = await grain.ChangePasswordAsync(await argon.HashAsync(request.NewPassword!, context.RequestAborted), caller.FamilyId);
         return TypedResults.Ok(sessions.Reissue(caller.TenantId, caller.UserId, stamp, caller.FamilyId));
     }
 }

@@ -52,7 +52,7 @@ public static class TenantsApi
         var ownerId = Guid.CreateVersion7();
         using var requestContext = CallerContext.Begin(tenantId, ownerId, context.Connection.RemoteIpAddress?.ToString());
         var tenant = await grains.GetGrain<ITenantGrain>(tenantId, tenantId).CreateAsync(new CreateTenant(
-            request.Name!.Trim(), request.Slug!, new NewTenantOwner(ownerId, request.Owner!.Name!.Trim(), request.Owner.Email!.Trim(), argon.Hash(request.Owner.Password!))));
+            request.Name!.Trim(), request.Slug!, new NewTenantOwner(ownerId, request.Owner!.Name!.Trim(), request.Owner.Email!.Trim(), await argon.HashAsync(request.Owner.Password!, context.RequestAborted))));
         var pair = await sessions.StartAsync(tenantId, ownerId, context.RequestAborted);
         return TypedResults.Created("/api/v1/tenant", new SignUpResponse(tenant, pair.User, pair.AccessToken, pair.RefreshToken, pair.ExpiresIn));
     }

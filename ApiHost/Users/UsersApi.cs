@@ -70,7 +70,7 @@ public static class UsersApi
             request.Email!.Trim(),
             request.Mobile,
             request.RoleIds ?? [],
-            request.Password is null ? null : argon.Hash(request.Password),
+            request.Password is null ? null : await argon.HashAsync(request.Password, cancellationToken),
             invitation is null ? null : TokenService.HashSecret(invitation.Secret),
             invitation is null ? null : time.GetUtcNow() + tokens.Options.InvitationLifetime));
         foreach (var groupId in request.GroupIds?.Distinct() ?? [])
