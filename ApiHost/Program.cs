@@ -55,6 +55,7 @@ app.UseSecurityHeaders();
 app.UseApiProblemDetails();
 app.UseApiIdentity();
 app.UseMiddleware<NeverNullGuard>();
+app.UseCursorScope();
 
 app.MapHealthApi();
 app.MapOpenApi("/openapi/{documentName}.json");

@@ -23,6 +23,9 @@ public static class ApiConventions
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             // Enums are lower_snake words only: a number where a word belongs is a wrong type (400), never stored.
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            // Times in UTC with Z, whatever their type or kind (section 1 of the contract).
+            options.SerializerOptions.Converters.Add(new Grains.Persistence.UtcDateTimeOffsetConverter());
+            options.SerializerOptions.Converters.Add(new Grains.Persistence.UtcDateTimeConverter());
         });
 
         // Binding failures (bad JSON, wrong types) go to the exception handler, which answers problem+json.

@@ -1,6 +1,9 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Errors;
+using Microsoft.AspNetCore.Routing;
 
 namespace M3CoreCRM.ApiHost.Conventions;
 
@@ -17,13 +20,22 @@ public static class Page
 /// <summary>
 /// Keyset pagination: a cursor holds the sort value and id of the last row of the page, so the next
 /// page starts strictly after it and never skips or repeats a row while rows are inserted.
+/// Clients get it opaque: <c>payload.mac</c>, where the MAC (HMAC-SHA256, <see cref="CursorSigner"/>)
+/// covers the list's route pattern and the request's <c>sort</c> too, so a cursor tampered with, or
+/// taken from another list or sort, is a 400 naming <c>cursor</c>. The list and sort are those of the
+/// request being served (<see cref="CursorScope"/>).
 /// </summary>
 public sealed record Cursor(string? Value, Guid Id)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
+    public string Encode()
+    {
+        var scope = CursorScope.Current ?? throw new InvalidOperationException("A cursor is made while serving a list request.");
+        var payload = JsonSerializer.SerializeToUtf8Bytes(this);
+        return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(scope.Mac(payload))}";
+    }
 
     public static Cursor? Decode(string? cursor)
     {
@@ -32,9 +44,20 @@ public sealed record Cursor(string? Value, Guid Id)
             return null;
         }
 
+        var scope = CursorScope.Current ?? throw new InvalidOperationException("A cursor is read while serving a list request.");
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
         try
         {
-            return JsonSerializer.Deserialize<Cursor>(Base64Url.DecodeFromChars(cursor)) ?? throw Invalid();
+            if (dot < 0)
+            {
+                throw Invalid();
+            }
+
+            var payload = Base64Url.DecodeFromChars(cursor.AsSpan(0, dot));
+            var mac = Base64Url.DecodeFromChars(cursor.AsSpan(dot + 1));
+            return CryptographicOperations.FixedTimeEquals(mac, scope.Mac(payload))
+                ? JsonSerializer.Deserialize<Cursor>(payload) ?? throw Invalid()
+                : throw Invalid();
         }
         catch (Exception exception) when (exception is FormatException or JsonException)
         {
@@ -49,7 +72,52 @@ public sealed record Cursor(string? Value, Guid Id)
         _ => throw DomainException.Invalid("limit", $"limit must be between 1 and {MaxLimit}."),
     };
 
-    private static DomainException Invalid() => DomainException.Invalid("cursor", "The cursor is not one this API returned.");
+    private static DomainException Invalid() => DomainException.Invalid("cursor", "The cursor is not one this list returned for this sort.");
+}
+
+/// <summary>Signs list cursors with a key of their own, derived from the token signing key (<see cref="Identity.TokenService.DeriveKey"/>).</summary>
+public sealed class CursorSigner(byte[] key)
+{
+    public byte[] Mac(string list, string sort, ReadOnlySpan<byte> payload)
+    {
+        // Each part after its length, so that no two (list, sort, payload) run together into the same bytes.
+        var context = Encoding.UTF8.GetBytes($"{list.Length}:{list}{sort.Length}:{sort}");
+        var data = new byte[context.Length + payload.Length];
+        context.CopyTo(data, 0);
+        payload.CopyTo(data.AsSpan(context.Length));
+        return HMACSHA256.HashData(key, data);
+    }
+}
+
+/// <summary>The list and sort of the request being served, to which its cursors are bound.</summary>
+public sealed record CursorScope(CursorSigner Signer, string List, string Sort)
+{
+    private static readonly AsyncLocal<CursorScope?> Scope = new();
+
+    public static CursorScope? Current => Scope.Value;
+
+    public byte[] Mac(ReadOnlySpan<byte> payload) => Signer.Mac(List, Sort, payload);
+
+    internal static void Set(CursorScope scope) => Scope.Value = scope;
+}
+
+public static class CursorScopeSetup
+{
+    /// <summary>Sets the scope of each request that reached an endpoint: its route pattern and its <c>sort</c> as sent.</summary>
+    public static WebApplication UseCursorScope(this WebApplication app)
+    {
+        var signer = app.Services.GetRequiredService<CursorSigner>();
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint() is RouteEndpoint endpoint)
+            {
+                CursorScope.Set(new CursorScope(signer, endpoint.RoutePattern.RawText ?? "", context.Request.Query["sort"].ToString().Trim()));
+            }
+
+            await next(context);
+        });
+        return app;
+    }
 }
 
 /// <summary>A sortable field of a list: its SQL column and that column's type.</summary>

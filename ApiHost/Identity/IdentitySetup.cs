@@ -15,6 +15,7 @@ public static class IdentitySetup
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new Argon2id(options.Argon2));
         builder.Services.AddSingleton(services => new TokenService(options, signingKey, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(new Conventions.CursorSigner(TokenService.DeriveKey(signingKey, "list-cursors")));
         builder.Services.AddSingleton<TenantDirectory>();
         builder.Services.AddSingleton<AccessResolver>();
         builder.Services.AddSingleton<AuditWriter>();

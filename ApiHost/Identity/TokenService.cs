@@ -113,6 +113,13 @@ public sealed class TokenService(AuthOptions options, SymmetricSecurityKey signi
     /// <summary>A six-digit verification code.</summary>
     public static string NewCode() => RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A key of its own for another use of the signing key (<paramref name="purpose"/> names the use):
+    /// HKDF-SHA256 over the key's bytes, so that no MAC made for one use is valid for another.
+    /// </summary>
+    public static byte[] DeriveKey(SymmetricSecurityKey signingKey, string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, signingKey.Key, 32, info: Encoding.UTF8.GetBytes($"m3corecrm/{purpose}"));
+
     /// <summary>The configured key, or the development key kept in the data folder (created on first run).</summary>
     public static SymmetricSecurityKey LoadSigningKey(AuthOptions options, string dataDirectory)
     {

@@ -35,6 +35,12 @@ public static class LeadsCsvApi
     public const long MaxImportBytes = 20 * 1024 * 1024;
     private const int ImportConcurrency = 8;
 
+    /// <summary>The longest row imported, in bytes of UTF-8; a longer row is an error of its own in the report.</summary>
+    private const int MaxRowBytes = 64 * 1024;
+
+    /// <summary>The longest record the CSV reader reads at all: past it (an unclosed quote, say), the rest of the upload cannot be read.</summary>
+    private const int ReaderLimit = 1024 * 1024;
+
     /// <summary>Rows described one by one in a report; past this, rows are still counted.</summary>
     private const int MaxReportedRows = 1000;
     private const int ExportPage = 1000;
@@ -76,9 +82,10 @@ public static class LeadsCsvApi
         // An importer's rows may go only to owners within both their import scope and their write (or assign) scope.
         var ownerScope = Narrower(caller.ScopeOf(Permissions.LeadsImport), Ownership.WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign));
 
-        // Comma separated (not guessed: tags use ;), whitespace trimmed, a record at most 64 KiB (an unclosed
-        // quote cannot swallow the upload), lines counted so that rows are numbered as a spreadsheet shows them.
-        await using var csv = CsvReader.Create(request.Body, new CsvReaderOptions { Separator = ',', TrimWhitespace = true, MaxRecordSize = 64 * 1024, TrackLineNumbers = true }, leaveOpen: true);
+        // Comma separated (not guessed: tags use ;), whitespace trimmed, lines counted so that rows are numbered as a
+        // spreadsheet shows them. A row over MaxRowBytes is an error of its own row; the reader gives up only on a
+        // record over ReaderLimit (an unclosed quote cannot swallow the upload).
+        await using var csv = CsvReader.Create(request.Body, new CsvReaderOptions { Separator = ',', TrimWhitespace = true, MaxRecordSize = ReaderLimit, TrackLineNumbers = true }, leaveOpen: true);
         List<string> ignored;
         try
         {
@@ -94,6 +101,12 @@ public static class LeadsCsvApi
             while (await csv.ReadAsync(cancellationToken))
             {
                 var row = (int)csv.LineNumber;
+                if (RowProblem(csv) is { } problem)
+                {
+                    report.Error(row, problem);
+                    continue;
+                }
+
                 string? Field(string name) => index[name] >= 0 && csv.GetStringOrNull(index[name]) is { Length: > 0 } value ? value : null;
                 LeadFields fields;
                 try
@@ -196,6 +209,15 @@ public static class LeadsCsvApi
                 gate.Release();
             }
         }
+    }
+
+    /// <summary>What makes a row unfit before its fields are looked at: PostgreSQL stores no NUL in text, and rows have a size limit.</summary>
+    private static string? RowProblem(CsvReader csv)
+    {
+        var raw = csv.RawRecord;
+        return raw.Length > MaxRowBytes ? "The row is longer than 64 KiB."
+            : raw.Contains((byte)0) ? "The row contains a NUL character."
+            : null;
     }
 
     private static PermissionScope? Narrower(PermissionScope? a, PermissionScope? b) => a is null || b is null ? null : a < b ? a : b;

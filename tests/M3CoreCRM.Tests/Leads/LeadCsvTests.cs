@@ -52,6 +52,22 @@ public sealed class LeadCsvTests(PostgresFixture postgres) : ApiTestBase(postgre
     }
 
     [Fact]
+    public async Task ARowWithANulCharacterOrOver64KiBIsReportedAsInvalidAndTheOthersAreImported()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var csv = $"name,phone,source,notes\nGood One,+971503000001,web,fine\nNul Row,+971503000002,web,a\0b\nLong Row,+971503000003,web,{new string('x', 70 * 1024)}\nGood Two,+971503000004,web,fine\n";
+
+        var report = await ImportAsync(tenant, csv, HttpStatusCode.OK);
+
+        Assert.True(report.GetProperty("imported").GetInt32() == 2, report.ToString());
+        var errors = report.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal([3, 4], errors.Select(e => e.GetProperty("row").GetInt32()));
+        Assert.Equal("The row contains a NUL character.", errors[0].GetProperty("message").GetString());
+        Assert.Equal("The row is longer than 64 KiB.", errors[1].GetProperty("message").GetString());
+        Assert.Equal(["Good One", "Good Two"], (await tenant.AllLeadsAsync()).Select(l => l.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task AThousandRowImportLandsEveryRow()
     {
         var tenant = await TenantSession.SignUpAsync(Http);

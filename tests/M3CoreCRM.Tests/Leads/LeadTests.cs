@@ -190,6 +190,39 @@ public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
     }
 
     [Fact]
+    public async Task ACursorOnlyWorksOnTheListAndSortThatReturnedItAndUntouched()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        for (var i = 0; i < 3; i++)
+        {
+            await tenant.LeadAsync();
+            await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts", new { firstName = $"Contact {i}", lastName = "Test" }, HttpStatusCode.Created);
+        }
+
+        var cursor = (await tenant.GetJsonAsync("/api/v1/leads?limit=1")).GetProperty("nextCursor").GetString()!;
+        var sorted = (await tenant.GetJsonAsync("/api/v1/leads?limit=1&sort=name")).GetProperty("nextCursor").GetString()!;
+        var parts = cursor.Split('.', 2);
+        var payload = JsonSerializer.Deserialize<Dictionary<string, object?>>(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]))!;
+        payload["Id"] = Guid.NewGuid();
+        var tampered = System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload)) + (parts.Length > 1 ? "." + parts[1] : "");
+
+        Assert.Single((await tenant.GetJsonAsync($"/api/v1/leads?limit=1&cursor={cursor}")).GetProperty("items").EnumerateArray());
+        Assert.Single((await tenant.GetJsonAsync($"/api/v1/leads?limit=1&sort=name&cursor={sorted}")).GetProperty("items").EnumerateArray());
+        foreach (var path in new[]
+        {
+            $"/api/v1/contacts?cursor={cursor}",
+            $"/api/v1/leads?sort=name&cursor={cursor}",
+            $"/api/v1/leads?cursor={sorted}",
+            $"/api/v1/leads?cursor={tampered}",
+            $"/api/v1/leads?cursor={cursor[..^2]}",
+        })
+        {
+            var problem = await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, path), HttpStatusCode.BadRequest, "validation_failed");
+            Assert.True(problem.GetProperty("errors").TryGetProperty("cursor", out _), path);
+        }
+    }
+
+    [Fact]
     public async Task ListsFilterSearchAndPageWithoutSkipsOrRepeatsWhileLeadsAreAdded()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
