@@ -119,6 +119,10 @@ public sealed class InventoryBenchmark(TimeSpan duration, int clients, int units
             response.EnsureSuccessStatusCode();
         });
 
+        var healthAfter = await Load.MeasureAsync("GET /health/live (yardstick)", clients, duration, _ => async () =>
+            (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).EnsureSuccessStatusCode());
+        health = Load.Faster(health, healthAfter);
+
         // Consistency: every unit a client reached is held by that client's deal, and nothing else holds anything.
         var wrongHolder = 0;
         var board = await (await SendAsync(HttpMethod.Get, $"/api/v1/projects/{project}/availability")).Content.ReadFromJsonAsync<JsonElement>();

@@ -111,6 +111,10 @@ public sealed class LeadsBenchmark(TimeSpan duration, int clients, int leads)
             }
         });
 
+        var healthAfter = await Load.MeasureAsync($"GET /health/live (yardstick), {clients} clients", clients, duration, _ => async () =>
+            (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).EnsureSuccessStatusCode());
+        health = Load.Faster(health, healthAfter);
+
         return new LeadsReport(getById, getWorking, patch, list, next, health, leads, handed.Values.Count(count => count > 1));
     }
 

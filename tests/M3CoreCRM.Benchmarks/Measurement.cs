@@ -11,6 +11,12 @@ public sealed record Measurement(string Name, long Operations, TimeSpan Elapsed,
 /// <summary>Runs <c>workers</c> loops of an operation for a warm-up and then a timed window.</summary>
 public static class Load
 {
+    /// <summary>
+    /// The yardstick measured before the figures and again after them, the faster of the two: the first run of a
+    /// fresh process can still be warming up (tiered JIT, thread pool), which would flatter every ratio against it.
+    /// </summary>
+    public static Measurement Faster(Measurement before, Measurement after) => after.PerSecond > before.PerSecond ? after : before;
+
     public static async Task<Measurement> MeasureAsync(string name, int workers, TimeSpan duration, Func<int, Func<ValueTask>> operationFor)
     {
         // Warm-up: a fifth of the window, so JIT, pools and activations are settled before timing.
