@@ -7,7 +7,8 @@ using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.Grains.Abstractions.Identity;
-using M3CoreCRM.Grains.Abstractions.Deals;
+using M3CoreCRM.ApiHost.Activities;
+using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Inventory;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
@@ -231,29 +232,29 @@ public static class UnitsApi
         return unit.ToResult(context.Response, u => u.Version);
     }
 
-    private static async Task<Results<Ok<UnitInfo>, DomainProblem>> HoldAsync(Guid id, HoldRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Results<Ok<UnitInfo>, DomainProblem>> HoldAsync(Guid id, HoldRequest request, Caller caller, IGrainFactory grains, SubjectCheck subjects, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation()
             .Check((request.DealId is null) != (request.LeadId is null), "dealId", "Exactly one of dealId and leadId is required.")
             .Check(request.HoldMinutes is >= 1 and <= UnitHoldLimits.MaxHoldMinutes, "holdMinutes", $"holdMinutes is required, from 1 to {UnitHoldLimits.MaxHoldMinutes}."));
         var holder = request.DealId is { } deal ? new UnitHolder(HolderType.Deal, deal) : new UnitHolder(HolderType.Lead, request.LeadId!.Value);
-        var answer = await grain.HoldAsync(new HoldUnit(await AsCallerSeesAsync(grains, caller, holder), request.HoldMinutes!.Value));
+        var answer = await grain.HoldAsync(new HoldUnit(await AsCallerSeesAsync(subjects, caller, holder, cancellationToken), request.HoldMinutes!.Value));
         return answer.Refused is { } refusal ? new DomainProblem(refusal) : TypedResults.Ok(answer.Value!);
     }
 
-    private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> ReserveAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains, HttpResponse response)
+    private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> ReserveAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains, SubjectCheck subjects, HttpResponse response, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation().Check(request.DealId is not null, "dealId", "Required."));
-        return (await grain.ReserveAsync((await AsCallerSeesAsync(grains, caller, new UnitHolder(HolderType.Deal, request.DealId!.Value))).Id)).ToResult(response, u => u.Version);
+        return (await grain.ReserveAsync((await AsCallerSeesAsync(subjects, caller, new UnitHolder(HolderType.Deal, request.DealId!.Value), cancellationToken)).Id)).ToResult(response, u => u.Version);
     }
 
-    private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> SellAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains, HttpResponse response)
+    private static async Task<Results<Ok<UnitInfo>, Accepted<ApprovalTicket>>> SellAsync(Guid id, DealRequest request, Caller caller, IGrainFactory grains, SubjectCheck subjects, HttpResponse response, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
         await ThrowIfInvalidAsync(grain, new Validation().Check(request.DealId is not null, "dealId", "Required."));
-        return (await grain.SellAsync((await AsCallerSeesAsync(grains, caller, new UnitHolder(HolderType.Deal, request.DealId!.Value))).Id)).ToResult(response, u => u.Version);
+        return (await grain.SellAsync((await AsCallerSeesAsync(subjects, caller, new UnitHolder(HolderType.Deal, request.DealId!.Value), cancellationToken)).Id)).ToResult(response, u => u.Version);
     }
 
     private static async Task<Ok<UnitInfo>> ReleaseAsync(Guid id, ReleaseRequest request, Caller caller, IGrainFactory grains)
@@ -264,36 +265,20 @@ public static class UnitsApi
     }
 
     /// <summary>
-    /// The holder a hold, reservation or sale names, as the caller may see it: a deal within the caller's scope of
-    /// deals.read, a lead within their scope of leads.read (or locked to them by a call queue). A record outside
-    /// that scope is replaced by an id that names no record, so that the unit's grain answers exactly as for an
-    /// unknown id (its own rules first, then 400 naming the field): whether such a record exists is not told.
+    /// The holder a hold, reservation or sale names, as the caller may see it (<see cref="SubjectCheck.MayReadAsync"/>:
+    /// a deal in the caller's scope of deals.read, a lead in their scope of leads.read or locked to them by a call
+    /// queue). A record outside that scope is replaced by an id that names no record, so that the unit's grain answers
+    /// exactly as for an unknown id (its own rules first, then 400 naming the field): whether it exists is not told.
     /// </summary>
-    private static async Task<UnitHolder> AsCallerSeesAsync(IGrainFactory grains, Caller caller, UnitHolder holder)
+    private static async Task<UnitHolder> AsCallerSeesAsync(SubjectCheck subjects, Caller caller, UnitHolder holder, CancellationToken cancellationToken)
     {
-        if (caller.ScopeOf(holder.Type == HolderType.Deal ? Permissions.DealsRead : Permissions.LeadsRead) == PermissionScope.All)
-        {
-            // Every record of the tenant is in reach: whether it exists is the unit's grain's question, asked only
-            // when the unit is free (many agents race for one unit, mostly answered from its memory).
-            return holder;
-        }
+        var (permission, type) = holder.Type == HolderType.Deal ? (Permissions.DealsRead, "deal") : (Permissions.LeadsRead, "lead");
 
-        try
-        {
-            if (holder.Type == HolderType.Deal)
-            {
-                var deal = await grains.GetGrain<IDealGrain>(caller.TenantId, holder.Id).GetAsync();
-                return caller.Reaches(Permissions.DealsRead, deal.OwnerId) ? holder : holder with { Id = Guid.CreateVersion7() };
-            }
-
-            await Leads.LeadsApi.ReadableAsync(grains, caller, holder.Id);
-            return holder;
-        }
-        catch (DomainException exception) when (exception.Kind == DomainErrorKind.NotFound)
-        {
-            // Unknown, or a lead outside the caller's scope (which reads the same).
-            return holder with { Id = Guid.CreateVersion7() };
-        }
+        // At scope all every record of the tenant is in reach: whether it exists is the unit's grain's question, asked
+        // only when the unit is free (many agents race for one unit, mostly answered from its memory).
+        return caller.ScopeOf(permission) == PermissionScope.All || await subjects.MayReadAsync(caller, new ActivitySubject(type, holder.Id), cancellationToken)
+            ? holder
+            : holder with { Id = Guid.CreateVersion7() };
     }
 
     /// <summary>An invalid request for a unit that does not exist (here) is 404 first, as the contract wants for any unknown id.</summary>

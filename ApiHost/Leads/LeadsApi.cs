@@ -111,7 +111,7 @@ public static class LeadsApi
     /// caller's scope of leads.read reaches its owner or it is locked to the caller for a call right now (an
     /// agent reads, and logs calls on, the leads a queue hands them). Otherwise 404, as for a lead that does not exist.
     /// </summary>
-    internal static async Task<LeadInfo> ReadableAsync(IGrainFactory grains, Caller caller, Guid id)
+    private static async Task<LeadInfo> ReadableAsync(IGrainFactory grains, Caller caller, Guid id)
     {
         var lead = await grains.GetGrain<ILeadGrain>(caller.TenantId, id).GetAsync();
         var lockedToCaller = lead.Calls.LockedBy == caller.UserId && lead.Calls.LockedUntil > DateTime.UtcNow;
