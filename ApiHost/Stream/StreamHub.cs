@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Events;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Persistence;
 using Npgsql;
@@ -86,15 +87,14 @@ public sealed class StreamSubscription : IDisposable
 
 /// <summary>
 /// Fans each tenant's events out to this host's stream subscribers. Per tenant with subscribers there
-/// is one feed: it waits on the process's single <c>LISTEN</c> connection (<see cref="EventNotifications"/>),
-/// reads the new events once, renders each frame once and offers it to every subscriber's queue. A
+/// is one feed: one subscription of this host to the tenant's live Orleans stream (<see cref="TenantEventLog.SubscribeAsync"/>,
+/// which fills any gap from the log); each frame is rendered once and offered to every subscriber's queue. A
 /// subscriber fills any gap between its own position and the feed (after joining a running feed, or
 /// after frames were dropped for it) from the event log itself, so the feed never waits for anyone.
 /// </summary>
-public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLog log, EventNotifications notifications, StreamOptions options, ILogger<StreamHub> logger)
+public sealed partial class StreamHub(TenantEventLog log, IGrainFactory grains, StreamOptions options, ILogger<StreamHub> logger)
     : IDisposable
 {
-    private const int ReadBatch = 500;
     private readonly Dictionary<Guid, TenantFeed> _feeds = [];
     private readonly ConcurrentDictionary<(Guid Tenant, Guid User), int> _streamsPerUser = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -153,12 +153,14 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
         }
     }
 
-    /// <summary>The tenant's latest event sequence now (0 before its first event).</summary>
+    /// <summary>
+    /// The tenant's latest event position now (0 before its first event), once its relay has numbered every event
+    /// committed so far: a stream that starts at the present has none of the writes acknowledged before it opened.
+    /// </summary>
     public async Task<long> LatestSequenceAsync(Guid tenantId, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.ForTenant(tenantId);
-        batch.Add("SELECT last_seq FROM event_sequences WHERE tenant_id = $1").With(tenantId);
-        return await batch.ScalarAsync(cancellationToken) is long last ? last : 0;
+        await grains.GetGrain<IEventRelayGrain>(tenantId, tenantId).PublishAsync().WaitAsync(cancellationToken);
+        return await log.LatestSequenceAsync(tenantId, cancellationToken);
     }
 
     public void Dispose()
@@ -196,10 +198,7 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
         {
             try
             {
-                // Take the wake-up before reading, so an append between the read and the wait is not missed.
-                var appended = notifications.NextAppend(feed.TenantId);
-                var events = await log.ReadAsync(feed.TenantId, position, ReadBatch, cancellationToken);
-                foreach (var e in events)
+                await foreach (var e in log.SubscribeAsync(feed.TenantId, position, cancellationToken))
                 {
                     var frame = StreamFrame.Render(e);
                     foreach (var subscriber in feed.Subscribers)
@@ -217,11 +216,6 @@ public sealed partial class StreamHub(NpgsqlDataSource dataSource, TenantEventLo
                     }
 
                     position = e.Sequence;
-                }
-
-                if (events.Count < ReadBatch)
-                {
-                    await EventNotifications.WaitAsync(appended, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -17,4 +17,13 @@ public sealed record GrainEvent(string Type, string EntityType, Guid EntityId, o
 public sealed record FieldChange(object? Before, object? After);
 
 /// <summary>An event as stored: its place in the tenant's sequence, its JSON payload, and who caused it (null for the system, such as an expiry).</summary>
-public sealed record StoredEvent(Guid TenantId, long Sequence, string Type, string EntityType, Guid EntityId, JsonElement Data, DateTimeOffset OccurredAt, Guid? ActorId = null);
+[GenerateSerializer, Immutable, Alias("crm.StoredEvent")]
+public sealed record StoredEvent(
+    [property: Id(0)] Guid TenantId,
+    [property: Id(1)] long Sequence,
+    [property: Id(2)] string Type,
+    [property: Id(3)] string EntityType,
+    [property: Id(4)] Guid EntityId,
+    [property: Id(5)] JsonElement Data,
+    [property: Id(6)] DateTimeOffset OccurredAt,
+    [property: Id(7)] Guid? ActorId = null);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using M3CoreCRM.Grains.Abstractions.Events;
 using M3CoreCRM.Grains.Approvals;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Notifications;
@@ -8,6 +9,7 @@ using M3CoreCRM.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Providers;
 using Orleans.Serialization;
 
 namespace M3CoreCRM.Silo.Hosting;
@@ -37,8 +39,8 @@ public static class SiloSetup
         builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
         builder.UseOrleans(silo => ConfigureMembership(silo.ConfigureM3Silo(), builder.Configuration.GetSection(Section)));
 
-        // After the silo: it is started before, and stopped after, the dispatcher that calls its grains.
-        builder.Services.AddHostedService(services => services.GetRequiredService<NotificationDispatcher>());
+        // After the silo: it is started before, and stopped after, the sweep that calls its grains.
+        builder.Services.AddHostedService<NotificationSweep>();
         return builder;
     }
 
@@ -50,7 +52,7 @@ public static class SiloSetup
         builder.Services.TryAddSingleton<DevelopmentOutbox>();
         builder.Services.TryAddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
         builder.Services.AddSingleton<NotificationDispatcher>();
-        builder.Services.AddEventLog(announce: true);
+        builder.Services.AddEventLog(publish: true);
         builder.Services.AddSingleton<LegacyReminderImport>();
         return builder;
     }
@@ -75,7 +77,27 @@ public static class SiloSetup
         silo.Configure<ReminderOptions>(settings.GetSection("ReminderOptions"));
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         silo.Services.AddSerializer(AddJsonElement);
+        silo.AddMemoryStreams(EventStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(options =>
+            options.GetQueueMsgsTimerPeriod = LiveStreamPollPeriod)));
+
+        // Who listens to which tenant's stream: API hosts listen while they have stream subscribers, and subscribe
+        // afresh when a silo holding these records went away (TenantEventLog.SubscribeAsync), so memory is enough.
+        silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
         return silo;
+    }
+
+    /// <summary>
+    /// How often the live stream's queues are read. Orleans' default (100 ms) would be most of the time between a
+    /// write's acknowledgement and its event reaching a browser.
+    /// </summary>
+    public static readonly TimeSpan LiveStreamPollPeriod = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>What an Orleans client of the cluster needs besides its clustering: the JsonElement codec and the live event streams.</summary>
+    public static IClientBuilder ConfigureM3Client(this IClientBuilder client)
+    {
+        client.Services.AddSerializer(AddJsonElement);
+        client.AddMemoryStreams(EventStreams.Provider);
+        return client;
     }
 
     /// <summary>JsonElement (approval inputs, widget parameters, geometries) crosses grain calls as its JSON text: silos and clients both need it.</summary>
@@ -92,7 +114,7 @@ public static class SiloSetup
 
         var settings = builder.Configuration.GetSection(Section);
         builder.Services.AddSingleton<IStorageGate>(services => services.GetRequiredService<SchemaMigrationService>());
-        builder.Services.AddEventLog(announce: false);
+        builder.Services.AddEventLog(publish: false);
         CachedGrainInterfaceTypes.AddTo(builder.Services);
         builder.UseOrleansClient(client =>
         {
@@ -103,7 +125,7 @@ public static class SiloSetup
                 options.ConnectionString = server.ConnectionString;
             }));
             client.Configure<ClientMessagingOptions>(settings.GetSection("Messaging"));
-            client.Services.AddSerializer(AddJsonElement);
+            client.ConfigureM3Client();
         });
         return builder;
     }
@@ -148,15 +170,14 @@ public static class SiloSetup
 
     private static string ServiceId(IConfigurationSection settings) => settings["ServiceId"] is { Length: > 0 } id ? id : "m3crm";
 
-    private static IServiceCollection AddEventLog(this IServiceCollection services, bool announce)
+    private static IServiceCollection AddEventLog(this IServiceCollection services, bool publish)
     {
-        services.AddSingleton<EventNotifications>();
-        services.AddHostedService(sp => sp.GetRequiredService<EventNotifications>());
         services.AddSingleton<TenantEventLog>();
-        if (announce)
+        if (publish)
         {
-            services.AddSingleton<EventAnnouncer>();
-            services.AddHostedService(sp => sp.GetRequiredService<EventAnnouncer>());
+            services.AddSingleton<EventPublisher>();
+            services.AddSingleton<EventRelayCalls>();
+            services.AddHostedService<EventRelaySweeper>();
         }
 
         return services;

@@ -24,7 +24,7 @@ namespace M3CoreCRM.Silo.Storage;
 /// so the next call reads what is stored instead of the attempt.
 /// </summary>
 public sealed partial class CrmGrainStorage(
-    NpgsqlDataSource dataSource, IStorageGate gate, EventAnnouncer announcer, IGrainContextAccessor grainContext, ILogger<CrmGrainStorage> logger)
+    NpgsqlDataSource dataSource, IStorageGate gate, EventRelayCalls relays, IGrainContextAccessor grainContext, ILogger<CrmGrainStorage> logger)
     : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string Table, WriteKind Kind), string> _sql = new();
@@ -106,7 +106,7 @@ public sealed partial class CrmGrainStorage(
             var version = reader.GetInt64(0);
             if (events.Count > 0)
             {
-                announcer.Announce(tenantId, reader.GetInt64(1));
+                relays.Appended(tenantId);
             }
 
             grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -159,7 +159,6 @@ public sealed partial class CrmGrainStorage(
 
     private static void AddEventParameters(NpgsqlBatchCommand command, IReadOnlyList<GrainEvent> events)
     {
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Type)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.EntityType)] });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. events.Select(e => e.EntityId)] });
@@ -228,25 +227,20 @@ public sealed partial class CrmGrainStorage(
             return written;
         }
 
-        // The sequence row is locked last and held only until commit: events get numbers in commit order, with no gaps.
-        // Every event is also an audit entry, stamped with the request's actor and client address.
+        // Events are appended without positions, so writers of one tenant do not wait for each other; the tenant's
+        // relay numbers them once committed (EventPublisher). Every event is also an audit entry, stamped with the
+        // request's actor and client address.
         return $"""
             WITH written AS ({written}),
-            sequence AS (
-                INSERT INTO event_sequences AS s (tenant_id, last_seq)
-                SELECT $1, $5 FROM written
-                ON CONFLICT (tenant_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
-                RETURNING last_seq),
             appended AS (
-                INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, data, actor_id)
-                SELECT $1, sequence.last_seq - $5 + e.ord, e.type, e.entity_type, e.entity_id, e.data, $10
-                FROM sequence, unnest($6::text[], $7::text[], $8::uuid[], $9::jsonb[]) WITH ORDINALITY AS e(type, entity_type, entity_id, data, ord)
-                RETURNING seq),
+                INSERT INTO events (tenant_id, type, entity_type, entity_id, data, actor_id)
+                SELECT $1, e.type, e.entity_type, e.entity_id, e.data, $9
+                FROM written, unnest($5::text[], $6::text[], $7::uuid[], $8::jsonb[]) AS e(type, entity_type, entity_id, data)),
             audited AS (
                 INSERT INTO audit_logs (tenant_id, actor_id, client_address, action, entity_type, entity_id, changes)
-                SELECT $1, $10, $11, e.type, e.entity_type, e.entity_id, e.changes
-                FROM written, unnest($6::text[], $7::text[], $8::uuid[], $12::jsonb[]) AS e(type, entity_type, entity_id, changes))
-            SELECT w.version, (SELECT max(seq) FROM appended) FROM written w
+                SELECT $1, $9, $10, e.type, e.entity_type, e.entity_id, e.changes
+                FROM written, unnest($5::text[], $6::text[], $7::uuid[], $11::jsonb[]) AS e(type, entity_type, entity_id, changes))
+            SELECT w.version FROM written w
             """;
     }
 

@@ -134,7 +134,7 @@ public sealed class MixBenchmark(MixOptions options)
                     await server!.RestartAsync(TimeSpan.FromSeconds(3), CancellationToken.None);
                     break;
                 case MixFault.PoolExhausted:
-                    await HoldEventSequencesAsync(connectionString, tenants, TimeSpan.FromSeconds(4));
+                    await HoldEventPositionsAsync(connectionString, tenants, TimeSpan.FromSeconds(4));
                     break;
                 case MixFault.SiloKilled:
                     await silos[0].KillAsync();
@@ -192,7 +192,7 @@ public sealed class MixBenchmark(MixOptions options)
     /// A long transaction that holds every tenant's event sequence row: each write then waits with its connection, the
     /// API host's small pool (4) runs dry, and requests that cannot get a connection within a second are answered 503.
     /// </summary>
-    private static async Task HoldEventSequencesAsync(string connectionString, List<MixTenant> tenants, TimeSpan holdFor)
+    private static async Task HoldEventPositionsAsync(string connectionString, List<MixTenant> tenants, TimeSpan holdFor)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -202,7 +202,7 @@ public sealed class MixBenchmark(MixOptions options)
             await using var batch = new NpgsqlBatch(connection, transaction);
             var scope = new NpgsqlBatchCommand("SELECT set_config('m3.tenant_id', $1, true)");
             scope.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant.Id.ToString() });
-            var hold = new NpgsqlBatchCommand("SELECT last_seq FROM event_sequences WHERE tenant_id = $1 FOR UPDATE");
+            var hold = new NpgsqlBatchCommand("SELECT last_seq FROM event_positions WHERE tenant_id = $1 FOR UPDATE");
             hold.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenant.Id });
             batch.BatchCommands.Add(scope);
             batch.BatchCommands.Add(hold);

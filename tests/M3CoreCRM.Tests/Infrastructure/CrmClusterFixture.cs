@@ -1,3 +1,5 @@
+using M3CoreCRM.Grains.Abstractions.Events;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Silo.Hosting;
 using M3CoreCRM.Silo.Storage;
@@ -29,6 +31,13 @@ public sealed class CrmClusterFixture : IAsyncLifetime
 
     public TenantEventLog EventLog => Cluster.Silos[0].ServiceProvider.GetRequiredService<TenantEventLog>();
 
+    /// <summary>The tenant's events as the log has them once its relay has numbered everything committed so far.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> PublishedEventsAsync(Guid tenantId, long afterSequence = 0)
+    {
+        await Grains.GetGrain<IEventRelayGrain>(tenantId, tenantId).PublishAsync();
+        return await EventLog.ReadAsync(tenantId, afterSequence, 1000, CancellationToken.None);
+    }
+
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync();
@@ -44,7 +53,7 @@ public sealed class CrmClusterFixture : IAsyncLifetime
             host.AddM3SiloServices();
         });
         builder.ConfigureSilo((_, silo) => silo.ConfigureM3Silo());
-        builder.ConfigureClient(client => client.Services.AddSerializer(SiloSetup.AddJsonElement));
+        builder.ConfigureClient(client => client.ConfigureM3Client());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using M3CoreCRM.Grains.Abstractions.Events;
+using M3CoreCRM.Grains.Abstractions.Tenancy;
 using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Infrastructure;
@@ -105,6 +107,7 @@ public sealed class NotificationTests(PostgresFixture postgres) : InventoryTestB
         var unitId = await UnitAsync(tenant);
         var dealId = await tenant.DealIdAsync();
         await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/units/{unitId}/hold", new { dealId, holdMinutes = 30 }, HttpStatusCode.OK);
+        await Api.Services.GetRequiredService<IGrainFactory>().GetGrain<IEventRelayGrain>(tenant.TenantId, tenant.TenantId).PublishAsync();
         await Api.Services.GetRequiredService<NotificationDispatcher>().DispatchAsync(tenant.TenantId, 0, CancellationToken.None);
 
         var rows = await NotificationRowsAsync(tenant.TenantId);

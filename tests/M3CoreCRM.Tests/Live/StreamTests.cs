@@ -195,21 +195,29 @@ public sealed class StreamTests(PostgresFixture postgres) : InventoryTestBase(po
     }
 
     [Fact]
-    public async Task OneListenConnectionFeedsEverySubscriberOfTheHost()
+    public async Task EverySubscriberOfATenantIsFedFromTheLiveStreamWithoutAListenConnection()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
         var other = await TenantSession.SignUpAsync(Http);
+        var projectId = await tenant.ProjectAsync();
         var streams = new List<EventStreamClient>();
         for (var i = 0; i < 5; i++)
         {
             streams.Add(await EventStreamClient.OpenAsync(i % 2 == 0 ? tenant : other));
         }
 
+        await RenameAsync(tenant, projectId, 1);
+
+        foreach (var stream in streams.Where((_, i) => i % 2 == 0))
+        {
+            Assert.Equal(projectId, (await stream.NextAsync()).EntityId);
+        }
+
+        // The LISTEN/NOTIFY path is gone: events reach hosts through Orleans streams.
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'", connection);
-        Assert.Equal(1L, await count.ExecuteScalarAsync());
-
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
         foreach (var stream in streams)
         {
             await stream.DisposeAsync();

@@ -135,7 +135,7 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
         Assert.Equal(500_000m, moved.GetProperty("value").GetProperty("amount").GetDecimal());
 
         var held = JsonDocument.Parse((await QueryAsSystemAsync(
-            "SELECT data::text FROM events WHERE tenant_id = $1 AND type = 'unit.status_changed' AND entity_id = $2 ORDER BY seq DESC LIMIT 1", r => r.GetString(0), tenant.TenantId, seed.Units[1]))[0]).RootElement;
+            "SELECT data::text FROM events WHERE tenant_id = $1 AND type = 'unit.status_changed' AND entity_id = $2 ORDER BY id DESC LIMIT 1", r => r.GetString(0), tenant.TenantId, seed.Units[1]))[0]).RootElement;
         Assert.Equal("available", held.GetProperty("previousStatus").GetString());
         Assert.Equal("on_hold", held.GetProperty("status").GetString());
         Assert.Equal(200_000m, held.GetProperty("listPrice").GetProperty("amount").GetDecimal());

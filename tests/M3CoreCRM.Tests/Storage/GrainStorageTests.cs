@@ -67,7 +67,7 @@ public sealed class GrainStorageTests(CrmClusterFixture cluster) : IClassFixture
 
         Assert.Equal(42, await counter.GetAsync());
         Assert.Equal(2, await counter.GetVersionAsync());
-        Assert.Single(await cluster.EventLog.ReadAsync(_tenant, 0, 100, CancellationToken.None));
+        Assert.Single(await cluster.PublishedEventsAsync(_tenant));
         Assert.Equal(43, await counter.IncrementAsync());
     }
 
@@ -139,8 +139,7 @@ public sealed class GrainStorageTests(CrmClusterFixture cluster) : IClassFixture
             await counter.IncrementWithEventAsync();
         }
 
-        var log = cluster.EventLog;
-        var resumed = await log.ReadAsync(_tenant, 3, 100, CancellationToken.None);
+        var resumed = await cluster.PublishedEventsAsync(_tenant, afterSequence: 3);
 
         Assert.Equal([4L, 5L], resumed.Select(e => e.Sequence));
     }
@@ -152,7 +151,7 @@ public sealed class GrainStorageTests(CrmClusterFixture cluster) : IClassFixture
         await cluster.Grains.GetGrain<ICounterGrain>(otherTenant, Guid.CreateVersion7()).IncrementWithEventAsync();
         await cluster.Grains.GetGrain<ICounterGrain>(_tenant, Guid.CreateVersion7()).IncrementWithEventAsync();
 
-        var mine = await cluster.EventLog.ReadAsync(_tenant, 0, 100, CancellationToken.None);
+        var mine = await cluster.PublishedEventsAsync(_tenant);
 
         Assert.Equal(_tenant, Assert.Single(mine).TenantId);
     }

@@ -9,7 +9,7 @@ namespace M3CoreCRM.Tests.Storage;
 [Collection(PostgresCollection.Name)]
 public sealed class RowLevelSecurityTests(PostgresFixture postgres) : ApiTestBase(postgres)
 {
-    private static readonly string[] TenantTables = ["tenants", "users", "roles", "groups", "token_families", "audit_logs", "events", "event_sequences"];
+    private static readonly string[] TenantTables = ["tenants", "users", "roles", "groups", "token_families", "audit_logs", "events", "event_positions"];
 
     [Fact]
     public async Task RawQueryWithoutTheTenantSettingSeesNothing()

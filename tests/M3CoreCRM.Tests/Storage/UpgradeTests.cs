@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Events;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Persistence;
@@ -54,6 +55,7 @@ public sealed class UpgradeTests(PostgresFixture postgres)
         legacy.Add("SELECT count(*) FROM reminders");
         Assert.Equal(0L, await legacy.ScalarAsync(CancellationToken.None));
         Assert.Equal(6, await counter.IncrementWithEventAsync());
+        await silo.Grains.GetGrain<IEventRelayGrain>(tenant, tenant).PublishAsync();
         Assert.Equal(3L, (await silo.Services.GetRequiredService<TenantEventLog>().ReadAsync(tenant, 2, 10, CancellationToken.None)).Single().Sequence);
     }
 }
