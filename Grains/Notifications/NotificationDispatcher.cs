@@ -18,23 +18,31 @@ public sealed class NotificationDispatcher(NpgsqlDataSource dataSource, TenantEv
 {
     private const int ReadBatch = 200;
 
-    /// <summary>Dispatches the tenant's events after <paramref name="checkpoint"/> that the log has now, and returns the new checkpoint.</summary>
+    /// <summary>Dispatches the tenant's events after <paramref name="checkpoint"/> that the log has now, saves and returns the new checkpoint.</summary>
     public async Task<long> DispatchAsync(Guid tenantId, long checkpoint, CancellationToken cancellationToken)
     {
+        var start = checkpoint;
         while (true)
         {
             var events = await log.ReadAsync(tenantId, checkpoint, ReadBatch, cancellationToken);
             checkpoint = await DispatchAsync(tenantId, checkpoint, events, cancellationToken);
             if (events.Count < ReadBatch)
             {
-                return checkpoint;
+                break;
             }
         }
+
+        if (checkpoint > start)
+        {
+            await SaveCheckpointAsync(tenantId, checkpoint, cancellationToken);
+        }
+
+        return checkpoint;
     }
 
     /// <summary>
     /// Dispatches <paramref name="events"/>, which follow <paramref name="checkpoint"/> in order with no gap, and
-    /// returns the new checkpoint (moved in PostgreSQL too).
+    /// returns the new checkpoint (not saved: see <see cref="SaveCheckpointAsync"/>).
     /// </summary>
     public async Task<long> DispatchAsync(Guid tenantId, long checkpoint, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
@@ -68,14 +76,21 @@ public sealed class NotificationDispatcher(NpgsqlDataSource dataSource, TenantEv
             }
         }
 
-        checkpoint = events[^1].Sequence;
+        return events[^1].Sequence;
+    }
+
+    /// <summary>
+    /// Records how far the tenant's events have been dispatched. Dispatching again from an older checkpoint creates
+    /// nothing twice, so it may be saved lazily.
+    /// </summary>
+    public async Task SaveCheckpointAsync(Guid tenantId, long checkpoint, CancellationToken cancellationToken)
+    {
         await using var batch = dataSource.ForTenant(tenantId);
         batch.Add("""
             INSERT INTO notification_checkpoints AS c (tenant_id, seq) VALUES ($1, $2)
             ON CONFLICT (tenant_id) DO UPDATE SET seq = greatest(c.seq, EXCLUDED.seq)
             """).With(tenantId).With(checkpoint);
         await batch.ExecuteAsync(cancellationToken);
-        return checkpoint;
     }
 
     /// <summary>How far the tenant's events have been dispatched.</summary>
