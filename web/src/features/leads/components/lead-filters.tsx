@@ -14,6 +14,12 @@ export function LeadFilters({
   const sources = useLeadSources();
   const owners = useOwners();
   const [q, setQ] = useState(filter.q ?? '');
+  // The URL's search changes from outside too (the top bar's search, the back button): the box follows it.
+  const [appliedQ, setAppliedQ] = useState(filter.q ?? '');
+  if ((filter.q ?? '') !== appliedQ) {
+    setAppliedQ(filter.q ?? '');
+    setQ(filter.q ?? '');
+  }
 
   useEffect(() => {
     if (q === (filter.q ?? '')) return;

@@ -6,13 +6,21 @@ import type { Lead } from '../api/leads';
 interface LeadTableProps {
   leads: Lead[];
   statusName: (key: string) => string;
+  sourceName: (key: string) => string;
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
 }
 
 /** The leads so far; the next page loads when the end of the list scrolls into view (or from the button). */
-export function LeadTable({ leads, statusName, hasMore, loadingMore, onLoadMore }: LeadTableProps) {
+export function LeadTable({
+  leads,
+  statusName,
+  sourceName,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+}: LeadTableProps) {
   const sentinel = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -61,7 +69,7 @@ export function LeadTable({ leads, statusName, hasMore, loadingMore, onLoadMore 
               <td className="py-2 pr-4">{lead.phone}</td>
               <td className="py-2 pr-4">{lead.email}</td>
               <td className="py-2 pr-4">{statusName(lead.status)}</td>
-              <td className="py-2 pr-4">{lead.source}</td>
+              <td className="py-2 pr-4">{sourceName(lead.source)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
-import { cleanFilter, useLeads, useLeadStatuses, type LeadFilter } from '../api/leads';
+import { cleanFilter, useLeads, useLeadSources, useLeadStatuses, type LeadFilter } from '../api/leads';
 import { LeadFilters } from '../components/lead-filters';
 import { LeadTable } from '../components/lead-table';
 
@@ -28,6 +28,11 @@ export function LeadsListRoute() {
   const statusName = useCallback(
     (key: string) => statuses.data?.find((s) => s.key === key)?.name ?? key,
     [statuses.data],
+  );
+  const sources = useLeadSources();
+  const sourceName = useCallback(
+    (key: string) => sources.data?.find((s) => s.key === key)?.name ?? key,
+    [sources.data],
   );
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = leads;
   const loadMore = useCallback(() => {
@@ -56,6 +61,7 @@ export function LeadsListRoute() {
         <LeadTable
           leads={rows}
           statusName={statusName}
+          sourceName={sourceName}
           hasMore={hasNextPage}
           loadingMore={isFetchingNextPage}
           onLoadMore={loadMore}
