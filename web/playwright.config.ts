@@ -10,8 +10,8 @@ const artifacts = process.env.M3_ARTIFACTS ?? 'test-results';
 export default defineConfig({
   testDir: 'e2e',
   outputDir: `${artifacts}/failures`,
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
   fullyParallel: true,
   workers: 2,
   retries: 0,
