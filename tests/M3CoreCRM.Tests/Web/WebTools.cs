@@ -67,7 +67,7 @@ public static class WebTools
 
     /// <summary>Runs an installed tool (<c>node_modules/.bin/&lt;name&gt;</c>) in <see cref="Folder"/>.</summary>
     public static Task<(int ExitCode, string Output)> ToolAsync(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
-        RunAsync(Path.Combine(Folder, "node_modules", ".bin", name), arguments, timeout ?? TimeSpan.FromMinutes(3), environment);
+        RunAsync(Path.Combine(Folder, "node_modules", ".bin", name), arguments, timeout ?? TimeSpan.FromMinutes(5), environment);
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
