@@ -88,3 +88,37 @@ test('filters and keyset paging as the list scrolls', async ({ page }) => {
   await expect(page).toHaveURL(/source=referral/);
   await expect(rows).toHaveCount(31);
 });
+
+test("change a lead's status in the list, then edit the lead", async ({ page }) => {
+  await signUp(page);
+  const created = await page.request.post('/api/v1/leads', {
+    headers: await sessionOf(page),
+    data: { name: 'Edit Me', source: 'web' },
+  });
+  expect(created.status()).toBe(201);
+
+  await page.goto('/app/leads');
+  const status = page.getByRole('combobox', { name: 'Status of Edit Me' });
+  const next = status.locator('option').nth(1);
+  const key = (await next.getAttribute('value')) ?? '';
+  const name = (await next.textContent()) ?? '';
+  const saved = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes('/api/v1/leads/'),
+  );
+  await status.selectOption(key);
+  expect((await saved).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByRole('combobox', { name: 'Status of Edit Me' })).toHaveValue(key);
+
+  await page.getByRole('link', { name: 'Edit Me' }).click();
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page).toHaveURL(/\/app\/leads\/[0-9a-f-]{36}\/edit$/);
+  await expect(page.getByLabel('Name')).toHaveValue('Edit Me');
+  await page.getByLabel('Name').fill('Edited Lead');
+  await page.getByLabel('Notes').fill('Prefers a call after six.');
+  await page.getByRole('button', { name: 'Save lead' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Edited Lead' })).toBeVisible();
+  await expect(page.getByText('Prefers a call after six.')).toBeVisible();
+  await expect(page.getByText(name, { exact: true })).toBeVisible();
+});

@@ -4,6 +4,7 @@ import { LoginRoute } from '@/features/auth/routes/login';
 import { SignUpRoute } from '@/features/auth/routes/signup';
 import { LandingRoute } from '@/features/landing/routes/landing';
 import { LeadDetailRoute } from '@/features/leads/routes/lead-detail';
+import { LeadEditRoute } from '@/features/leads/routes/lead-edit';
 import { LeadNewRoute } from '@/features/leads/routes/lead-new';
 import { LeadsListRoute } from '@/features/leads/routes/leads-list';
 import { AppShell } from './layout/app-shell';
@@ -32,6 +33,7 @@ export const routes: RouteObject[] = [
           { path: 'leads', element: <LeadsListRoute /> },
           { path: 'leads/new', element: <LeadNewRoute /> },
           { path: 'leads/:id', element: <LeadDetailRoute /> },
+          { path: 'leads/:id/edit', element: <LeadEditRoute /> },
           { path: 'profile', element: <ProfileRoute /> },
           ...sections
             .filter((section) => !built.has(section.path))

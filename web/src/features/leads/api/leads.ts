@@ -70,6 +70,26 @@ export function useCreateLead() {
   });
 }
 
+/** Saves changes to a lead, fenced by the version it was read at: someone else's change in between is a 412. */
+export function useUpdateLead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ lead, changes }: { lead: Lead; changes: SaveLead }) =>
+      unwrap(
+        api.PATCH('/api/v1/leads/{id}', {
+          params: { path: { id: lead.id }, header: { 'If-Match': `"${String(lead.version)}"` } },
+          body: changes,
+        }),
+      ),
+    onSuccess: (updated) => {
+      if ('id' in updated) {
+        queryClient.setQueryData(leadQuery(updated.id).queryKey, updated);
+      }
+      return queryClient.invalidateQueries({ queryKey: ['leads'] });
+    },
+  });
+}
+
 export const leadStatusesQuery = () =>
   queryOptions({
     queryKey: ['lead-statuses'],

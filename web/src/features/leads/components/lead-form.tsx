@@ -4,20 +4,30 @@ import { Button } from '@/components/button';
 import { SelectField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
 import { isApiError } from '@/lib/api-client';
-import { useLeadSources, useLeadStatuses, type SaveLead } from '../api/leads';
+import { useLeadSources, useLeadStatuses, type Lead, type SaveLead } from '../api/leads';
 
 const fields = ['name', 'phone', 'email', 'source', 'status', 'notes'] as const;
 
 interface LeadFormProps {
+  /** The lead being edited; a new lead's form starts empty. */
+  lead?: Lead;
+  submitLabel: string;
   error: unknown;
   pending: boolean;
   onSubmit: (lead: SaveLead) => void;
 }
 
-export function LeadForm({ error, pending, onSubmit }: LeadFormProps) {
+export function LeadForm({ lead, submitLabel, error, pending, onSubmit }: LeadFormProps) {
   const statuses = useLeadStatuses();
   const sources = useLeadSources();
-  const [form, setForm] = useState({ name: '', phone: '', email: '', source: '', status: '', notes: '' });
+  const [form, setForm] = useState({
+    name: lead?.name ?? '',
+    phone: lead?.phone ?? '',
+    email: lead?.email ?? '',
+    source: lead?.source ?? '',
+    status: lead?.status ?? '',
+    notes: lead?.notes ?? '',
+  });
   const set = (name: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [name]: event.target.value }));
 
@@ -34,7 +44,8 @@ export function LeadForm({ error, pending, onSubmit }: LeadFormProps) {
     });
   };
 
-  const existingId = isApiError(error, 'duplicate_lead') ? error.body.existingId : undefined;
+  const duplicateId = isApiError(error, 'duplicate_lead') ? error.body.existingId : undefined;
+  const existingId = duplicateId === lead?.id ? undefined : duplicateId;
   return (
     <form onSubmit={submit} className="max-w-xl space-y-4" noValidate>
       <FormAlert error={error} fields={fields}>
@@ -101,7 +112,7 @@ export function LeadForm({ error, pending, onSubmit }: LeadFormProps) {
         error={fieldError(error, 'notes')}
       />
       <Button type="submit" disabled={pending}>
-        Create lead
+        {submitLabel}
       </Button>
     </form>
   );

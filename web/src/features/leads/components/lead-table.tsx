@@ -5,6 +5,8 @@ import type { Lead } from '../api/leads';
 
 interface LeadTableProps {
   leads: Lead[];
+  statuses: { key: string; name: string }[];
+  onStatusChange: (lead: Lead, status: string) => void;
   statusName: (key: string) => string;
   sourceName: (key: string) => string;
   hasMore: boolean;
@@ -15,6 +17,8 @@ interface LeadTableProps {
 /** The leads so far; the next page loads when the end of the list scrolls into view (or from the button). */
 export function LeadTable({
   leads,
+  statuses,
+  onStatusChange,
   statusName,
   sourceName,
   hasMore,
@@ -68,7 +72,24 @@ export function LeadTable({
               </td>
               <td className="py-2 pr-4">{lead.phone}</td>
               <td className="py-2 pr-4">{lead.email}</td>
-              <td className="py-2 pr-4">{statusName(lead.status)}</td>
+              <td className="py-2 pr-4">
+                {statuses.length === 0 ? (
+                  statusName(lead.status)
+                ) : (
+                  <select
+                    aria-label={`Status of ${lead.name}`}
+                    value={lead.status}
+                    onChange={(event) => onStatusChange(lead, event.target.value)}
+                    className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
+                  >
+                    {statuses.map((status) => (
+                      <option key={status.key} value={status.key}>
+                        {status.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </td>
               <td className="py-2 pr-4">{sourceName(lead.source)}</td>
             </tr>
           ))}

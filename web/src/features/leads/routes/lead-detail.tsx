@@ -31,7 +31,15 @@ export function LeadDetailRoute() {
           ← Leads
         </Link>
       </p>
-      <h1 className="text-2xl font-semibold">{l.name}</h1>
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-semibold">{l.name}</h1>
+        <Link
+          to={`/app/leads/${l.id}/edit`}
+          className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+        >
+          Edit
+        </Link>
+      </div>
       <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
         <Row term="Status">{status}</Row>
         <Row term="Source">{l.source}</Row>

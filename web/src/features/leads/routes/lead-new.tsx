@@ -9,6 +9,7 @@ export function LeadNewRoute() {
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">New lead</h1>
       <LeadForm
+        submitLabel="Create lead"
         error={create.error}
         pending={create.isPending}
         onSubmit={(lead) =>

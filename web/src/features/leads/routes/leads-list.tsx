@@ -1,7 +1,14 @@
 import { useCallback, useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
-import { cleanFilter, useLeads, useLeadSources, useLeadStatuses, type LeadFilter } from '../api/leads';
+import {
+  cleanFilter,
+  useLeads,
+  useLeadSources,
+  useLeadStatuses,
+  useUpdateLead,
+  type LeadFilter,
+} from '../api/leads';
 import { LeadFilters } from '../components/lead-filters';
 import { LeadTable } from '../components/lead-table';
 
@@ -38,6 +45,8 @@ export function LeadsListRoute() {
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  // Inline status change: saved at once, fenced by the version the row shows.
+  const update = useUpdateLead();
   const rows = leads.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
@@ -52,7 +61,7 @@ export function LeadsListRoute() {
         </Link>
       </div>
       <LeadFilters filter={filter} onChange={setFilter} />
-      <FormAlert error={leads.error} fields={[]} />
+      <FormAlert error={leads.error ?? update.error} fields={[]} />
       {leads.isPending ? (
         <p>Loading leads…</p>
       ) : rows.length === 0 ? (
@@ -60,6 +69,8 @@ export function LeadsListRoute() {
       ) : (
         <LeadTable
           leads={rows}
+          statuses={statuses.data ?? []}
+          onStatusChange={(lead, status) => update.mutate({ lead, changes: { status } })}
           statusName={statusName}
           sourceName={sourceName}
           hasMore={hasNextPage}
