@@ -24,7 +24,14 @@ export function LeadEditRoute() {
       {isApiError(update.error, 'version_mismatch') && (
         <p role="status" className="text-sm">
           Someone changed this lead while you were editing it.{' '}
-          <button type="button" className="font-semibold underline" onClick={() => void lead.refetch()}>
+          <button
+            type="button"
+            className="font-semibold underline"
+            onClick={() => {
+              update.reset();
+              void lead.refetch();
+            }}
+          >
             Load their version
           </button>
         </p>
