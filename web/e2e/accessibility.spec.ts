@@ -44,6 +44,7 @@ test('the app pages have no serious or critical axe violation, in either theme',
       ['/app/leads/new', 'New lead'],
       [`/app/leads/${id}`, 'Axe Lead'],
       ['/app/deals', 'Deals'],
+      ['/app/profile', 'Profile'],
     ] as const) {
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);

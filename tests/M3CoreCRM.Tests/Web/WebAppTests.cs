@@ -117,7 +117,7 @@ public sealed partial class WebAppTests(PostgresFixture postgres) : IAsyncLifeti
 
         Assert.True(run.ExitCode == 0, $"playwright test in web/ ({run.ExitCode}); traces of failures in {artifacts}:\n{run.Output}");
         Assert.DoesNotMatch(@"\d+ (skipped|flaky|did not run)", run.Output);
-        foreach (var page in new[] { "landing", "signup", "login", "dashboard", "leads-list", "lead-new", "lead-detail" })
+        foreach (var page in new[] { "landing", "signup", "login", "dashboard", "leads-list", "lead-new", "lead-detail", "profile" })
         {
             Assert.True(File.Exists(Path.Combine(artifacts, "screenshots", page + ".png")), $"No screenshot of {page} in {artifacts}.");
         }

@@ -7,12 +7,12 @@ import { LeadDetailRoute } from '@/features/leads/routes/lead-detail';
 import { LeadEditRoute } from '@/features/leads/routes/lead-edit';
 import { LeadNewRoute } from '@/features/leads/routes/lead-new';
 import { LeadsListRoute } from '@/features/leads/routes/leads-list';
+import { ProfileRoute } from '@/features/profile/routes/profile';
 import { AppShell } from './layout/app-shell';
 import { RequireSession } from './layout/require-session';
 import { sections } from './layout/sections';
 import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
-import { ProfileRoute } from './routes/profile';
 import { SectionRoute } from './routes/section';
 
 const built = new Set(['/app/dashboard', '/app/leads']);
