@@ -22,6 +22,7 @@ using M3CoreCRM.ApiHost.Tasks;
 using M3CoreCRM.ApiHost.Telemarketing;
 using M3CoreCRM.ApiHost.Tenants;
 using M3CoreCRM.ApiHost.Users;
+using M3CoreCRM.ApiHost.Web;
 using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Silo.Hosting;
 using M3CoreCRM.Silo.Storage;
@@ -89,6 +90,7 @@ app.MapApprovalPoliciesApi();
 app.MapApprovalsApi();
 app.MapDashboardsApi();
 app.MapReportsApi();
+app.MapWebApp();
 app.LogDocsAddress();
 
 app.Run();

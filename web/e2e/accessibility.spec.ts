@@ -1,0 +1,55 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { sessionOf, signUp } from './support';
+
+/** axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA rules, and best practice). */
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    );
+}
+
+test('the public pages have no serious or critical axe violation', async ({ page }) => {
+  for (const [path, heading] of [
+    ['/', 'The CRM for real-estate sales teams'],
+    ['/login', 'Sign in'],
+    ['/signup', 'Create your workspace'],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    expect(await seriousViolations(page), path).toEqual([]);
+  }
+});
+
+test('the app pages have no serious or critical axe violation, in either theme', async ({ page }) => {
+  // Ten pages, each loaded and analysed: on two busy cores this takes longer than one flow.
+  test.setTimeout(240_000);
+  await signUp(page);
+  const created = await page.request.post('/api/v1/leads', {
+    headers: await sessionOf(page),
+    data: { name: 'Axe Lead', phone: '+15550199000', source: 'web' },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const [path, heading] of [
+      ['/app/dashboard', 'Dashboard'],
+      ['/app/leads', 'Leads'],
+      ['/app/leads/new', 'New lead'],
+      [`/app/leads/${id}`, 'Axe Lead'],
+      ['/app/deals', 'Deals'],
+      ['/app/profile', 'Profile'],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+      if (path === '/app/leads') await expect(page.getByRole('link', { name: 'Axe Lead' })).toBeVisible();
+      expect(await seriousViolations(page), `${path} (${theme})`).toEqual([]);
+    }
+  }
+});

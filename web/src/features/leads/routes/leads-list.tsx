@@ -1,0 +1,83 @@
+import { useCallback, useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { FormAlert } from '@/components/form-alert';
+import {
+  cleanFilter,
+  useLeads,
+  useLeadSources,
+  useLeadStatuses,
+  useUpdateLead,
+  type LeadFilter,
+} from '../api/leads';
+import { LeadFilters } from '../components/lead-filters';
+import { LeadTable } from '../components/lead-table';
+
+const filterKeys = ['q', 'status', 'source', 'ownerId'] as const;
+
+/** The lead list; its filters live in the URL, so a filtered list can be bookmarked and the back button works. */
+export function LeadsListRoute() {
+  const [params, setParams] = useSearchParams();
+  const filter = useMemo(() => {
+    const result: LeadFilter = {};
+    for (const key of filterKeys) {
+      const value = params.get(key);
+      if (value) result[key] = value;
+    }
+    return result;
+  }, [params]);
+  const setFilter = useCallback(
+    (next: LeadFilter) => setParams(cleanFilter(next) as Record<string, string>, { replace: true }),
+    [setParams],
+  );
+
+  const leads = useLeads(filter);
+  const statuses = useLeadStatuses();
+  const statusName = useCallback(
+    (key: string) => statuses.data?.find((s) => s.key === key)?.name ?? key,
+    [statuses.data],
+  );
+  const sources = useLeadSources();
+  const sourceName = useCallback(
+    (key: string) => sources.data?.find((s) => s.key === key)?.name ?? key,
+    [sources.data],
+  );
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = leads;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  // Inline status change: saved at once, fenced by the version the row shows.
+  const update = useUpdateLead();
+  const rows = leads.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <div className="space-y-6">
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-semibold">Leads</h1>
+        <Link
+          to="/app/leads/new"
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
+        >
+          New lead
+        </Link>
+      </div>
+      <LeadFilters filter={filter} onChange={setFilter} />
+      <FormAlert error={leads.error ?? update.error} fields={[]} />
+      {leads.isPending ? (
+        <p>Loading leads…</p>
+      ) : rows.length === 0 ? (
+        <p>No leads match.</p>
+      ) : (
+        <LeadTable
+          leads={rows}
+          statuses={statuses.data ?? []}
+          onStatusChange={(lead, status) => update.mutate({ lead, changes: { status } })}
+          statusName={statusName}
+          sourceName={sourceName}
+          hasMore={hasNextPage}
+          loadingMore={isFetchingNextPage}
+          onLoadMore={loadMore}
+        />
+      )}
+    </div>
+  );
+}
