@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using M3CoreCRM.Tests.Infrastructure;
 
 namespace M3CoreCRM.Tests.OpenApi;
 
@@ -13,7 +12,7 @@ public static class NodeTools
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
     /// <summary><c>tests/openapi</c> of this checkout.</summary>
-    public static string Folder { get; } = FindFolder();
+    public static string Folder { get; } = ToolProcess.CheckoutFolder("tests", "openapi");
 
     public static async Task EnsureInstalledAsync()
     {
@@ -35,71 +34,16 @@ public static class NodeTools
     }
 
     /// <summary>Runs an installed tool (<c>node_modules/.bin/&lt;name&gt;</c>) with <see cref="Folder"/> as working directory.</summary>
-    public static Task<(int ExitCode, string StandardOutput, string Output)> ToolAsync(string name, params string[] arguments) =>
+    public static Task<ToolResult> ToolAsync(string name, params string[] arguments) =>
         RunAsync(Bin(name), arguments, TimeSpan.FromMinutes(3));
 
     private static string Bin(string name) => Path.Combine(Folder, "node_modules", ".bin", name);
 
-    private static async Task<(int ExitCode, string StandardOutput, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo(fileName)
+    // No telemetry or update checks from the tools.
+    private static Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout) =>
+        ToolProcess.RunAsync(fileName, arguments, Folder, timeout, new Dictionary<string, string>
         {
-            WorkingDirectory = Folder,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        // No telemetry, update checks or colours from the tools.
-        info.Environment["REDOCLY_TELEMETRY"] = "off";
-        info.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        info.Environment["NO_COLOR"] = "1";
-        info.Environment["FORCE_COLOR"] = "0";
-
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException($"{fileName} could not be started ({exception.Message}); the OpenAPI checks need Node.js (20.19+ on 20, or 22.12+) and npm on PATH.", exception);
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var cancel = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout}.");
-            }
-
-            var output = new StringBuilder().Append(await stdout).AppendLine().Append(await stderr).ToString();
-            return (process.ExitCode, await stdout, output);
-        }
-    }
-
-    private static string FindFolder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "M3CoreCRM.sln")))
-            {
-                return Path.Combine(directory.FullName, "tests", "openapi");
-            }
-        }
-
-        throw new InvalidOperationException($"No M3CoreCRM.sln above {AppContext.BaseDirectory}.");
-    }
+            ["REDOCLY_TELEMETRY"] = "off",
+            ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true",
+        });
 }

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using M3CoreCRM.Tests.Infrastructure;
 
 namespace M3CoreCRM.Tests.Web;
 
@@ -16,7 +15,7 @@ public static class WebTools
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
     /// <summary><c>web/</c> of this checkout.</summary>
-    public static string Folder { get; } = FindFolder();
+    public static string Folder { get; } = ToolProcess.CheckoutFolder("web");
 
     public static async Task EnsureInstalledAsync()
     {
@@ -66,80 +65,22 @@ public static class WebTools
     }
 
     /// <summary>Runs an installed tool (<c>node_modules/.bin/&lt;name&gt;</c>) in <see cref="Folder"/>.</summary>
-    public static Task<(int ExitCode, string Output)> ToolAsync(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
+    public static Task<ToolResult> ToolAsync(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
         RunAsync(Path.Combine(Folder, "node_modules", ".bin", name), arguments, timeout ?? TimeSpan.FromMinutes(5), environment);
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    private static Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(fileName)
+        var settings = new Dictionary<string, string>
         {
-            WorkingDirectory = Folder,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
+            ["CI"] = "true",
+            ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1",
+            ["DEBIAN_FRONTEND"] = "noninteractive",
         };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["NO_COLOR"] = "1";
-        info.Environment["FORCE_COLOR"] = "0";
-        info.Environment["CI"] = "true";
-        info.Environment["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1";
-        info.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            info.Environment[key] = value;
+            settings[key] = value;
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start.");
-        process.StandardInput.Close();
-        var output = new StringBuilder();
-        void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout}:\n{output}");
-        }
-
-        // WaitForExitAsync returns once the process and its redirected streams have closed.
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static string FindFolder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "M3CoreCRM.sln")))
-            {
-                return Path.Combine(directory.FullName, "web");
-            }
-        }
-
-        throw new InvalidOperationException($"No M3CoreCRM.sln above {AppContext.BaseDirectory}.");
+        return ToolProcess.RunAsync(fileName, arguments, Folder, timeout, settings);
     }
 }
