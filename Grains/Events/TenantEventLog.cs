@@ -65,7 +65,6 @@ public sealed partial class TenantEventLog(NpgsqlDataSource dataSource, ICluster
             var readLog = true;
             var polled = false;
             var deliveredSinceRead = false;
-            Task<bool>? waiting = null;
             while (!cancellationToken.IsCancellationRequested)
             {
                 if (readLog)
@@ -97,16 +96,19 @@ public sealed partial class TenantEventLog(NpgsqlDataSource dataSource, ICluster
                     deliveredSinceRead = false;
                 }
 
-                waiting ??= delivered.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                if (await Task.WhenAny(waiting, Task.Delay(SafetyPoll, cancellationToken)) != waiting)
+                // WaitAsync drops its timer as soon as a batch arrives: no timer outlives a delivery.
+                var waiting = delivered.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    await waiting.WaitAsync(SafetyPoll, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
                     readLog = true;
                     polled = true;
                     continue;
                 }
 
-                waiting = null;
                 while (!readLog && delivered.Reader.TryRead(out var batch))
                 {
                     deliveredSinceRead = true;
