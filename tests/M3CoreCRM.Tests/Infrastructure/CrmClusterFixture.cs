@@ -29,6 +29,9 @@ public sealed class CrmClusterFixture : IAsyncLifetime
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
+    /// <summary>The connection string of the cluster's database.</summary>
+    public string Database { get; private set; } = "";
+
     public TenantEventLog EventLog => Cluster.Silos[0].ServiceProvider.GetRequiredService<TenantEventLog>();
 
     /// <summary>The tenant's events as the log has them once its relay has numbered everything committed so far.</summary>
@@ -41,11 +44,18 @@ public sealed class CrmClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync();
-        var database = await _postgres.CreateDatabaseAsync("cluster");
+        Database = await _postgres.CreateDatabaseAsync("cluster");
+        _cluster = await StartClusterAsync(Database, silos: 2);
+        DataSource = NpgsqlDataSource.Create(Database);
+        await TestSchema.EnsureAsync(DataSource);
+    }
+
+    /// <summary>A test cluster configured as the product's, over <paramref name="database"/>.</summary>
+    public static async Task<InProcessTestCluster> StartClusterAsync(string database, int silos)
+    {
         var settings = OrleansTestSettings.ForSilo();
         settings["ConnectionStrings:" + PostgresStorageSetup.ConnectionStringName] = database;
-
-        var builder = new InProcessTestClusterBuilder(2);
+        var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
@@ -54,11 +64,9 @@ public sealed class CrmClusterFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) => silo.ConfigureM3Silo());
         builder.ConfigureClient(client => client.ConfigureM3Client());
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-
-        DataSource = NpgsqlDataSource.Create(database);
-        await TestSchema.EnsureAsync(DataSource);
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     public async Task DisposeAsync()
