@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace M3CoreCRM.Testing;
 
@@ -93,6 +94,24 @@ public sealed class HostProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
     }
+
+    /// <summary>SIGTERM, as an orchestrator stops a process; waits for it to exit and returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"SIGTERM to {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+
+        using var waiting = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(waiting.Token);
+        return _process.ExitCode;
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {
