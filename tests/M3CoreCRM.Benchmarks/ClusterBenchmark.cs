@@ -13,17 +13,23 @@ public sealed class ClusterBenchmark(TimeSpan duration, int clients)
 {
     public async Task<ClusterReport> RunAsync(Func<Task<string>> newDatabase)
     {
-        var inProcess = await MeasureAsync(await newDatabase(), silos: 0);
-        var oneSilo = await MeasureAsync(await newDatabase(), silos: 1);
-        var twoSilos = await MeasureAsync(await newDatabase(), silos: 2);
-        return new ClusterReport(inProcess.Health, inProcess.Me, oneSilo.Me, twoSilos.Me, inProcess.Single, oneSilo.Single);
+        var inProcess = await MeasureAsync(await newDatabase(), silos: 0, "tenant");
+        var oneSilo = await MeasureAsync(await newDatabase(), silos: 1, "tenant");
+        var twoSilos = await MeasureAsync(await newDatabase(), silos: 2, "tenant");
+        var twoSilosOrleans = await MeasureAsync(await newDatabase(), silos: 2, "orleans");
+        return new ClusterReport(inProcess.Health, inProcess.Me, oneSilo.Me, twoSilos.Me, inProcess.Single, oneSilo.Single,
+            twoSilos.Rename, twoSilosOrleans.Rename, twoSilosOrleans.Me);
     }
 
-    private async Task<(Measurement Health, Measurement Me, Measurement Single)> MeasureAsync(string database, int silos)
+    /// <param name="database">A fresh database for this measurement.</param>
+    /// <param name="silos">Silo processes behind a remote ApiHost, or 0 for the silo in the ApiHost's process.</param>
+    /// <param name="placement"><c>tenant</c> (the product's) or <c>orleans</c> (Orleans' default placement).</param>
+    private async Task<(Measurement Health, Measurement Me, Measurement Single, Measurement Rename)> MeasureAsync(string database, int silos, string placement)
     {
         var common = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = database,
+            ["Orleans__Placement"] = placement,
             ["RateLimits__AuthPerAddressPerMinute"] = "10000000",
             ["RateLimits__LoginPerAccountPer15Minutes"] = "10000000",
             ["RateLimits__TenantPerSecond"] = "10000000",
@@ -60,7 +66,8 @@ public sealed class ClusterBenchmark(TimeSpan duration, int clients)
 
             var health = await Load.MeasureAsync("GET /health/live (yardstick)", clients, duration, _ => async () =>
                 (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).EnsureSuccessStatusCode());
-            var name = silos == 0 ? "GET /me, silo in-process" : $"GET /me, ApiHost → {silos} silo process{(silos > 1 ? "es" : "")}";
+            var where = (silos == 0 ? "silo in-process" : $"ApiHost → {silos} silo process{(silos > 1 ? "es" : "")}") + (silos > 1 ? $", {placement} placement" : "");
+            var name = $"GET /me, {where}";
             Func<int, Func<ValueTask>> getMe = worker => async () =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
@@ -72,7 +79,17 @@ public sealed class ClusterBenchmark(TimeSpan duration, int clients)
 
             // One client alone: latency without queueing, for the cost of the hop itself.
             var single = await Load.MeasureAsync(name + ", 1 client", 1, duration, getMe);
-            return (health, me, single);
+
+            // A write with an event: the user's grain, then its tenant's event relay (another grain of the tenant).
+            var renames = 0;
+            var rename = await Load.MeasureAsync($"PATCH /me, {where}", clients, duration, worker => async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/me") { Content = JsonContent.Create(new { name = $"Owner {Interlocked.Increment(ref renames)}" }) };
+                request.Headers.Authorization = new("Bearer", sessions[worker].Token);
+                request.Headers.Add("X-Tenant-Id", sessions[worker].Slug);
+                (await http.SendAsync(request)).EnsureSuccessStatusCode();
+            });
+            return (health, me, single, rename);
         }
         finally
         {
@@ -84,4 +101,6 @@ public sealed class ClusterBenchmark(TimeSpan duration, int clients)
     }
 }
 
-public sealed record ClusterReport(Measurement Health, Measurement InProcess, Measurement OneSilo, Measurement TwoSilos, Measurement InProcessSingle, Measurement OneSiloSingle);
+public sealed record ClusterReport(
+    Measurement Health, Measurement InProcess, Measurement OneSilo, Measurement TwoSilos, Measurement InProcessSingle, Measurement OneSiloSingle,
+    Measurement TwoSilosRename, Measurement TwoSilosRenameOrleansPlacement, Measurement TwoSilosOrleansPlacement);

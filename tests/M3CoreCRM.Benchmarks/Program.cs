@@ -82,6 +82,8 @@ internal static class Program
                 Row(report.OneSilo, report.InProcess);
                 Row(report.TwoSilos, report.InProcess);
                 Row(report.OneSiloSingle, report.InProcessSingle);
+                Row(report.TwoSilos, report.TwoSilosOrleansPlacement);
+                Row(report.TwoSilosRename, report.TwoSilosRenameOrleansPlacement);
                 var hop = (report.OneSiloSingle.P50Ms - report.InProcessSingle.P50Ms) * 1000;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster: {clients} clients, a tenant each; the remote grain call adds {hop:0} µs at p50 with one client (ApiHost → 1 silo vs in-process)"));
             }
