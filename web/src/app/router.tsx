@@ -15,7 +15,10 @@ import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import { SectionRoute } from './routes/section';
 
-const built = new Set(['/app/dashboard', '/app/leads']);
+const built = new Set(['/app/dashboard', '/app/leads', '/app/deals']);
+
+// Loaded when first opened, so that the first page's script stays small.
+const deals = () => import('@/features/deals');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -34,6 +37,9 @@ export const routes: RouteObject[] = [
           { path: 'leads/new', element: <LeadNewRoute /> },
           { path: 'leads/:id', element: <LeadDetailRoute /> },
           { path: 'leads/:id/edit', element: <LeadEditRoute /> },
+          { path: 'deals', lazy: async () => ({ Component: (await deals()).DealsBoardRoute }) },
+          { path: 'deals/new', lazy: async () => ({ Component: (await deals()).DealNewRoute }) },
+          { path: 'deals/:id', lazy: async () => ({ Component: (await deals()).DealDetailRoute }) },
           { path: 'profile', element: <ProfileRoute /> },
           ...sections
             .filter((section) => !built.has(section.path))
