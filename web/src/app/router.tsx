@@ -15,11 +15,19 @@ import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import { SectionRoute } from './routes/section';
 
-const built = new Set(['/app/dashboard', '/app/leads', '/app/deals', '/app/contacts', '/app/companies']);
+const built = new Set([
+  '/app/dashboard',
+  '/app/leads',
+  '/app/deals',
+  '/app/contacts',
+  '/app/companies',
+  '/app/tasks',
+]);
 
 // Loaded when first opened, so that the first page's script stays small.
 const deals = () => import('@/features/deals');
 const contacts = () => import('@/features/contacts');
+const tasks = () => import('@/features/tasks');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -55,6 +63,8 @@ export const routes: RouteObject[] = [
             path: 'companies/:id/edit',
             lazy: async () => ({ Component: (await contacts()).CompanyEditRoute }),
           },
+          { path: 'tasks', lazy: async () => ({ Component: (await tasks()).TasksBoardRoute }) },
+          { path: 'tasks/new', lazy: async () => ({ Component: (await tasks()).TaskNewRoute }) },
           { path: 'profile', element: <ProfileRoute /> },
           ...sections
             .filter((section) => !built.has(section.path))
