@@ -55,7 +55,10 @@ export function CompanyDetailRoute() {
           <ul className="space-y-1 text-sm">
             {people.map((person) => (
               <li key={person.id}>
-                <Link to={`/app/contacts/${person.id}`} className="text-indigo-700 dark:text-indigo-300">
+                <Link
+                  to={`/app/contacts/${person.id}`}
+                  className="text-indigo-700 underline dark:text-indigo-300"
+                >
                   {`${person.firstName} ${person.lastName}`.trim()}
                 </Link>
                 {person.emails[0] ? ` · ${person.emails[0]}` : ''}
