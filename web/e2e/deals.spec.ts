@@ -104,7 +104,13 @@ test('a discount over the policy awaits approval; a lost deal needs a reason', a
     'A discount of 12%',
   );
 
-  await page.getByRole('button', { name: 'Mark lost' }).click();
+  // The board marks the card, and losing from the card asks for the reason on the deal's page.
+  await page.goto('/app/deals');
+  const card = page.getByRole('article', { name: 'Villa 3' });
+  await expect(card.getByText('Awaiting approval')).toBeVisible();
+  await card.getByLabel('Move Villa 3 to').selectOption({ label: 'Mark lost…' });
+  await expect(page).toHaveURL(/\/app\/deals\/[0-9a-f-]{36}\?lose=1$/);
+  await expect(page.getByLabel('Reason for losing')).toBeFocused();
   await page.getByRole('button', { name: 'Confirm lost' }).click();
   await expect(page.getByLabel('Reason for losing')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('Reason for losing').fill('Bought elsewhere');

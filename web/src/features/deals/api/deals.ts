@@ -96,7 +96,7 @@ function useDealAction<T>(send: (deal: Deal, input: T) => Promise<Deal | Approva
       if ('done' in result) queryClient.setQueryData(dealQuery(deal.id).queryKey, result.done);
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: ['deals'] }),
-        queryClient.invalidateQueries({ queryKey: ['approvals', 'deal', deal.id] }),
+        queryClient.invalidateQueries({ queryKey: ['approvals', 'deal'] }),
       ]);
     },
   });
@@ -149,6 +149,23 @@ export const pendingApprovalsQuery = (dealId: string) =>
   });
 
 export const usePendingApprovals = (dealId: string) => useQuery(pendingApprovalsQuery(dealId));
+
+/** The deals with an approval request waiting (the first 200 requests): their cards say "Awaiting approval". */
+export const dealsAwaitingApprovalQuery = () =>
+  queryOptions({
+    queryKey: ['approvals', 'deal', 'board'],
+    queryFn: async ({ signal }) => {
+      const page = await unwrap(
+        api.GET('/api/v1/approvals', {
+          params: { query: { subjectType: 'deal', status: 'pending', limit: 200 } },
+          signal,
+        }),
+      );
+      return new Set(page.items.map((approval) => approval.subject.id));
+    },
+  });
+
+export const useDealsAwaitingApproval = () => useQuery(dealsAwaitingApprovalQuery());
 
 /** The records a deal links, for their names: each is read on its own (the detail page shows a handful). */
 export const contactNameQuery = (id: string) =>

@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/button';
 import { TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
@@ -8,11 +8,25 @@ import { useDiscountDeal, useLoseDeal, useWinDeal, type Deal } from '../api/deal
  * Win, lose and discount an open deal. Win and discount may be held for approval (202): the page then shows the
  * request as awaiting approval, and the deal stays as it was until it is decided.
  */
-export function DealActions({ deal, onPending }: { deal: Deal; onPending: (message: string) => void }) {
+export function DealActions({
+  deal,
+  startLosing = false,
+  onPending,
+}: {
+  deal: Deal;
+  /** Opens with the reason asked for (the board's "Mark lost…" comes here). */
+  startLosing?: boolean;
+  onPending: (message: string) => void;
+}) {
   const win = useWinDeal();
   const lose = useLoseDeal();
   const discount = useDiscountDeal();
-  const [losing, setLosing] = useState(false);
+  const [losing, setLosing] = useState(startLosing);
+  const reasonBox = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (startLosing) reasonBox.current?.querySelector('input')?.focus();
+  }, [startLosing]);
   const [reason, setReason] = useState('');
   const [percent, setPercent] = useState(String(deal.discountPercent));
 
@@ -58,14 +72,16 @@ export function DealActions({ deal, onPending }: { deal: Deal; onPending: (messa
       {losing && (
         <form onSubmit={submitLoss} className="space-y-3" noValidate aria-label="Lose the deal">
           <FormAlert error={lose.error} fields={['reason']} />
-          <TextField
-            label="Reason for losing"
-            name="reason"
-            required
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            error={fieldError(lose.error, 'reason')}
-          />
+          <div ref={reasonBox}>
+            <TextField
+              label="Reason for losing"
+              name="reason"
+              required
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              error={fieldError(lose.error, 'reason')}
+            />
+          </div>
           <Button type="submit" disabled={lose.isPending}>
             Confirm lost
           </Button>

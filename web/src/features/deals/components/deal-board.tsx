@@ -9,7 +9,11 @@ interface DealBoardProps {
   deals: Deal[];
   /** Open deals can be moved; won and lost ones are shown as they ended. */
   movable: boolean;
+  /** Deals with an approval request waiting. */
+  awaiting: ReadonlySet<string>;
   onMove: (deal: Deal, stageId: string) => void;
+  onWin: (deal: Deal) => void;
+  onLose: (deal: Deal) => void;
 }
 
 const dealType = 'application/x-m3-deal';
@@ -18,7 +22,7 @@ const dealType = 'application/x-m3-deal';
  * The pipeline's stages as columns of deal cards. A card is dragged to another column to move the deal; its
  * "Move to" list does the same from the keyboard (and for anyone who does not drag).
  */
-export function DealBoard({ pipeline, deals, movable, onMove }: DealBoardProps) {
+export function DealBoard({ pipeline, deals, movable, awaiting, onMove, onWin, onLose }: DealBoardProps) {
   const columns = groupByStage(pipeline.stages, deals);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
   const byId = new Map(deals.map((deal) => [deal.id, deal]));
@@ -75,7 +79,15 @@ export function DealBoard({ pipeline, deals, movable, onMove }: DealBoardProps) 
               <ul className="flex min-h-16 flex-col gap-2">
                 {inStage.map((deal) => (
                   <li key={deal.id}>
-                    <DealCard deal={deal} pipeline={pipeline} movable={movable} onMove={onMove} />
+                    <DealCard
+                      deal={deal}
+                      pipeline={pipeline}
+                      movable={movable}
+                      awaiting={awaiting.has(deal.id)}
+                      onMove={onMove}
+                      onWin={onWin}
+                      onLose={onLose}
+                    />
                   </li>
                 ))}
               </ul>
@@ -87,16 +99,25 @@ export function DealBoard({ pipeline, deals, movable, onMove }: DealBoardProps) 
   );
 }
 
+const won = 'won';
+const lost = 'lost';
+
 function DealCard({
   deal,
   pipeline,
   movable,
+  awaiting,
   onMove,
+  onWin,
+  onLose,
 }: {
   deal: Deal;
   pipeline: Pipeline;
   movable: boolean;
+  awaiting: boolean;
   onMove: (deal: Deal, stageId: string) => void;
+  onWin: (deal: Deal) => void;
+  onLose: (deal: Deal) => void;
 }) {
   const stages = [...pipeline.stages].sort((a, b) => Number(a.order) - Number(b.order));
   return (
@@ -117,6 +138,11 @@ function DealCard({
           {deal.title}
         </Link>
         <p className="mt-1 text-slate-700 dark:text-slate-300">{formatMoney(deal.value)}</p>
+        {awaiting && (
+          <p className="mt-1 inline-block rounded-full bg-amber-200 px-2 py-0.5 text-xs font-semibold text-amber-950">
+            Awaiting approval
+          </p>
+        )}
         {Number(deal.discountPercent) > 0 && (
           <p className="text-xs text-slate-600 dark:text-slate-400">
             Discount {String(deal.discountPercent)}%
@@ -126,14 +152,25 @@ function DealCard({
           <select
             aria-label={`Move ${deal.title} to`}
             value={deal.stageId}
-            onChange={(event) => onMove(deal, event.target.value)}
+            onChange={(event) => {
+              const choice = event.target.value;
+              if (choice === won) onWin(deal);
+              else if (choice === lost) onLose(deal);
+              else onMove(deal, choice);
+            }}
             className="mt-2 w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-xs dark:border-slate-600 dark:bg-slate-900"
           >
-            {stages.map((stage) => (
-              <option key={stage.id} value={stage.id}>
-                {stage.id === deal.stageId ? `In ${stage.name}` : `Move to ${stage.name}`}
-              </option>
-            ))}
+            <optgroup label="Stages">
+              {stages.map((stage) => (
+                <option key={stage.id} value={stage.id}>
+                  {stage.id === deal.stageId ? `In ${stage.name}` : `Move to ${stage.name}`}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Close the deal">
+              <option value={won}>Mark won</option>
+              <option value={lost}>Mark lost…</option>
+            </optgroup>
           </select>
         )}
       </article>

@@ -1,6 +1,6 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
 import { formatDate, formatDateTime, formatMoney } from '@/lib/format';
 import {
@@ -51,6 +51,7 @@ export function DealDetailRoute() {
   const company = useQuery({ ...companyNameQuery(companyId ?? ''), enabled: !!companyId });
   const units = useQueries({ queries: (deal.data?.unitIds ?? []).map((unitId) => unitQuery(unitId)) });
   const [justRequested, setJustRequested] = useState<string | null>(null);
+  const [params] = useSearchParams();
 
   if (deal.isPending) return <p>Loading the deal…</p>;
   if (deal.isError) return <FormAlert error={deal.error} fields={[]} />;
@@ -150,6 +151,7 @@ export function DealDetailRoute() {
             // A saved change starts the discount box again from the deal as stored.
             key={String(d.version)}
             deal={d}
+            startLosing={params.get('lose') === '1'}
             onPending={setJustRequested}
           />
         </section>

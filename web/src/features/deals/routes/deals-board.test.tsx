@@ -38,8 +38,10 @@ function deal(stageId: string, version = 1) {
   };
 }
 
-function setup(answerMove: () => Promise<Response>) {
+function setup(answerMove: () => Promise<Response>, extra: Record<string, () => Response> = {}) {
   const { requests } = mockFetch({
+    'GET /api/v1/approvals': () => json(200, { items: [], nextCursor: null }),
+    ...extra,
     'GET /api/v1/pipelines': () => json(200, { items: [pipeline], nextCursor: null }),
     'GET /api/v1/deals': () => json(200, { items: [deal('s1')], nextCursor: null }),
     'POST /api/v1/deals/d1/move': answerMove,
@@ -80,5 +82,19 @@ describe('moving a deal on the board', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Detail of deal_closed.');
     expect(within(column('New')).getByText('Villa 7')).toBeInTheDocument();
     expect(within(column('Offer')).queryByText('Villa 7')).toBeNull();
+  });
+
+  it('offers winning from the card, and says when that awaits approval', async () => {
+    setup(() => Promise.resolve(json(200, deal('s1'))), {
+      'POST /api/v1/deals/d1/win': () => json(202, { approvalId: 'a1', status: 'pending' }),
+    });
+    const user = userEvent.setup();
+
+    await user.selectOptions(
+      await screen.findByLabelText('Move Villa 7 to'),
+      await screen.findByRole('option', { name: 'Mark won' }),
+    );
+
+    expect(await screen.findByText('Winning Villa 7 awaits approval.')).toBeInTheDocument();
   });
 });

@@ -1,8 +1,15 @@
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { SelectField } from '@/components/field';
 import { FormAlert } from '@/components/form-alert';
-import { useBoard, useMoveDeal, usePipelines, type DealStatus } from '../api/deals';
+import {
+  useBoard,
+  useDealsAwaitingApproval,
+  useMoveDeal,
+  usePipelines,
+  useWinDeal,
+  type DealStatus,
+} from '../api/deals';
 import { DealBoard } from '../components/deal-board';
 
 const statuses: { value: DealStatus; label: string }[] = [
@@ -20,6 +27,9 @@ export function DealsBoardRoute() {
     pipelines.data?.find((p) => p.id === params.get('pipeline')) ?? pipelines.data?.[0] ?? undefined;
   const board = useBoard(pipeline?.id ?? '', status);
   const move = useMoveDeal(pipeline?.id ?? '');
+  const win = useWinDeal();
+  const awaiting = useDealsAwaitingApproval();
+  const navigate = useNavigate();
   const [announcement, setAnnouncement] = useState('');
 
   const setParam = (name: string, value: string) => {
@@ -57,7 +67,7 @@ export function DealsBoardRoute() {
           options={statuses}
         />
       </div>
-      <FormAlert error={pipelines.error ?? board.error ?? move.error} fields={[]} />
+      <FormAlert error={pipelines.error ?? board.error ?? move.error ?? win.error} fields={[]} />
       <p role="status" className="sr-only">
         {announcement}
       </p>
@@ -70,6 +80,20 @@ export function DealsBoardRoute() {
           pipeline={pipeline}
           deals={board.data ?? []}
           movable={status === 'open'}
+          awaiting={awaiting.data ?? new Set<string>()}
+          onWin={(deal) =>
+            win.mutate(
+              { deal, input: null },
+              {
+                onSuccess: (result) =>
+                  setAnnouncement(
+                    'pending' in result ? `Winning ${deal.title} awaits approval.` : `${deal.title} is won.`,
+                  ),
+              },
+            )
+          }
+          // Losing needs a reason: the deal's page asks for it.
+          onLose={(deal) => void navigate(`/app/deals/${deal.id}?lose=1`)}
           onMove={(deal, stageId) => {
             const stage = pipeline.stages.find((s) => s.id === stageId)?.name ?? '';
             move.mutate(
