@@ -41,6 +41,24 @@ test('create a company and a contact at it, open both, edit the contact, find it
   await page.getByRole('button', { name: 'Save contact' }).click();
   await expect(page.getByText('maya@harbour.example, maya.lind@example.com')).toBeVisible();
 
+  // A deal for this contact, and a task about the deal: each page links the others.
+  await page.getByRole('link', { name: 'New deal' }).click();
+  await expect(page.getByLabel('Contact')).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(page.getByLabel('Company')).toHaveValue(/[0-9a-f-]{36}/);
+  await page.getByLabel('Title').fill('Lind apartment');
+  await page.getByLabel('Value').fill('310000');
+  await page.getByRole('button', { name: 'Create deal' }).click();
+  await expect(page.getByRole('heading', { name: 'Lind apartment' })).toBeVisible();
+  await page.getByRole('link', { name: 'New task' }).click();
+  await expect(page.getByText('About this deal.')).toBeVisible();
+  await page.getByLabel('Title').fill('Send Maya the contract');
+  await page.getByRole('button', { name: 'Create task' }).click();
+  const task = page.getByRole('article', { name: 'Send Maya the contract' });
+  await task.getByRole('link', { name: 'Open the deal' }).click();
+  await expect(page.getByRole('heading', { name: 'Lind apartment' })).toBeVisible();
+  await page.getByRole('link', { name: 'Maya Lind' }).click();
+  await expect(page.getByRole('heading', { name: 'Maya Lind' })).toBeVisible();
+
   await page.getByRole('link', { name: 'Harbour Estates' }).click();
   await expect(page.getByRole('heading', { name: 'Harbour Estates', level: 1 })).toBeVisible();
   await expect(

@@ -4,6 +4,7 @@ import { createLiveEvents, type EventSourceLike, type LiveEvent } from './live-e
 class FakeSource implements EventSourceLike {
   listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
   onerror: ((event: Event) => void) | null = null;
+  onopen: ((event: Event) => void) | null = null;
   closed = false;
   constructor(readonly url: string) {}
   addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {

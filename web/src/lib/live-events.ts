@@ -18,6 +18,7 @@ export interface EventSourceLike {
   addEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
   close(): void;
   onerror: ((event: Event) => void) | null;
+  onopen: ((event: Event) => void) | null;
 }
 
 export interface LiveEventsOptions {
@@ -86,6 +87,9 @@ export function createLiveEvents(options: LiveEventsOptions) {
         source = options.open(`/api/v1/stream?${query.toString()}`);
         listening = new Set();
         for (const type of listeners.keys()) listen(type);
+        source.onopen = () => {
+          failures = 0;
+        };
         source.onerror = () => {
           // The browser would reconnect with the spent ticket; reconnect here with a new one instead.
           source?.close();

@@ -31,12 +31,26 @@ export function CompanyDetailRoute() {
       </p>
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">{c.name}</h1>
-        <Link
-          to={`/app/companies/${c.id}/edit`}
-          className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-        >
-          Edit
-        </Link>
+        <div className="flex gap-3">
+          <Link
+            to={`/app/deals/new?company=${c.id}`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            New deal
+          </Link>
+          <Link
+            to={`/app/tasks/new?subjectType=company&subjectId=${c.id}`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            New task
+          </Link>
+          <Link
+            to={`/app/companies/${c.id}/edit`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            Edit
+          </Link>
+        </div>
       </div>
       <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
         <DetailRow term="Domain">{c.domain}</DetailRow>

@@ -27,12 +27,26 @@ export function ContactDetailRoute() {
       </p>
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">{name}</h1>
-        <Link
-          to={`/app/contacts/${c.id}/edit`}
-          className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-        >
-          Edit
-        </Link>
+        <div className="flex gap-3">
+          <Link
+            to={`/app/deals/new?contact=${c.id}${c.companyId ? `&company=${c.companyId}` : ''}`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            New deal
+          </Link>
+          <Link
+            to={`/app/tasks/new?subjectType=contact&subjectId=${c.id}`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            New task
+          </Link>
+          <Link
+            to={`/app/contacts/${c.id}/edit`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            Edit
+          </Link>
+        </div>
       </div>
       <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
         <DetailRow term="Emails">{c.emails.length > 0 ? c.emails.join(', ') : null}</DetailRow>

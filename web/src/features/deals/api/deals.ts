@@ -180,6 +180,12 @@ export const companyNameQuery = (id: string) =>
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/companies/{id}', { params: { path: { id } }, signal })),
   });
 
+export const leadNameQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['leads', 'detail', id],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/leads/{id}', { params: { path: { id } }, signal })),
+  });
+
 export const unitQuery = (id: string) =>
   queryOptions({
     queryKey: ['units', 'detail', id],

@@ -26,13 +26,24 @@ const fields = [
 interface DealFormProps {
   /** The pipeline to start with (the board's). */
   pipelineId?: string | undefined;
+  /** The contact and company to start with (a contact's or company's "New deal"). */
+  contactId?: string | undefined;
+  companyId?: string | undefined;
   submitLabel: string;
   error: unknown;
   pending: boolean;
   onSubmit: (deal: SaveDeal) => void;
 }
 
-export function DealForm({ pipelineId, submitLabel, error, pending, onSubmit }: DealFormProps) {
+export function DealForm({
+  pipelineId,
+  contactId,
+  companyId,
+  submitLabel,
+  error,
+  pending,
+  onSubmit,
+}: DealFormProps) {
   const pipelines = usePipelines();
   const contacts = useQuery(contactChoicesQuery());
   const companies = useQuery(companyChoicesQuery());
@@ -43,8 +54,8 @@ export function DealForm({ pipelineId, submitLabel, error, pending, onSubmit }: 
     stageId: '',
     amount: '',
     currency: '',
-    contactId: '',
-    companyId: '',
+    contactId: contactId ?? '',
+    companyId: companyId ?? '',
     expectedCloseAt: '',
   });
   const set = (name: keyof typeof form) => (event: { target: { value: string } }) =>

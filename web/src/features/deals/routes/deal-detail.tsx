@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, formatMoney } from '@/lib/format';
 import {
   companyNameQuery,
   contactNameQuery,
+  leadNameQuery,
   timelineQuery,
   unitQuery,
   useDeal,
@@ -49,6 +50,8 @@ export function DealDetailRoute() {
   const companyId = deal.data?.companyId;
   const contact = useQuery({ ...contactNameQuery(contactId ?? ''), enabled: !!contactId });
   const company = useQuery({ ...companyNameQuery(companyId ?? ''), enabled: !!companyId });
+  const leadId = deal.data?.leadId;
+  const lead = useQuery({ ...leadNameQuery(leadId ?? ''), enabled: !!leadId });
   const units = useQueries({ queries: (deal.data?.unitIds ?? []).map((unitId) => unitQuery(unitId)) });
   const [justRequested, setJustRequested] = useState<string | null>(null);
   const [params] = useSearchParams();
@@ -72,6 +75,12 @@ export function DealDetailRoute() {
       </p>
       <div className="flex items-center gap-3">
         <h1 className="text-2xl font-semibold">{d.title}</h1>
+        <Link
+          to={`/app/tasks/new?subjectType=deal&subjectId=${d.id}`}
+          className="ml-auto rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+        >
+          New task
+        </Link>
         <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold uppercase dark:bg-slate-700">
           {d.status}
         </span>
@@ -121,7 +130,7 @@ export function DealDetailRoute() {
         <Row term="Lead">
           {d.leadId ? (
             <Link to={`/app/leads/${d.leadId}`} className="text-indigo-700 dark:text-indigo-300">
-              The lead
+              {lead.data?.name ?? 'The lead'}
             </Link>
           ) : null}
         </Row>

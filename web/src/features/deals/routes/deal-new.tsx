@@ -11,6 +11,8 @@ export function DealNewRoute() {
       <h1 className="text-2xl font-semibold">New deal</h1>
       <DealForm
         pipelineId={params.get('pipeline') ?? undefined}
+        contactId={params.get('contact') ?? undefined}
+        companyId={params.get('company') ?? undefined}
         submitLabel="Create deal"
         error={create.error}
         pending={create.isPending}

@@ -6,16 +6,18 @@ import { toLocalInput } from '@/lib/format';
 import { useSession } from '@/lib/use-session';
 import { useAssignees, type SaveTask } from '../api/tasks';
 
-const fields = ['title', 'dueAt', 'assigneeId', 'priority', 'notes'] as const;
+const fields = ['title', 'dueAt', 'assigneeId', 'priority', 'notes', 'subject'] as const;
 
 interface TaskFormProps {
+  /** The record the task is about (a deal's, contact's or company's "New task"). */
+  subject?: { type: string; id: string } | undefined;
   submitLabel: string;
   error: unknown;
   pending: boolean;
   onSubmit: (task: SaveTask) => void;
 }
 
-export function TaskForm({ submitLabel, error, pending, onSubmit }: TaskFormProps) {
+export function TaskForm({ subject, submitLabel, error, pending, onSubmit }: TaskFormProps) {
   const session = useSession();
   const assignees = useAssignees();
   const [form, setForm] = useState(() => ({
@@ -38,12 +40,14 @@ export function TaskForm({ submitLabel, error, pending, onSubmit }: TaskFormProp
       assigneeId: form.assigneeId === '' ? null : form.assigneeId,
       priority: form.priority as SaveTask['priority'],
       notes: form.notes.trim() === '' ? null : form.notes.trim(),
+      ...(subject ? { subject } : {}),
     });
   };
 
   return (
     <form onSubmit={submit} className="max-w-xl space-y-4" noValidate>
       <FormAlert error={error} fields={fields} />
+      {subject && <p className="text-sm text-slate-600 dark:text-slate-400">About this {subject.type}.</p>}
       <TextField
         label="Title"
         name="title"
