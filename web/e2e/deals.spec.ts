@@ -47,6 +47,12 @@ test('create a deal, drag it across the board, and find the move kept after a re
   await expect(
     page.getByRole('status').filter({ hasText: `Penthouse 12B moved to ${first}.` }),
   ).toBeAttached();
+
+  // The deal's timeline names both moves.
+  await page.getByRole('link', { name: 'Penthouse 12B' }).click();
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  await expect(timeline).toContainText(`Moved from ${first} to ${second}`);
+  await expect(timeline).toContainText(`Moved from ${second} to ${first}`);
 });
 
 test('a discount over the policy awaits approval; a lost deal needs a reason', async ({ page }) => {

@@ -14,6 +14,7 @@ import {
   usePipelines,
 } from '../api/deals';
 import { DealActions } from '../components/deal-actions';
+import { describeDealEntry } from '../utils/timeline';
 
 function Row({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -176,7 +177,7 @@ export function DealDetailRoute() {
             {(timeline.data ?? []).map((entry, index) => (
               <li key={`${String(entry.at)}-${String(index)}`}>
                 <span className="text-slate-600 dark:text-slate-400">{formatDateTime(entry.at)}</span> ·{' '}
-                {entry.type.replaceAll('_', ' ').replaceAll('.', ' ')}
+                {describeDealEntry(entry, (stageId) => pipeline?.stages.find((x) => x.id === stageId)?.name)}
               </li>
             ))}
           </ol>
