@@ -76,12 +76,6 @@ export function DealDetailRoute() {
       </p>
       <div className="flex items-center gap-3">
         <h1 className="text-2xl font-semibold">{d.title}</h1>
-        <Link
-          to={`/app/tasks/new?subjectType=deal&subjectId=${d.id}`}
-          className="ml-auto rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-        >
-          New task
-        </Link>
         <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold uppercase dark:bg-slate-700">
           {d.status}
         </span>
@@ -90,6 +84,12 @@ export function DealDetailRoute() {
             Awaiting approval
           </span>
         )}
+        <Link
+          to={`/app/tasks/new?subjectType=deal&subjectId=${d.id}`}
+          className="ml-auto rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+        >
+          New task
+        </Link>
       </div>
       {(pending.length > 0 || justRequested) && (
         <div

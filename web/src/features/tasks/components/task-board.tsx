@@ -6,6 +6,9 @@ import { groupTasks, taskColumns } from '../utils/buckets';
 
 const taskType = 'application/x-m3-task';
 
+/** Done keeps growing; the board shows the latest of it. */
+const doneShown = 50;
+
 const subjectPaths: Record<string, string> = {
   lead: '/app/leads',
   deal: '/app/deals',
@@ -77,9 +80,10 @@ export function TaskBoard({
               </h2>
               <p className="mb-3 text-xs text-slate-600 dark:text-slate-400">
                 {columns[key].length} {columns[key].length === 1 ? 'task' : 'tasks'}
+                {isDone && columns[key].length > doneShown ? `, the latest ${String(doneShown)} shown` : ''}
               </p>
               <ul className="flex min-h-16 flex-col gap-2">
-                {columns[key].map((task) => (
+                {(isDone ? columns[key].slice(0, doneShown) : columns[key]).map((task) => (
                   <li key={task.id}>
                     <TaskCard task={task} onComplete={onComplete} />
                   </li>
