@@ -53,3 +53,68 @@ test('the app pages have no serious or critical axe violation, in either theme',
     }
   }
 });
+
+test('the deals, contacts, companies and tasks pages have no serious or critical axe violation', async ({
+  page,
+}) => {
+  // Eleven pages in two themes, each loaded and analysed.
+  test.setTimeout(240_000);
+  await signUp(page);
+  const headers = await sessionOf(page);
+  const pipelines = (await (await page.request.get('/api/v1/pipelines', { headers })).json()) as {
+    items: { id: string }[];
+  };
+  const company = await page.request.post('/api/v1/companies', {
+    headers,
+    data: { name: 'Axe Holdings', domain: 'axe.example' },
+  });
+  expect(company.status()).toBe(201);
+  const companyId = ((await company.json()) as { id: string }).id;
+  const contact = await page.request.post('/api/v1/contacts', {
+    headers,
+    data: { firstName: 'Axe', lastName: 'Contact', emails: ['axe@axe.example'], companyId },
+  });
+  expect(contact.status()).toBe(201);
+  const contactId = ((await contact.json()) as { id: string }).id;
+  const deal = await page.request.post('/api/v1/deals', {
+    headers,
+    data: {
+      title: 'Axe Deal',
+      pipelineId: pipelines.items[0]!.id,
+      value: { amount: 1000, currency: 'USD' },
+      contactId,
+      companyId,
+    },
+  });
+  expect(deal.status()).toBe(201);
+  const dealId = ((await deal.json()) as { id: string }).id;
+  for (const dueAt of [Date.now() - 3_600_000, Date.now() + 86_400_000]) {
+    const task = await page.request.post('/api/v1/tasks', {
+      headers,
+      data: { title: `Axe task ${String(dueAt)}`, dueAt: new Date(dueAt).toISOString(), priority: 'high' },
+    });
+    expect(task.status()).toBe(201);
+  }
+
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const [path, heading, ready] of [
+      ['/app/deals', 'Deals', 'Axe Deal'],
+      ['/app/deals/new', 'New deal', null],
+      [`/app/deals/${dealId}`, 'Axe Deal', 'Axe Contact'],
+      ['/app/contacts', 'Contacts', 'Axe Contact'],
+      ['/app/contacts/new', 'New contact', null],
+      [`/app/contacts/${contactId}`, 'Axe Contact', 'Axe Holdings'],
+      ['/app/companies', 'Companies', 'Axe Holdings'],
+      ['/app/companies/new', 'New company', null],
+      [`/app/companies/${companyId}`, 'Axe Holdings', 'Axe Contact'],
+      ['/app/tasks', 'Tasks', 'Axe task'],
+      ['/app/tasks/new', 'New task', null],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+      if (ready) await expect(page.getByText(ready).first()).toBeAttached();
+      expect(await seriousViolations(page), `${path} (${theme})`).toEqual([]);
+    }
+  }
+});

@@ -132,7 +132,12 @@ public sealed partial class WebAppTests(PostgresFixture postgres) : IAsyncLifeti
 
         Assert.True(run.ExitCode == 0, $"playwright test in web/ ({run.ExitCode}); traces of failures in {artifacts}:\n{run.Output}");
         Assert.DoesNotMatch(@"\d+ (skipped|flaky|did not run)", run.Output);
-        foreach (var page in new[] { "landing", "signup", "login", "dashboard", "leads-list", "lead-new", "lead-detail", "profile" })
+        foreach (var page in new[]
+        {
+            "landing", "signup", "login", "dashboard", "leads-list", "lead-new", "lead-detail", "profile",
+            "deals-board", "deal-new", "deal-detail", "contacts-list", "contact-new", "contact-detail",
+            "companies-list", "company-new", "company-detail", "tasks-board", "task-new",
+        })
         {
             Assert.True(File.Exists(Path.Combine(artifacts, "screenshots", page + ".png")), $"No screenshot of {page} in {artifacts}.");
         }

@@ -15,7 +15,19 @@ import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import { SectionRoute } from './routes/section';
 
-const built = new Set(['/app/dashboard', '/app/leads']);
+const built = new Set([
+  '/app/dashboard',
+  '/app/leads',
+  '/app/deals',
+  '/app/contacts',
+  '/app/companies',
+  '/app/tasks',
+]);
+
+// Loaded when first opened, so that the first page's script stays small.
+const deals = () => import('@/features/deals');
+const contacts = () => import('@/features/contacts');
+const tasks = () => import('@/features/tasks');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -34,6 +46,25 @@ export const routes: RouteObject[] = [
           { path: 'leads/new', element: <LeadNewRoute /> },
           { path: 'leads/:id', element: <LeadDetailRoute /> },
           { path: 'leads/:id/edit', element: <LeadEditRoute /> },
+          { path: 'deals', lazy: async () => ({ Component: (await deals()).DealsBoardRoute }) },
+          { path: 'deals/new', lazy: async () => ({ Component: (await deals()).DealNewRoute }) },
+          { path: 'deals/:id', lazy: async () => ({ Component: (await deals()).DealDetailRoute }) },
+          { path: 'contacts', lazy: async () => ({ Component: (await contacts()).ContactsListRoute }) },
+          { path: 'contacts/new', lazy: async () => ({ Component: (await contacts()).ContactNewRoute }) },
+          { path: 'contacts/:id', lazy: async () => ({ Component: (await contacts()).ContactDetailRoute }) },
+          {
+            path: 'contacts/:id/edit',
+            lazy: async () => ({ Component: (await contacts()).ContactEditRoute }),
+          },
+          { path: 'companies', lazy: async () => ({ Component: (await contacts()).CompaniesListRoute }) },
+          { path: 'companies/new', lazy: async () => ({ Component: (await contacts()).CompanyNewRoute }) },
+          { path: 'companies/:id', lazy: async () => ({ Component: (await contacts()).CompanyDetailRoute }) },
+          {
+            path: 'companies/:id/edit',
+            lazy: async () => ({ Component: (await contacts()).CompanyEditRoute }),
+          },
+          { path: 'tasks', lazy: async () => ({ Component: (await tasks()).TasksBoardRoute }) },
+          { path: 'tasks/new', lazy: async () => ({ Component: (await tasks()).TaskNewRoute }) },
           { path: 'profile', element: <ProfileRoute /> },
           ...sections
             .filter((section) => !built.has(section.path))

@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
+import { TaskDueAlerts } from '@/features/tasks/components/task-due-alerts';
 import { sections } from './sections';
 import { ThemeSwitch } from './theme-switch';
 import { UserMenu } from './user-menu';
@@ -74,6 +75,7 @@ export function AppShell() {
         <main id="main" className="flex-1 p-6">
           <Outlet />
         </main>
+        <TaskDueAlerts />
       </div>
     </div>
   );

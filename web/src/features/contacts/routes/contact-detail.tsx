@@ -1,0 +1,66 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { FormAlert } from '@/components/form-alert';
+import { formatDateTime } from '@/lib/format';
+import { companyQuery, useContact, useTimeline } from '../api/contacts';
+import { DetailRow } from '../components/detail-row';
+import { TimelineList } from '../components/timeline-list';
+
+export function ContactDetailRoute() {
+  const { id = '' } = useParams();
+  const contact = useContact(id);
+  const timeline = useTimeline('contact', id);
+  const companyId = contact.data?.companyId;
+  const company = useQuery({ ...companyQuery(companyId ?? ''), enabled: !!companyId });
+
+  if (contact.isPending) return <p>Loading the contact…</p>;
+  if (contact.isError) return <FormAlert error={contact.error} fields={[]} />;
+
+  const c = contact.data;
+  const name = `${c.firstName} ${c.lastName}`.trim();
+  return (
+    <div className="space-y-6">
+      <p>
+        <Link to="/app/contacts" className="text-sm text-indigo-700 dark:text-indigo-300">
+          ← Contacts
+        </Link>
+      </p>
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-semibold">{name}</h1>
+        <div className="flex gap-3">
+          <Link
+            to={`/app/deals/new?contact=${c.id}${c.companyId ? `&company=${c.companyId}` : ''}`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            New deal
+          </Link>
+          <Link
+            to={`/app/tasks/new?subjectType=contact&subjectId=${c.id}`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            New task
+          </Link>
+          <Link
+            to={`/app/contacts/${c.id}/edit`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            Edit
+          </Link>
+        </div>
+      </div>
+      <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
+        <DetailRow term="Emails">{c.emails.length > 0 ? c.emails.join(', ') : null}</DetailRow>
+        <DetailRow term="Phones">{c.phones.length > 0 ? c.phones.join(', ') : null}</DetailRow>
+        <DetailRow term="Company">
+          {companyId ? (
+            <Link to={`/app/companies/${companyId}`} className="text-indigo-700 dark:text-indigo-300">
+              {company.data?.name ?? 'Company'}
+            </Link>
+          ) : null}
+        </DetailRow>
+        <DetailRow term="Created">{formatDateTime(c.createdAt)}</DetailRow>
+      </dl>
+      <TimelineList entries={timeline.data ?? []} />
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+// The routes the app's router loads on demand (one chunk for the deals pages).
+export { DealDetailRoute } from './routes/deal-detail';
+export { DealNewRoute } from './routes/deal-new';
+export { DealsBoardRoute } from './routes/deals-board';
