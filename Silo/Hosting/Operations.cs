@@ -109,6 +109,7 @@ public static class Operations
     /// <summary>The dashboard's collection on this silo, when the dashboard is on.</summary>
     internal static void AddM3Dashboard(this ISiloBuilder silo, OperationsSettings settings)
     {
+        settings.HostsSilo = true;
         if (settings.DashboardEnabled)
         {
             silo.AddDashboard();
@@ -205,7 +206,10 @@ public sealed class OperationsSettings
     /// <summary>The process has internal addresses for the scrape endpoint and the dashboard.</summary>
     public bool Enabled => EveryAddressIsInternal || Ports.Count > 0;
 
-    public bool DashboardEnabled => Enabled && _keyHash is not null;
+    /// <summary>This process hosts a silo (the dashboard shows the cluster through its silo: an ApiHost with <c>M3_SILO=remote</c> has none).</summary>
+    public bool HostsSilo { get; internal set; }
+
+    public bool DashboardEnabled => Enabled && HostsSilo && _keyHash is not null;
 
     public static OperationsSettings Read(IConfiguration configuration, bool everyAddressIsInternal)
     {
