@@ -77,6 +77,7 @@ public sealed class OperationsEndpointsTests(PostgresFixture postgres)
             TimeSpan.FromSeconds(30));
         Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("m3_storage_duration", metrics, StringComparison.Ordinal);
+        Assert.Contains("db_client_", metrics, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.NotFound, (await open.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await DashboardAsync(open, DashboardKey)).StatusCode);
@@ -86,6 +87,75 @@ public sealed class OperationsEndpointsTests(PostgresFixture postgres)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await internalOnly.GetAsync(new Uri("/dashboard/", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await DashboardAsync(internalOnly, DashboardKey)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TracesAndMetricsGoOverOtlpWhenAnEndpointIsConfigured()
+    {
+        var port = OrleansTestSettings.FreePort();
+        using var collector = new OtlpCollector(port);
+        await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = await postgres.Server.CreateDatabaseAsync("ops"),
+            ["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+        });
+        using var http = new HttpClient { BaseAddress = api.Address };
+
+        await TenantSession.SignUpAsync(http);
+
+        // Spans of the request, of the grain calls it made (Orleans' activity propagation) and of its SQL commands.
+        await Eventually.TrueAsync(
+            () => collector.Received("/v1/traces", "Microsoft.AspNetCore") && collector.Received("/v1/traces", "Microsoft.Orleans.Application") && collector.Received("/v1/traces", "Npgsql"),
+            TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => collector.Received("/v1/metrics", "Microsoft.Orleans") && collector.Received("/v1/metrics", "M3CoreCRM.Storage"), TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>An OTLP/HTTP receiver that keeps each export's protobuf body by path (scope names are plain bytes in it).</summary>
+    private sealed class OtlpCollector : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Path, byte[] Body)> _exports = new();
+
+        public OtlpCollector(int port)
+        {
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            _listener.Start();
+            _ = ReceiveAsync();
+        }
+
+        public bool Received(string path, string text)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            return _exports.Any(export => export.Path == path && export.Body.AsSpan().IndexOf(bytes) >= 0);
+        }
+
+        public void Dispose() => _listener.Close();
+
+        private async Task ReceiveAsync()
+        {
+            while (true)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                _exports.Enqueue((context.Request.Url!.AbsolutePath, body.ToArray()));
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        }
     }
 
     /// <summary>Orleans' meter <c>Microsoft.Orleans</c> names its instruments <c>orleans-*</c>.</summary>
