@@ -95,12 +95,13 @@ public static class Operations
 
         if (settings.Enabled)
         {
-            app.MapPrometheusScrapingEndpoint(MetricsPath);
+            app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription();
         }
 
         if (settings.DashboardEnabled)
         {
-            app.MapOrleansDashboard(routePrefix: DashboardPath);
+            // Not part of the API: kept out of the OpenAPI document.
+            app.MapOrleansDashboard(routePrefix: DashboardPath).ExcludeFromDescription();
         }
 
         return app;

@@ -87,6 +87,11 @@ public sealed class OperationsEndpointsTests(PostgresFixture postgres)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await internalOnly.GetAsync(new Uri("/dashboard/", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await DashboardAsync(internalOnly, DashboardKey)).StatusCode);
+
+        // Neither is part of the public API's document.
+        var document = await open.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        Assert.DoesNotContain("\"/metrics", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"/dashboard", document, StringComparison.Ordinal);
     }
 
     [Fact]
