@@ -119,6 +119,12 @@ public static class Operations
 
     private static void AddM3Telemetry(this IHostApplicationBuilder builder, OperationsSettings settings)
     {
+        if (!settings.Enabled && !settings.Otlp)
+        {
+            // Nowhere for figures to go (an ApiHost without Operations:Urls or OTLP): nothing is collected.
+            return;
+        }
+
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics =>
