@@ -30,6 +30,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddM3Operations(everyAddressIsInternal: false);
 builder.AddM3Postgres();
 builder.AddM3Grains();
 builder.AddApiConventions();
@@ -52,6 +53,7 @@ builder.Services.AddHostedService<IdempotencyKeyCleanup>();
 
 var app = builder.Build();
 
+app.UseM3Operations();
 app.UseSecurityHeaders();
 app.UseApiProblemDetails();
 app.UseApiIdentity();

@@ -6,7 +6,8 @@ namespace M3CoreCRM.Silo;
 /// <summary>
 /// The silo process of a cluster: an Orleans silo that joins the cluster through the membership table in
 /// PostgreSQL and hosts the grains Orleans places on it; API hosts reach it through its gateway. Its HTTP
-/// endpoints (<c>--urls</c>) are health only.
+/// endpoints (<c>--urls</c>) are internal: health, the Prometheus scrape endpoint and (with an operator key) the
+/// Orleans dashboard.
 /// </summary>
 internal static class Program
 {
@@ -15,11 +16,13 @@ internal static class Program
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration[$"{SiloSetup.Section}:MembershipTable"] ??= "postgres";
 
+        builder.AddM3Operations(everyAddressIsInternal: true);
         builder.AddM3Postgres();
         builder.AddM3Silo();
 
         var app = builder.Build();
 
+        app.UseM3Operations();
         app.MapHealthApi();
 
         app.Run();

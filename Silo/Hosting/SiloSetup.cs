@@ -37,7 +37,17 @@ public static class SiloSetup
 
         // The web server listens while the silo waits for the schema (see SchemaGate), so the process is live from the start.
         builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
-        builder.UseOrleans(silo => ConfigureMembership(silo.ConfigureM3Silo(), builder.Configuration.GetSection(Section)));
+        var operations = Operations.Settings(builder);
+        builder.UseOrleans(silo =>
+        {
+            ConfigureMembership(silo.ConfigureM3Silo(), builder.Configuration.GetSection(Section));
+            silo.ConfigureM3ClusterHosting(builder.Configuration);
+            silo.AddM3Dashboard(operations);
+            if (operations.Otlp)
+            {
+                silo.AddActivityPropagation();
+            }
+        });
 
         // After the silo: it is started before, and stopped after, the sweep that calls its grains.
         builder.Services.AddHostedService<NotificationSweep>();
@@ -66,6 +76,7 @@ public static class SiloSetup
     {
         var settings = silo.Configuration.GetSection(Section);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaGate>();
+        silo.Services.AddSingleton<Orleans.Metadata.IGrainTypeProvider, DashboardGrainTypes>();
         silo.Configure<SiloMessagingOptions>(settings.GetSection("Messaging"));
         silo.Configure<GrainCollectionOptions>(settings.GetSection("Collection"));
         silo.Services.AddGrainStorage(CrmStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<CrmGrainStorage>(services));
@@ -146,6 +157,11 @@ public static class SiloSetup
             client.AddClusterConnectionStatusObserver(gatewayLoss);
             client.AddOutgoingGrainCallFilter(gatewayLoss);
             client.ConfigureM3Client();
+            client.ConfigureM3ClusterHosting(builder.Configuration);
+            if (Operations.Settings(builder).Otlp)
+            {
+                client.AddActivityPropagation();
+            }
         });
         return builder;
     }
