@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
+import { useLiveQuerySync } from '../live-sync';
 import { sections } from './sections';
 import { ThemeSwitch } from './theme-switch';
 import { UserMenu } from './user-menu';
@@ -9,6 +10,7 @@ import { useWorkspace } from './workspace';
 /** The signed-in frame: the sidebar (navigation landmark) and the top bar around each /app page. */
 export function AppShell() {
   const workspace = useWorkspace();
+  useLiveQuerySync();
   const navigate = useNavigate();
   const [search, setSearch] = useState('');
 
