@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const features = ['auth', 'landing', 'leads', 'notifications', 'profile'];
+const features = ['auth', 'calls', 'landing', 'leads', 'notifications', 'profile', 'verification'];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'src/types/api.gen.ts', 'test-results', 'playwright-report'] },

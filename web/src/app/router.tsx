@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router';
+import { CallsRoute } from '@/features/calls/routes/calls';
 import { LoginRoute } from '@/features/auth/routes/login';
 import { SignUpRoute } from '@/features/auth/routes/signup';
 import { LandingRoute } from '@/features/landing/routes/landing';
@@ -15,7 +16,7 @@ import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import { SectionRoute } from './routes/section';
 
-const built = new Set(['/app/dashboard', '/app/leads']);
+const built = new Set(['/app/dashboard', '/app/leads', '/app/calls']);
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -34,6 +35,7 @@ export const routes: RouteObject[] = [
           { path: 'leads/new', element: <LeadNewRoute /> },
           { path: 'leads/:id', element: <LeadDetailRoute /> },
           { path: 'leads/:id/edit', element: <LeadEditRoute /> },
+          { path: 'calls', element: <CallsRoute /> },
           { path: 'profile', element: <ProfileRoute /> },
           ...sections
             .filter((section) => !built.has(section.path))
