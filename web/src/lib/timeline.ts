@@ -53,9 +53,10 @@ export function describeEntry(entry: TimelineEntry): { title: string; detail: st
     default: {
       const data = entry.data as Record<string, unknown> | null;
       const fields = typeof data === 'object' && data !== null ? Object.keys(data) : [];
-      const action = entry.type.split('.').pop() ?? entry.type;
+      // "lead.created" → "Lead created", "call.logged" → "Call logged".
+      const action = words(entry.type.replaceAll('.', ' '));
       return {
-        title: `${action.charAt(0).toUpperCase()}${words(action.slice(1))}`,
+        title: `${action.charAt(0).toUpperCase()}${action.slice(1)}`,
         detail: fields.length > 0 ? `Changed: ${fields.join(', ')}` : null,
       };
     }
