@@ -8,6 +8,7 @@ import { LeadDetailRoute } from '@/features/leads/routes/lead-detail';
 import { LeadEditRoute } from '@/features/leads/routes/lead-edit';
 import { LeadNewRoute } from '@/features/leads/routes/lead-new';
 import { LeadsListRoute } from '@/features/leads/routes/leads-list';
+import { VerifyRoute } from '@/features/verification/routes/verify';
 import { ProfileRoute } from '@/features/profile/routes/profile';
 import { AppShell } from './layout/app-shell';
 import { RequireSession } from './layout/require-session';
@@ -37,6 +38,7 @@ export const routes: RouteObject[] = [
           { path: 'leads/:id/edit', element: <LeadEditRoute /> },
           { path: 'calls', element: <CallsRoute /> },
           { path: 'profile', element: <ProfileRoute /> },
+          { path: 'profile/verify/:channel', element: <VerifyRoute /> },
           ...sections
             .filter((section) => !built.has(section.path))
             .map((section) => ({
