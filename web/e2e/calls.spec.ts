@@ -92,6 +92,13 @@ test("an agent takes the next lead and logs a call while the manager's list upda
 
   // The manager's list shows the call without a reload.
   await expect(row.getByTestId('last-call')).toHaveText('No answer (1)');
+  // A lead created elsewhere (here through the API, as another client would) appears in the open list.
+  const created = await page.request.post('/api/v1/leads', {
+    headers,
+    data: { name: 'Walk-in Lead', source: 'web' },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  await expect(page.getByRole('link', { name: 'Walk-in Lead' })).toBeVisible();
   await screenshot(page, 'leads-live');
   await agentContext.close();
 });
