@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { screenshot, sessionOf, signUp } from './support';
 
@@ -83,6 +84,11 @@ test("an agent takes the next lead and logs a call while the manager's list upda
   await agentPage.getByLabel('Call notes').fill('Rang out; try after lunch. n1');
   await expect(agentPage.getByRole('radio', { name: 'No answer' })).toBeChecked();
   await screenshot(agentPage, 'calls');
+  // The agent's screen with a lead on it: no serious or critical axe finding.
+  const axe = await new AxeBuilder({ page: agentPage }).analyze();
+  expect(
+    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+  ).toEqual([]);
   await agentPage.getByLabel('Call notes').press('Control+Enter');
   await expect(agentPage.getByRole('status')).toContainText('Call with Queued Lead logged');
 
