@@ -39,6 +39,23 @@ async function callFloor(request: APIRequestContext, headers: Record<string, str
     },
   });
   expect(queue.status(), await queue.text()).toBe(201);
+  // A queue of a group the agent is not in: not theirs to work.
+  const otherGroup = await request.post('/api/v1/groups', {
+    headers,
+    data: { name: 'Other floor', memberIds: [] },
+  });
+  expect(otherGroup.status(), await otherGroup.text()).toBe(201);
+  const otherQueue = await request.post('/api/v1/call-queues', {
+    headers,
+    data: {
+      name: 'Evening calls',
+      groupId: ((await otherGroup.json()) as { id: string }).id,
+      filter: { statuses: [], sources: [], tags: [] },
+      retryAfterMinutes: 30,
+      maxAttempts: 3,
+    },
+  });
+  expect(otherQueue.status(), await otherQueue.text()).toBe(201);
   const lead = await request.post('/api/v1/leads', {
     headers,
     data: { name: 'Queued Lead', phone: `+1555${String(Date.now()).slice(-7)}`, source: 'web', groupId },
@@ -72,6 +89,10 @@ test("an agent takes the next lead and logs a call while the manager's list upda
   await expect(agentPage).toHaveURL(/\/app\/dashboard$/);
   await agentPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calls' }).click();
   await expect(agentPage.getByLabel('Call queue')).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(agentPage.getByLabel('Call queue').locator('option')).toHaveText([
+    'Choose a queue',
+    'Morning calls',
+  ]);
   await expect(agentPage.getByText('Ctrl+Enter save')).toBeVisible();
 
   await agentPage.keyboard.press('n');

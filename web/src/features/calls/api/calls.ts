@@ -26,7 +26,39 @@ export const callQueuesQuery = () =>
     staleTime: 60_000,
   });
 
-export const useCallQueues = () => useQuery(callQueuesQuery());
+const meQuery = () =>
+  queryOptions({ queryKey: ['me'], queryFn: () => unwrap(api.GET('/api/v1/me', {})), staleTime: 60_000 });
+
+const groupsQuery = () =>
+  queryOptions({
+    queryKey: ['groups'],
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/v1/groups', { params: { query: { limit: 200 } } }))).items,
+    staleTime: 300_000,
+  });
+
+/**
+ * The queues the caller takes leads from: those of the groups they belong to, or every queue for someone who
+ * holds leads.assign at scope all (the API lets them take from any queue).
+ */
+export function useCallQueues() {
+  const queues = useQuery(callQueuesQuery());
+  const me = useQuery(meQuery());
+  const groups = useQuery(groupsQuery());
+  const pending = queues.isPending || me.isPending || groups.isPending;
+  let data: CallQueue[] | undefined;
+  if (!pending && queues.data) {
+    const userId = me.data?.user.id;
+    const anyQueue = me.data?.permissions['leads.assign'] === 'all';
+    const mine = new Set(
+      (groups.data ?? [])
+        .filter((group) => userId && group.memberIds.includes(userId))
+        .map((group) => group.id),
+    );
+    data = anyQueue ? queues.data : queues.data.filter((queue) => mine.has(queue.groupId));
+  }
+  return { data, isPending: pending, error: queues.error ?? me.error ?? groups.error };
+}
 
 /** Takes the queue's next due lead, locked to the caller; null when none is due (204). */
 export function useNextLead() {
