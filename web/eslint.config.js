@@ -4,7 +4,18 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const features = ['auth', 'contacts', 'deals', 'landing', 'leads', 'notifications', 'profile', 'tasks'];
+const features = [
+  'auth',
+  'calls',
+  'contacts',
+  'deals',
+  'landing',
+  'leads',
+  'notifications',
+  'profile',
+  'tasks',
+  'verification',
+];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'src/types/api.gen.ts', 'test-results', 'playwright-report'] },

@@ -29,7 +29,7 @@ test('sign up, sign out, sign in', async ({ page }) => {
   await expect(nav.getByRole('link')).toHaveText(sections);
   await expect(page.getByTestId('workspace-name')).toHaveText(`Workspace ${owner.workspace}`);
   await expect(page.getByRole('button', { name: /^Notifications, / })).toBeVisible();
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Search' })).toBeVisible();
   await screenshot(page, 'dashboard');
 
   await page.getByRole('button', { name: owner.name }).click();

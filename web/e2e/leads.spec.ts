@@ -26,8 +26,8 @@ test('create a lead and find it by search', async ({ page }) => {
   await page.getByRole('button', { name: 'Create lead' }).click();
   await expect(page.getByRole('heading', { name: 'Alan Turing' })).toBeVisible();
 
-  await page.getByRole('searchbox', { name: 'Search' }).fill('grace');
-  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await page.getByRole('combobox', { name: 'Search' }).fill('grace');
+  await page.getByRole('combobox', { name: 'Search' }).press('Enter');
   await expect(page).toHaveURL(/\/app\/leads\?q=grace$/);
   const rows = page.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(2);

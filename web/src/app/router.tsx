@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router';
+import { CallsRoute } from '@/features/calls/routes/calls';
 import { LoginRoute } from '@/features/auth/routes/login';
 import { SignUpRoute } from '@/features/auth/routes/signup';
 import { LandingRoute } from '@/features/landing/routes/landing';
@@ -7,6 +8,7 @@ import { LeadDetailRoute } from '@/features/leads/routes/lead-detail';
 import { LeadEditRoute } from '@/features/leads/routes/lead-edit';
 import { LeadNewRoute } from '@/features/leads/routes/lead-new';
 import { LeadsListRoute } from '@/features/leads/routes/leads-list';
+import { VerifyRoute } from '@/features/verification/routes/verify';
 import { ProfileRoute } from '@/features/profile/routes/profile';
 import { AppShell } from './layout/app-shell';
 import { RequireSession } from './layout/require-session';
@@ -22,6 +24,7 @@ const built = new Set([
   '/app/contacts',
   '/app/companies',
   '/app/tasks',
+  '/app/calls',
 ]);
 
 // Loaded when first opened, so that the first page's script stays small.
@@ -65,7 +68,9 @@ export const routes: RouteObject[] = [
           },
           { path: 'tasks', lazy: async () => ({ Component: (await tasks()).TasksBoardRoute }) },
           { path: 'tasks/new', lazy: async () => ({ Component: (await tasks()).TaskNewRoute }) },
+          { path: 'calls', element: <CallsRoute /> },
           { path: 'profile', element: <ProfileRoute /> },
+          { path: 'profile/verify/:channel', element: <VerifyRoute /> },
           ...sections
             .filter((section) => !built.has(section.path))
             .map((section) => ({

@@ -1,7 +1,8 @@
-import { useState, type SyntheticEvent } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { NavLink, Outlet } from 'react-router';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { TaskDueAlerts } from '@/features/tasks/components/task-due-alerts';
+import { useLiveQuerySync } from '../live-sync';
+import { GlobalSearch } from './global-search';
 import { sections } from './sections';
 import { ThemeSwitch } from './theme-switch';
 import { UserMenu } from './user-menu';
@@ -10,14 +11,7 @@ import { useWorkspace } from './workspace';
 /** The signed-in frame: the sidebar (navigation landmark) and the top bar around each /app page. */
 export function AppShell() {
   const workspace = useWorkspace();
-  const navigate = useNavigate();
-  const [search, setSearch] = useState('');
-
-  const submitSearch = (event: SyntheticEvent) => {
-    event.preventDefault();
-    void navigate(`/app/leads?${new URLSearchParams({ q: search.trim() }).toString()}`);
-  };
-
+  useLiveQuerySync();
   return (
     <div className="flex min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <a
@@ -52,22 +46,10 @@ export function AppShell() {
       </nav>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center gap-4 border-b border-slate-200 bg-white px-6 py-3 dark:border-slate-800 dark:bg-slate-900">
-          <p className="font-semibold" data-testid="workspace-name">
+          <p className="shrink-0 font-semibold" data-testid="workspace-name">
             {workspace.data?.name ?? ''}
           </p>
-          <form role="search" onSubmit={submitSearch} className="flex-1">
-            <label htmlFor="global-search" className="sr-only">
-              Search
-            </label>
-            <input
-              id="global-search"
-              type="search"
-              placeholder="Search leads"
-              value={search}
-              onChange={(event) => setSearch(event.target.value)}
-              className="w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800"
-            />
-          </form>
+          <GlobalSearch />
           <ThemeSwitch />
           <NotificationBell />
           <UserMenu />

@@ -17,6 +17,7 @@ export interface LeadFilter {
   status?: string;
   source?: string;
   ownerId?: string;
+  groupId?: string;
 }
 
 const pageSize = 50;
@@ -119,6 +120,16 @@ export const ownersQuery = () =>
     staleTime: 300_000,
   });
 
+/** The tenant's groups (teams), for the group filter. */
+export const groupsQuery = () =>
+  queryOptions({
+    queryKey: ['groups'],
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/v1/groups', { params: { query: { limit: 200 } } }))).items,
+    staleTime: 300_000,
+  });
+
+export const useGroups = () => useQuery(groupsQuery());
 export const useLeadStatuses = () => useQuery(leadStatusesQuery());
 export const useLeadSources = () => useQuery(leadSourcesQuery());
 export const useOwners = () => useQuery(ownersQuery());

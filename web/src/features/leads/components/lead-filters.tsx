@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { SelectField, TextField } from '@/components/field';
-import { useLeadSources, useLeadStatuses, useOwners, type LeadFilter } from '../api/leads';
+import { useGroups, useLeadSources, useLeadStatuses, useOwners, type LeadFilter } from '../api/leads';
 
-/** Status, source and owner filters and the search box; the search applies once typing pauses. */
+/** Status, source, owner and group filters and the search box; the search applies once typing pauses. */
 export function LeadFilters({
   filter,
   onChange,
@@ -13,6 +13,7 @@ export function LeadFilters({
   const statuses = useLeadStatuses();
   const sources = useLeadSources();
   const owners = useOwners();
+  const groups = useGroups();
   const [q, setQ] = useState(filter.q ?? '');
   // The URL's search changes from outside too (the top bar's search, the back button): the box follows it.
   const [appliedQ, setAppliedQ] = useState(filter.q ?? '');
@@ -32,7 +33,7 @@ export function LeadFilters({
     <form
       role="search"
       aria-label="Filter leads"
-      className="grid gap-4 sm:grid-cols-4"
+      className="grid gap-4 sm:grid-cols-5"
       onSubmit={(event) => {
         event.preventDefault();
         onChange({ ...filter, q });
@@ -65,6 +66,13 @@ export function LeadFilters({
         value={filter.ownerId ?? ''}
         onChange={(event) => onChange({ ...filter, ownerId: event.target.value })}
         options={[any, ...(owners.data ?? []).map((u) => ({ value: u.id, label: u.name }))]}
+      />
+      <SelectField
+        label="Group"
+        name="groupId"
+        value={filter.groupId ?? ''}
+        onChange={(event) => onChange({ ...filter, groupId: event.target.value })}
+        options={[any, ...(groups.data ?? []).map((g) => ({ value: g.id, label: g.name }))]}
       />
     </form>
   );

@@ -3,6 +3,12 @@ import { Link } from 'react-router';
 import { Button } from '@/components/button';
 import type { Lead } from '../api/leads';
 
+/** "no_answer" → "No answer". */
+function lastCallName(disposition: string) {
+  const words = disposition.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 interface LeadTableProps {
   leads: Lead[];
   statuses: { key: string; name: string }[];
@@ -57,6 +63,9 @@ export function LeadTable({
             <th scope="col" className="py-2 pr-4 font-medium">
               Source
             </th>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              Last call
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -91,6 +100,11 @@ export function LeadTable({
                 )}
               </td>
               <td className="py-2 pr-4">{sourceName(lead.source)}</td>
+              <td className="py-2 pr-4" data-testid="last-call">
+                {lead.calls.lastDisposition
+                  ? `${lastCallName(lead.calls.lastDisposition)} (${String(lead.calls.attempts)})`
+                  : '—'}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
+import { Timeline } from '@/components/timeline';
 import { useLead, useLeadStatuses, useOwners } from '../api/leads';
+import { ConversionNote, LeadActions } from '../components/lead-actions';
 
 function Row({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -40,20 +42,27 @@ export function LeadDetailRoute() {
           Edit
         </Link>
       </div>
-      <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
-        <Row term="Status">{status}</Row>
-        <Row term="Source">{l.source}</Row>
-        <Row term="Phone">{l.phone}</Row>
-        <Row term="Email">{l.email}</Row>
-        <Row term="Owner">{owner}</Row>
-        <Row term="Budget">{l.budget ? `${l.budget.amount} ${l.budget.currency}` : null}</Row>
-        <Row term="Tags">{l.tags.length > 0 ? l.tags.join(', ') : null}</Row>
-        <Row term="Calls">{String(l.calls.attempts)}</Row>
-        <Row term="Notes">{l.notes}</Row>
-        <Row term="Created">
-          {typeof l.createdAt === 'string' ? new Date(l.createdAt).toLocaleString() : null}
-        </Row>
-      </dl>
+      <ConversionNote lead={l} />
+      <div className="grid gap-8 lg:grid-cols-2">
+        <div className="space-y-6">
+          <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
+            <Row term="Status">{status}</Row>
+            <Row term="Source">{l.source}</Row>
+            <Row term="Phone">{l.phone}</Row>
+            <Row term="Email">{l.email}</Row>
+            <Row term="Owner">{owner}</Row>
+            <Row term="Budget">{l.budget ? `${l.budget.amount} ${l.budget.currency}` : null}</Row>
+            <Row term="Tags">{l.tags.length > 0 ? l.tags.join(', ') : null}</Row>
+            <Row term="Calls">{String(l.calls.attempts)}</Row>
+            <Row term="Notes">{l.notes}</Row>
+            <Row term="Created">
+              {typeof l.createdAt === 'string' ? new Date(l.createdAt).toLocaleString() : null}
+            </Row>
+          </dl>
+          <LeadActions lead={l} />
+        </div>
+        <Timeline type="lead" id={l.id} />
+      </div>
     </div>
   );
 }

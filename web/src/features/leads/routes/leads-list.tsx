@@ -1,4 +1,5 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { Button } from '@/components/button';
 import { Link, useSearchParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
 import {
@@ -9,10 +10,12 @@ import {
   useUpdateLead,
   type LeadFilter,
 } from '../api/leads';
+import { exportLeads } from '../api/lead-csv';
 import { LeadFilters } from '../components/lead-filters';
+import { LeadImport } from '../components/lead-import';
 import { LeadTable } from '../components/lead-table';
 
-const filterKeys = ['q', 'status', 'source', 'ownerId'] as const;
+const filterKeys = ['q', 'status', 'source', 'ownerId', 'groupId'] as const;
 
 /** The lead list; its filters live in the URL, so a filtered list can be bookmarked and the back button works. */
 export function LeadsListRoute() {
@@ -48,20 +51,35 @@ export function LeadsListRoute() {
   // Inline status change: saved at once, fenced by the version the row shows.
   const update = useUpdateLead();
   const rows = leads.data?.pages.flatMap((page) => page.items) ?? [];
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const exportFiltered = () => {
+    setExporting(true);
+    setExportError(null);
+    exportLeads(filter)
+      .catch((error: unknown) => setExportError(error))
+      .finally(() => setExporting(false));
+  };
 
   return (
     <div className="space-y-6">
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">Leads</h1>
-        <Link
-          to="/app/leads/new"
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
-        >
-          New lead
-        </Link>
+        <div className="flex items-center gap-2">
+          <Button variant="secondary" onClick={exportFiltered} disabled={exporting}>
+            {exporting ? 'Exporting…' : 'Export CSV'}
+          </Button>
+          <Link
+            to="/app/leads/new"
+            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
+          >
+            New lead
+          </Link>
+        </div>
       </div>
+      <LeadImport />
       <LeadFilters filter={filter} onChange={setFilter} />
-      <FormAlert error={leads.error ?? update.error} fields={[]} />
+      <FormAlert error={leads.error ?? update.error ?? exportError} fields={[]} />
       {leads.isPending ? (
         <p>Loading leads…</p>
       ) : rows.length === 0 ? (

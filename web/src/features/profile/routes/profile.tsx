@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/button';
 import { TextField } from '@/components/field';
@@ -87,7 +88,31 @@ export function ProfileRoute() {
               Details
             </h2>
             <p className="text-sm">
-              Email: <span>{me.data.user.email}</span>
+              Email: <span>{me.data.user.email}</span>{' '}
+              {me.data.user.emailVerified ? (
+                <span className="text-green-800 dark:text-green-300">(verified)</span>
+              ) : (
+                <Link
+                  to="/app/profile/verify/email"
+                  className="text-indigo-700 underline dark:text-indigo-300"
+                >
+                  Verify your email
+                </Link>
+              )}
+            </p>
+            <p className="text-sm">
+              Mobile: <span>{me.data.user.mobile ?? '—'}</span>{' '}
+              {me.data.user.mobile &&
+                (me.data.user.mobileVerified ? (
+                  <span className="text-green-800 dark:text-green-300">(verified)</span>
+                ) : (
+                  <Link
+                    to="/app/profile/verify/mobile"
+                    className="text-indigo-700 underline dark:text-indigo-300"
+                  >
+                    Verify your mobile
+                  </Link>
+                ))}
             </p>
             <NameForm initial={me.data.user.name} />
           </section>
