@@ -65,3 +65,26 @@ test('a task falling due raises a live alert on the page open', async ({ page })
     page.getByRole('region', { name: 'Overdue' }).getByRole('article', { name: 'Viewing at noon' }),
   ).toBeVisible();
 });
+
+test('a signed-in tab opens one live stream, shared by the task-due alert and the rest', async ({ page }) => {
+  await signUp(page);
+  const streams: string[] = [];
+  const tickets: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path === '/api/v1/stream') streams.push(request.url());
+    if (path === '/api/v1/stream/ticket') tickets.push(request.url());
+  });
+  const opened = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/stream');
+  await page.goto('/app/tasks');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasks');
+  await opened;
+  // Moving between pages keeps the shell, and its stream, open.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasks');
+  // A second client would have asked for its ticket and opened its stream by now.
+  await page.waitForTimeout(4_000);
+  expect(streams).toHaveLength(1);
+  expect(tickets).toHaveLength(1);
+});

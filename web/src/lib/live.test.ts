@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   defaultBackoff,
+  liveEventTypes,
   openLiveStream,
   type EventSourceLike,
   type LiveEvent,
@@ -42,12 +43,14 @@ describe('the live stream client', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  function open(extra: { onResync?: () => void; ticket?: () => Promise<string> } = {}) {
+  function open(
+    extra: { onResync?: () => void; ticket?: () => Promise<string>; types?: readonly string[] } = {},
+  ) {
     const events: LiveEvent[] = [];
     const statuses: LiveStatus[] = [];
     const stream = openLiveStream({
       baseUrl: 'http://host',
-      types: ['lead.created', 'call.logged'],
+      types: extra.types ?? ['lead.created', 'call.logged'],
       ticket: extra.ticket ?? (() => Promise.resolve(`t${++tickets}`)),
       onEvent: (event) => events.push(event),
       onStatus: (status) => statuses.push(status),
@@ -121,6 +124,21 @@ describe('the live stream client', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sources).toHaveLength(1);
     expect(statuses.at(-1)).toBe('closed');
+  });
+
+  it('delivers task.due with its data, also on a connection opened again', async () => {
+    const { events } = open({ types: liveEventTypes });
+    await vi.advanceTimersByTimeAsync(0);
+    sources[0]!.open();
+    sources[0]!.send('task.due', '7', { entityType: 'task', entityId: 'T1', data: { title: 'Call back' } });
+    sources[0]!.fail();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sources[1]!.url).toBe('http://host/api/v1/stream?ticket=t2&lastEventId=7');
+    sources[1]!.send('task.due', '8', { entityType: 'task', entityId: 'T2', data: { title: 'Viewing' } });
+    expect(events.map((e) => [e.type, e.entityId, e.data])).toEqual([
+      ['task.due', 'T1', { title: 'Call back' }],
+      ['task.due', 'T2', { title: 'Viewing' }],
+    ]);
   });
 
   it('spreads the default backoff between half and all of a doubling ceiling of at most 30 s', () => {

@@ -5,8 +5,9 @@ import { liveEventTypes, openLiveStream, type LiveEvent, type LiveStatus } from 
 type Listener = (event: LiveEvent) => void;
 
 /**
- * One stream per tab, shared by every page that shows live data: the signed-in shell keeps it open
- * ({@link useLiveConnection}) and pages listen to it ({@link useLiveEvents}).
+ * One stream per tab, shared by everything that shows live data: the signed-in shell keeps it open
+ * ({@link useLiveConnection}) and everything else listens to it ({@link useLiveEvents}: the query sync, the task-due
+ * alert, pages); nothing else opens an EventSource on /api/v1/stream (the server caps streams per user).
  */
 const listeners = new Set<Listener>();
 const resyncListeners = new Set<() => void>();
@@ -18,8 +19,14 @@ function setStatus(next: LiveStatus) {
   statusListeners.forEach((listener) => listener());
 }
 
+/** Hands an event of the stream to every subscriber (exported for tests). */
 export function dispatchLiveEvent(event: LiveEvent) {
   listeners.forEach((listener) => listener(event));
+}
+
+/** Tells every subscriber that the stream opened without resuming (exported for tests). */
+export function dispatchLiveResync() {
+  resyncListeners.forEach((listener) => listener());
 }
 
 /** Opens the stream while the calling component is mounted (the signed-in shell). */
@@ -31,7 +38,7 @@ export function useLiveConnection() {
       types: liveEventTypes,
       onEvent: dispatchLiveEvent,
       onStatus: setStatus,
-      onResync: () => resyncListeners.forEach((listener) => listener()),
+      onResync: dispatchLiveResync,
     });
     return () => stream.close();
   }, []);
@@ -50,6 +57,29 @@ export function useLiveStatus(): LiveStatus {
 }
 
 /**
+ * Calls `handler` for each event of the given types on the tab's one stream, and `onResync` when it (re)opened
+ * without resuming; returns the unsubscribe. The stream itself is opened by {@link useLiveConnection}, not here.
+ */
+export function subscribeLiveEvents(
+  types: readonly string[],
+  handler: Listener,
+  onResync?: () => void,
+): () => void {
+  const wanted = new Set(types);
+  const listener: Listener = (event) => {
+    if (wanted.has(event.type)) handler(event);
+  };
+  // Wrapped, so that the same function subscribed twice is also unsubscribed once at a time.
+  const resync = () => onResync?.();
+  listeners.add(listener);
+  resyncListeners.add(resync);
+  return () => {
+    listeners.delete(listener);
+    resyncListeners.delete(resync);
+  };
+}
+
+/**
  * Calls `handler` for each live event of the given types, and `onResync` when the stream (re)opened without
  * resuming, so that what changed in between is read again.
  */
@@ -59,17 +89,13 @@ export function useLiveEvents(types: readonly string[], handler: Listener, onRes
     latest.current = { handler, onResync };
   });
   const key = types.join(',');
-  useEffect(() => {
-    const wanted = new Set(key.split(','));
-    const listener: Listener = (event) => {
-      if (wanted.has(event.type)) latest.current.handler(event);
-    };
-    const resync = () => latest.current.onResync?.();
-    listeners.add(listener);
-    resyncListeners.add(resync);
-    return () => {
-      listeners.delete(listener);
-      resyncListeners.delete(resync);
-    };
-  }, [key]);
+  useEffect(
+    () =>
+      subscribeLiveEvents(
+        key.split(','),
+        (event) => latest.current.handler(event),
+        () => latest.current.onResync?.(),
+      ),
+    [key],
+  );
 }

@@ -1,7 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useLiveEvent } from '@/lib/live-events';
+import { useLiveEvents } from '@/lib/use-live';
+
+const taskDue = ['task.due'] as const;
 
 interface DueAlert {
   id: string;
@@ -10,18 +12,20 @@ interface DueAlert {
 
 /**
  * Tells the signed-in user, on whatever page they are, when one of their tasks falls due: the server's `task.due`
- * event on the live stream (only events about tasks the user may read arrive). The task board reloads with it.
+ * event on the tab's one live stream (src/lib/use-live.ts, opened by the shell; only events about tasks the user
+ * may read arrive). The task board reloads with it.
  */
 export function TaskDueAlerts() {
   const queryClient = useQueryClient();
   const [alerts, setAlerts] = useState<DueAlert[]>([]);
 
-  useLiveEvent('task.due', (event) => {
-    const title = typeof event.data.title === 'string' ? event.data.title : 'A task';
+  useLiveEvents(taskDue, (event) => {
+    const id = event.entityId;
+    if (!id) return;
+    const data = event.data as { title?: unknown } | null | undefined;
+    const title = typeof data?.title === 'string' ? data.title : 'A task';
     setAlerts((current) =>
-      current.some((alert) => alert.id === event.entityId)
-        ? current
-        : [...current, { id: event.entityId, title }].slice(-3),
+      current.some((alert) => alert.id === id) ? current : [...current, { id, title }].slice(-3),
     );
     void queryClient.invalidateQueries({ queryKey: ['tasks'] });
   });
