@@ -67,7 +67,7 @@ public static class ActivitiesApi
         return TypedResults.Ok(Page.FromRows(items, take, activity => new Cursor(activity.At.ToString("O", CultureInfo.InvariantCulture), activity.Id)));
     }
 
-    private static async Task<Created<ActivityInfo>> LogAsync(LogActivityRequest request, Caller caller, IGrainFactory grains, SubjectCheck subjects, CancellationToken cancellationToken)
+    private static async Task<Created<ActivityInfo>> LogAsync(LogActivityRequest request, Caller caller, IGrainFactory grains, SubjectCheck subjects, HttpContext context, CancellationToken cancellationToken)
     {
         new Validation()
             .Check(request.Type is not null, "type", "One of: call, meeting, note, email, sms, whatsapp, site_visit.")
@@ -77,7 +77,8 @@ public static class ActivitiesApi
             .Optional("body", request.Body, 10_000)
             .ThrowIfInvalid();
         var subject = await subjects.CheckAsync(caller, request.Subject!, cancellationToken);
-        var id = Guid.CreateVersion7();
+        // The activity grain answers a repeated create with the record as it is.
+        var id = RecordIds.New(context, "activity");
         var activity = await grains.GetGrain<IActivityGrain>(caller.TenantId, id).CreateAsync(new NewActivity(
             request.Type!.Value, subject, (request.At ?? DateTime.UtcNow).ToUniversalTime(), request.DurationSeconds, request.Outcome, request.Body, caller.UserId));
         return TypedResults.Created($"/api/v1/activities/{id}", activity);

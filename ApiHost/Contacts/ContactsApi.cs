@@ -109,11 +109,12 @@ public static class ContactsApi
         return TypedResults.Ok(company);
     }
 
-    private static async Task<Created<ContactInfo>> CreateContactAsync(SaveContactRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, CancellationToken cancellationToken)
+    private static async Task<Created<ContactInfo>> CreateContactAsync(SaveContactRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, HttpContext context, CancellationToken cancellationToken)
     {
         var fields = await ValidateAsync(request with { OwnerId = request.OwnerId ?? caller.UserId }, caller, people, queries, null, cancellationToken);
-        var id = Guid.CreateVersion7();
-        return TypedResults.Created($"/api/v1/contacts/{id}", await grains.GetGrain<IContactGrain>(caller.TenantId, id).CreateAsync(fields));
+        var id = RecordIds.New(context, "contact");
+        var grain = grains.GetGrain<IContactGrain>(caller.TenantId, id);
+        return TypedResults.Created($"/api/v1/contacts/{id}", await RecordIds.CreateOnceAsync(context, () => grain.CreateAsync(fields), grain.GetAsync));
     }
 
     private static async Task<Ok<ContactInfo>> UpdateContactAsync(
@@ -140,11 +141,12 @@ public static class ContactsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Created<CompanyInfo>> CreateCompanyAsync(SaveCompanyRequest request, Caller caller, IGrainFactory grains, LeadQueries people, CancellationToken cancellationToken)
+    private static async Task<Created<CompanyInfo>> CreateCompanyAsync(SaveCompanyRequest request, Caller caller, IGrainFactory grains, LeadQueries people, HttpContext context, CancellationToken cancellationToken)
     {
         var fields = await ValidateAsync(request with { OwnerId = request.OwnerId ?? caller.UserId }, caller, people, null, cancellationToken);
-        var id = Guid.CreateVersion7();
-        return TypedResults.Created($"/api/v1/companies/{id}", await grains.GetGrain<ICompanyGrain>(caller.TenantId, id).CreateAsync(fields));
+        var id = RecordIds.New(context, "company");
+        var grain = grains.GetGrain<ICompanyGrain>(caller.TenantId, id);
+        return TypedResults.Created($"/api/v1/companies/{id}", await RecordIds.CreateOnceAsync(context, () => grain.CreateAsync(fields), grain.GetAsync));
     }
 
     private static async Task<Ok<CompanyInfo>> UpdateCompanyAsync(

@@ -51,6 +51,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             return;
         }
 
+        RecordIds.UseKey(context, caller.TenantId, callerKey, key, hash);
+
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;

@@ -163,11 +163,12 @@ public static class DealsApi
         return TypedResults.Ok(deal);
     }
 
-    private static async Task<Created<DealInfo>> CreateDealAsync(SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<Created<DealInfo>> CreateDealAsync(SaveDealRequest request, Caller caller, IGrainFactory grains, LeadQueries people, RecordQueries queries, NpgsqlDataSource db, HttpContext context, CancellationToken cancellationToken)
     {
         var fields = await ValidateAsync(request with { OwnerId = request.OwnerId ?? caller.UserId }, caller, grains, people, queries, db, null, cancellationToken);
-        var id = Guid.CreateVersion7();
-        return TypedResults.Created($"/api/v1/deals/{id}", await grains.GetGrain<IDealGrain>(caller.TenantId, id).CreateAsync(fields));
+        var id = RecordIds.New(context, "deal");
+        var grain = grains.GetGrain<IDealGrain>(caller.TenantId, id);
+        return TypedResults.Created($"/api/v1/deals/{id}", await RecordIds.CreateOnceAsync(context, () => grain.CreateAsync(fields), grain.GetAsync));
     }
 
     private static async Task<Ok<DealInfo>> UpdateDealAsync(

@@ -100,11 +100,12 @@ public static class ProjectsApi
         return TypedResults.Ok(project);
     }
 
-    private static async Task<Created<ProjectInfo>> CreateAsync(SaveProjectRequest request, Caller caller, IGrainFactory grains)
+    private static async Task<Created<ProjectInfo>> CreateAsync(SaveProjectRequest request, Caller caller, IGrainFactory grains, HttpContext context)
     {
         var command = Validate(request);
-        var id = Guid.CreateVersion7();
-        var project = await grains.GetGrain<IProjectGrain>(caller.TenantId, id).CreateAsync(command);
+        var id = RecordIds.New(context, "project");
+        var grain = grains.GetGrain<IProjectGrain>(caller.TenantId, id);
+        var project = await RecordIds.CreateOnceAsync(context, () => grain.CreateAsync(command), grain.GetAsync);
         return TypedResults.Created($"/api/v1/projects/{id}", project);
     }
 

@@ -197,11 +197,12 @@ public static class UnitsApi
         return TypedResults.Ok(unit);
     }
 
-    private static async Task<Created<UnitInfo>> CreateAsync(SaveUnitRequest request, Caller caller, IGrainFactory grains, InventoryQueries inventory, CancellationToken cancellationToken)
+    private static async Task<Created<UnitInfo>> CreateAsync(SaveUnitRequest request, Caller caller, IGrainFactory grains, InventoryQueries inventory, HttpContext context, CancellationToken cancellationToken)
     {
         var details = await ValidateAsync(request, caller, inventory, cancellationToken);
-        var id = Guid.CreateVersion7();
-        var unit = await grains.GetGrain<IUnitGrain>(caller.TenantId, id).CreateAsync(details);
+        var id = RecordIds.New(context, "unit");
+        var grain = grains.GetGrain<IUnitGrain>(caller.TenantId, id);
+        var unit = await RecordIds.CreateOnceAsync(context, () => grain.CreateAsync(details), grain.GetAsync);
         return TypedResults.Created($"/api/v1/units/{id}", unit);
     }
 

@@ -119,7 +119,7 @@ public static class LeadsApi
     }
 
     private static async Task<Results<Created<LeadInfo>, ProblemHttpResult>> CreateAsync(
-        SaveLeadRequest request, bool? allowDuplicate, Caller caller, IGrainFactory grains, LeadQueries leads, InventoryQueries inventory, CancellationToken cancellationToken)
+        SaveLeadRequest request, bool? allowDuplicate, Caller caller, IGrainFactory grains, LeadQueries leads, InventoryQueries inventory, HttpContext context, CancellationToken cancellationToken)
     {
         var catalog = await grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId).GetAsync();
         var fields = await CheckInterestAsync(Validate(request with { OwnerId = request.OwnerId ?? caller.UserId }, catalog, null), caller, inventory, cancellationToken);
@@ -129,15 +129,17 @@ public static class LeadsApi
         }
 
         await Ownership.EnsureMayOwnAsync(leads, caller, fields.OwnerId!.Value, fields.GroupId, Ownership.WidestOf(caller, Permissions.LeadsWrite, Permissions.LeadsAssign), cancellationToken);
+        var id = RecordIds.New(context, "lead");
+        var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
         if (allowDuplicate != true && await leads.DuplicateOfAsync(caller.TenantId, fields.Phone, fields.Email, null, cancellationToken) is { } existing)
         {
-            return Duplicate(existing);
+            // The same request ran before and its answer was lost: the lead it made is no duplicate of itself.
+            return existing == id && RecordIds.IsDerived(context) ? TypedResults.Created($"/api/v1/leads/{id}", await grain.GetAsync()) : Duplicate(existing);
         }
 
-        var id = Guid.CreateVersion7();
         try
         {
-            var lead = await grains.GetGrain<ILeadGrain>(caller.TenantId, id).CreateAsync(new CreateLead(fields, allowDuplicate == true));
+            var lead = await RecordIds.CreateOnceAsync(context, () => grain.CreateAsync(new CreateLead(fields, allowDuplicate == true)), grain.GetAsync);
             return TypedResults.Created($"/api/v1/leads/{id}", lead);
         }
         catch (DomainException exception) when (exception.Code == "duplicate_lead")

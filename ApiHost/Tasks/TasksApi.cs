@@ -72,11 +72,12 @@ public static class TasksApi
         return TypedResults.Ok(task);
     }
 
-    private static async Task<Created<TaskItemInfo>> CreateAsync(SaveTaskRequest request, Caller caller, IGrainFactory grains, LeadQueries people, SubjectCheck subjects, CancellationToken cancellationToken)
+    private static async Task<Created<TaskItemInfo>> CreateAsync(SaveTaskRequest request, Caller caller, IGrainFactory grains, LeadQueries people, SubjectCheck subjects, HttpContext context, CancellationToken cancellationToken)
     {
         var fields = await ValidateAsync(request with { AssigneeId = request.AssigneeId ?? caller.UserId }, caller, people, subjects, null, cancellationToken);
-        var id = Guid.CreateVersion7();
-        return TypedResults.Created($"/api/v1/tasks/{id}", await grains.GetGrain<ITaskItemGrain>(caller.TenantId, id).CreateAsync(fields));
+        var id = RecordIds.New(context, "task");
+        var grain = grains.GetGrain<ITaskItemGrain>(caller.TenantId, id);
+        return TypedResults.Created($"/api/v1/tasks/{id}", await RecordIds.CreateOnceAsync(context, () => grain.CreateAsync(fields), grain.GetAsync));
     }
 
     private static async Task<Ok<TaskItemInfo>> UpdateAsync(

@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json;
 using M3CoreCRM.Tests.Api;
 using M3CoreCRM.Tests.Infrastructure;
+using M3CoreCRM.Tests.Leads;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace M3CoreCRM.Tests.Identity;
 
@@ -73,6 +76,59 @@ public sealed class IdempotencyTests(PostgresFixture postgres) : ApiTestBase(pos
         Assert.NotEqual(
             JsonDocument.Parse(await fromA.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid(),
             JsonDocument.Parse(await fromB.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task ARetryAfterAnAnswerThatNeverCameCreatesNothingTwice()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var lead = await tenant.LeadIdAsync();
+        var creates = new (string Path, object Body, string List)[]
+        {
+            ("/api/v1/leads", new { name = "Lost Answer", phone = "+201000000777", source = "web", status = "new" }, "/api/v1/leads?q=Lost%20Answer"),
+            ("/api/v1/contacts", new { firstName = "Lost", lastName = "Answer", emails = new[] { $"lost@{tenant.Slug}.test" } }, "/api/v1/contacts?q=Answer"),
+            ("/api/v1/companies", new { name = "Lost Answer Ltd" }, "/api/v1/companies?q=Lost%20Answer"),
+            ("/api/v1/activities", new { type = "note", subject = new { type = "lead", id = lead }, body = "Lost answer" }, $"/api/v1/entities/lead/{lead}/timeline"),
+        };
+
+        foreach (var (path, body, list) in creates)
+        {
+            var first = await SendAsync(tenant, "lost-" + path, body, path);
+            Assert.True(first.StatusCode == HttpStatusCode.Created, $"{path}: {(int)first.StatusCode} {await first.Content.ReadAsStringAsync()}");
+
+            // What the store holds after an attempt that ran but was answered 503 (a silo died with the answer): nothing.
+            await ForgetKeyAsync(tenant, "lost-" + path);
+            var retry = await SendAsync(tenant, "lost-" + path, body, path);
+
+            Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+            Assert.Equal(first.Headers.Location, retry.Headers.Location);
+            Assert.False(retry.Headers.Contains("Idempotent-Replayed"), $"{path}: the retry was answered from the store, not run again");
+        }
+
+        Assert.Single((await tenant.GetJsonAsync(creates[0].List)).GetProperty("items").EnumerateArray());
+        Assert.Single((await tenant.GetJsonAsync(creates[1].List)).GetProperty("items").EnumerateArray());
+        Assert.Single((await tenant.GetJsonAsync(creates[2].List)).GetProperty("items").EnumerateArray());
+        Assert.Single((await tenant.GetJsonAsync(creates[3].List)).GetProperty("items").EnumerateArray(), e => e.ToString().Contains("Lost answer", StringComparison.Ordinal));
+
+        // Without a key, the same body twice is two requests.
+        var once = await tenant.SendAsync(HttpMethod.Post, "/api/v1/companies", new { name = "Twice Ltd" });
+        var twice = await tenant.SendAsync(HttpMethod.Post, "/api/v1/companies", new { name = "Twice Ltd" });
+        Assert.NotEqual(once.Headers.Location, twice.Headers.Location);
+    }
+
+    private async Task ForgetKeyAsync(TenantSession tenant, string key)
+    {
+        await using var connection = await Api.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT set_config('m3.tenant_id', $1, false)") { Parameters = { new() { Value = tenant.TenantId.ToString() } } },
+                new NpgsqlBatchCommand("DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2") { Parameters = { new() { Value = tenant.TenantId }, new() { Value = key } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync();
+        Assert.Equal(1, batch.BatchCommands[1].RecordsAffected);
     }
 
     private Task<HttpResponseMessage> SendAsync(TenantSession tenant, string key, object body, string path = "/api/v1/users")
