@@ -48,9 +48,11 @@ test('create a task, drag it to done, and find it done after a reload', async ({
 
 test('a task falling due raises a live alert on the page open', async ({ page }) => {
   await signUp(page);
+  // The page opens the live stream (a ticket, then the stream) before the task is due. Awaited from before the
+  // navigation: the stream may open before goto returns.
+  const streamOpened = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/stream');
   await page.goto('/app/dashboard');
-  // The page opens the live stream (a ticket, then the stream) before the task is due.
-  await page.waitForResponse((r) => r.url().includes('/api/v1/stream/ticket'));
+  await streamOpened;
   const created = await page.request.post('/api/v1/tasks', {
     headers: await sessionOf(page),
     data: { title: 'Viewing at noon', dueAt: new Date(Date.now() + 3_000).toISOString() },
