@@ -52,7 +52,7 @@ public static class DealsApi
 
         var deals = endpoints.MapTenantGroup("/api/v1/deals", "Deals");
         deals.MapGet("", ListDealsAsync).WithName("ListDeals").WithSummary("List deals").RequirePermission(Permissions.DealsRead)
-            .WithDescription("Filters: pipelineId, stageId, status (open, won, lost), ownerId, leadId; q matches the title. Sort: createdAt (default, newest first), title.");
+            .WithDescription("Filters: pipelineId, stageId, status (open, won, lost), ownerId, leadId, contactId, companyId; q matches the title. Sort: createdAt (default, newest first), title.");
         deals.MapGet("/{id:guid}", GetDealAsync).WithName("GetDeal").WithSummary("Get a deal").RequirePermission(Permissions.DealsRead);
         deals.MapPost("", CreateDealAsync).WithName("CreateDeal").WithSummary("Create a deal").RequirePermission(Permissions.DealsWrite);
         deals.MapPatch("/{id:guid}", UpdateDealAsync).WithName("UpdateDeal").WithSummary("Update a deal").RequirePermission(Permissions.DealsWrite)
@@ -124,7 +124,7 @@ public static class DealsApi
     }
 
     private static async Task<Ok<Page<DealInfo>>> ListDealsAsync(
-        Caller caller, NpgsqlDataSource db, string? q, Guid? pipelineId, Guid? stageId, string? status, Guid? ownerId, Guid? leadId,
+        Caller caller, NpgsqlDataSource db, string? q, Guid? pipelineId, Guid? stageId, string? status, Guid? ownerId, Guid? leadId, Guid? contactId, Guid? companyId,
         string? sort, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         new Validation().Check(status is null or "open" or "won" or "lost", "status", "open, won or lost.").ThrowIfInvalid();
@@ -141,6 +141,8 @@ public static class DealsApi
             .WhereIf(status, p => $"r.status = {p}")
             .WhereIf(ownerId, p => $"r.owner_id = {p}")
             .WhereIf(leadId, p => $"r.lead_id = {p}")
+            .WhereIf(contactId, p => $"r.contact_id = {p}")
+            .WhereIf(companyId, p => $"r.company_id = {p}")
             .WhereIf(LeadValidation.SearchTerm(q), p => $"r.search LIKE '%' || {p} || '%'");
         where.After(after, column, descending, "r");
         command.CommandText = $"SELECT r.id, r.state::text, r.version FROM deals r WHERE {where} ORDER BY {SortOptions.OrderBy(column, descending, "r")} LIMIT {where.Param(take + 1)}";

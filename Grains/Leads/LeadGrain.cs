@@ -275,7 +275,13 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
         calls.LockedByQueue = command.QueueId;
         calls.LastQueueId = command.QueueId;
         calls.LockId = lockId;
-        await state.WriteStateAsync();
+        // An event, so that a manager's open lead list shows at once who is calling whom.
+        var s = state.State;
+        await state.WriteStateAsync([new GrainEvent("call.started", "lead", Key, new
+        {
+            id = Key, leadId = Key, agentId = command.AgentId, queueId = command.QueueId, lockedUntil = command.Until,
+            ownerId = s.OwnerId, assigneeId = command.AgentId, name = s.Name,
+        })]);
         await ForgetLockReminderAsync(previousLock);
         return Info();
     }

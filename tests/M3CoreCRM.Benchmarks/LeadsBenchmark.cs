@@ -50,7 +50,7 @@ public sealed class LeadsBenchmark(TimeSpan duration, int clients, int leads)
             groupId = (await groupResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         }
 
-        var ids = await SeedAsync(connectionString, tenantId, ownerId, groupId);
+        var ids = await SeedAsync(connectionString, tenantId, ownerId, groupId, leads);
         using (var queueResponse = await http.SendAsync(Request(HttpMethod.Post, "/api/v1/call-queues", new { name = "Bench queue", groupId, filter = new { statuses = new[] { "new" } }, maxAttempts = 3 })))
         {
             queueResponse.EnsureSuccessStatusCode();
@@ -118,8 +118,8 @@ public sealed class LeadsBenchmark(TimeSpan duration, int clients, int leads)
         return new LeadsReport(getById, getWorking, patch, list, next, health, leads, handed.Values.Count(count => count > 1));
     }
 
-    /// <summary>Writes the leads in batches, as the lead grain would store them.</summary>
-    private async Task<Guid[]> SeedAsync(string connectionString, Guid tenantId, Guid ownerId, Guid groupId)
+    /// <summary>Writes <paramref name="leads"/> leads in batches, as the lead grain would store them, newest first in creation order.</summary>
+    internal static async Task<Guid[]> SeedAsync(string connectionString, Guid tenantId, Guid ownerId, Guid? groupId, int leads)
     {
         var faker = new Faker("en") { Random = new Randomizer(7) };
         var ids = new Guid[leads];

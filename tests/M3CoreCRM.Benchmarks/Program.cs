@@ -5,13 +5,13 @@ using M3CoreCRM.Silo.Storage;
 namespace M3CoreCRM.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|approvals|reports|mix|faults|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N] [--tenants N] [--agents N] [--mix-subscribers N] [--fault none|postgres-restart|pool|slow-subscriber|silo-kill]</c>.
+/// <c>dotnet run -c Release --project tests/M3CoreCRM.Benchmarks -- runtime|identity|cluster|inventory|stream|leads|approvals|reports|mix|faults|web|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N] [--tenants N] [--agents N] [--mix-subscribers N] [--fault none|postgres-restart|pool|slow-subscriber|silo-kill] [--events N] [--scroll-rows N]</c>.
 /// Uses the server in <c>M3_BENCH_POSTGRES</c>, or starts a durable (fsync on) throwaway one.
 /// Prints each figure with its yardstick from the same run, as rows for the README's performance table.
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|approvals|reports|mix|faults|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N] [--tenants N] [--agents N] [--mix-subscribers N] [--fault none|postgres-restart|pool|slow-subscriber|silo-kill]";
+    private const string Usage = "usage: M3CoreCRM.Benchmarks runtime|identity|cluster|inventory|stream|leads|approvals|reports|mix|faults|web|all [--seconds 5] [--read-workers N] [--write-workers N] [--clients N] [--hold-clients N] [--units N] [--subscribers N] [--leads N] [--lead-clients N] [--report-clients N] [--report-units N] [--tenants N] [--agents N] [--mix-subscribers N] [--fault none|postgres-restart|pool|slow-subscriber|silo-kill] [--events N] [--scroll-rows N]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -22,7 +22,7 @@ internal static class Program
         }
 
         var scenario = args.FirstOrDefault();
-        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "approvals" or "reports" or "mix" or "faults" or "all"))
+        if (scenario is not ("runtime" or "identity" or "cluster" or "inventory" or "stream" or "leads" or "approvals" or "reports" or "mix" or "faults" or "web" or "all"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -108,6 +108,19 @@ internal static class Program
                 Row(report.YardstickFanOut, report.YardstickFanOut);
                 Console.WriteLine($"stream: {report.Subscribers:N0} subscribers over HTTP to one ApiHost process (load generator on the same cores); {report.Gaps} gaps, {report.Repeats} repeats, {report.CutOff} subscribers cut off");
                 consistent &= report.Gaps == 0 && report.Repeats == 0 && report.CutOff == 0;
+            }
+
+            // Not part of "all": it needs Chromium and the web app's npm packages.
+            if (scenario is "web")
+            {
+                var report = await new WebBenchmark(leads, Option(args, "--events", 100), Option(args, "--scroll-rows", 1000)).RunAsync(await DatabaseAsync(external, local));
+                LatencyRow(report.ListInteractive, report.SignInInteractive);
+                LatencyRow(report.SignInInteractive, report.SignInInteractive);
+                LatencyRow(report.ScrollLongestTask, report.StaticScrollLongestTask);
+                LatencyRow(report.StaticScrollLongestTask, report.StaticScrollLongestTask);
+                LatencyRow(report.LeadShown, report.EventDelivered);
+                LatencyRow(report.EventDelivered, report.EventDelivered);
+                Console.WriteLine($"web: Chromium {report.ListInteractive.Operations} cold navigations each, {report.RowsScrolled:N0} rows scrolled with {report.LongTasksWhileScrolling} long tasks (> 50 ms), {report.LeadShown.Operations} leads created by another user; one ApiHost process, one tenant with {report.Leads:N0} leads");
             }
 
             if (scenario is "leads" or "all")
@@ -201,6 +214,11 @@ internal static class Program
 
     private static async Task<string> DatabaseAsync(string? external, LocalPostgres? local) =>
         external ?? await local!.CreateDatabaseAsync($"bench_{Guid.NewGuid():N}", CancellationToken.None);
+
+    /// <summary>A figure of milliseconds (lower is better): its ratio is its p99 over the yardstick's p99.</summary>
+    private static void LatencyRow(Measurement figure, Measurement yardstick) => Console.WriteLine(
+        string.Create(CultureInfo.InvariantCulture,
+            $"| {figure.Name} | — | {figure.P50Ms:0} | {figure.P95Ms:0} | {figure.P99Ms:0} | {yardstick.Name} | — | {figure.P99Ms / Math.Max(1, yardstick.P99Ms):0.0}× |"));
 
     private static void Row(Measurement figure, Measurement yardstick) => Console.WriteLine(
         string.Create(CultureInfo.InvariantCulture,

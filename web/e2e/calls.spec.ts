@@ -97,6 +97,8 @@ test("an agent takes the next lead and logs a call while the manager's list upda
 
   await agentPage.keyboard.press('n');
   await expect(agentPage.getByRole('heading', { name: 'Queued Lead' })).toBeVisible();
+  // The manager's open list shows at once that the lead is being called.
+  await expect(row.getByTestId('last-call')).toHaveText('On a call');
   await agentPage.keyboard.press('4');
   await expect(agentPage.getByRole('radio', { name: 'Call back' })).toBeChecked();
   await expect(agentPage.getByLabel('Call back at')).toBeVisible();

@@ -49,20 +49,36 @@ test('create a company and a contact at it, open both, edit the contact, find it
   await page.getByLabel('Value').fill('310000');
   await page.getByRole('button', { name: 'Create deal' }).click();
   await expect(page.getByRole('heading', { name: 'Lind apartment' })).toBeVisible();
+  // The deal's own form, filled from the deal: a new title and value are kept.
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByLabel('Title')).toHaveValue('Lind apartment');
+  await expect(page.getByLabel('Value')).toHaveValue('310000');
+  await page.getByLabel('Title').fill('Lind apartment, sea view');
+  await page.getByLabel('Value').fill('325000');
+  await screenshot(page, 'deal-edit');
+  await page.getByRole('button', { name: 'Save deal' }).click();
+  await expect(page.getByRole('heading', { name: 'Lind apartment, sea view' })).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: '325,000' })).toBeVisible();
   await page.getByRole('link', { name: 'New task' }).click();
   await expect(page.getByText('About this deal.')).toBeVisible();
   await page.getByLabel('Title').fill('Send Maya the contract');
   await page.getByRole('button', { name: 'Create task' }).click();
   const task = page.getByRole('article', { name: 'Send Maya the contract' });
   await task.getByRole('link', { name: 'Open the deal' }).click();
-  await expect(page.getByRole('heading', { name: 'Lind apartment' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Lind apartment, sea view' })).toBeVisible();
   await page.getByRole('link', { name: 'Maya Lind' }).click();
   await expect(page.getByRole('heading', { name: 'Maya Lind' })).toBeVisible();
+  // The contact's page, and its company's, list the deal.
+  const contactDeals = page.getByRole('region', { name: 'Deals' });
+  await expect(contactDeals.getByRole('link', { name: 'Lind apartment, sea view' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Harbour Estates' }).click();
   await expect(page.getByRole('heading', { name: 'Harbour Estates', level: 1 })).toBeVisible();
   await expect(
     page.getByRole('region', { name: 'Contacts' }).getByRole('link', { name: 'Maya Lind' }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Deals' }).getByRole('link', { name: 'Lind apartment, sea view' }),
   ).toBeVisible();
   await screenshot(page, 'company-detail');
 

@@ -50,6 +50,27 @@ public sealed class DealTests(PostgresFixture postgres) : ApiTestBase(postgres)
         Assert.Empty((await tenant.GetJsonAsync("/api/v1/deals?status=open")).GetProperty("items").EnumerateArray());
     }
 
+    [Fact]
+    public async Task AContactsAndACompanysDealsAreListedByTheirIds()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var pipelineId = (await PipelineAsync(tenant)).GetProperty("id").GetGuid();
+        var company = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/companies", new { name = "Harbour Holdings" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var contact = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts", new { firstName = "Hana", lastName = "Haddad", companyId = company }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var other = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts", new { firstName = "Omar", lastName = "Other" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        async Task<Guid> DealAsync(string title, Guid? contactId, Guid? companyId) =>
+            (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/deals", new { title, pipelineId, value = new { amount = 900_000m, currency = "AED" }, contactId, companyId }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var both = await DealAsync("Harbour villa", contact, company);
+        var companyOnly = await DealAsync("Harbour offices", null, company);
+        await DealAsync("Other flat", other, null);
+
+        Guid[] Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid())];
+        Assert.Equal([both], Ids(await tenant.GetJsonAsync($"/api/v1/deals?contactId={contact}")));
+        Assert.Equal(new[] { both, companyOnly }.Order(), Ids(await tenant.GetJsonAsync($"/api/v1/deals?companyId={company}")).Order());
+        Assert.Empty(Ids(await tenant.GetJsonAsync($"/api/v1/deals?companyId={Guid.CreateVersion7()}")));
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Get, "/api/v1/deals?contactId=not-a-uuid"), HttpStatusCode.BadRequest, "validation_failed");
+    }
+
     [Theory]
     [InlineData("pipelines", new[] { "name", "stages" })]
     [InlineData("deals", new[] { "title", "pipelineId", "stageId", "value", "unitIds", "ownerId" })]

@@ -52,6 +52,7 @@ export const routes: RouteObject[] = [
           { path: 'deals', lazy: async () => ({ Component: (await deals()).DealsBoardRoute }) },
           { path: 'deals/new', lazy: async () => ({ Component: (await deals()).DealNewRoute }) },
           { path: 'deals/:id', lazy: async () => ({ Component: (await deals()).DealDetailRoute }) },
+          { path: 'deals/:id/edit', lazy: async () => ({ Component: (await deals()).DealEditRoute }) },
           { path: 'contacts', lazy: async () => ({ Component: (await contacts()).ContactsListRoute }) },
           { path: 'contacts/new', lazy: async () => ({ Component: (await contacts()).ContactNewRoute }) },
           { path: 'contacts/:id', lazy: async () => ({ Component: (await contacts()).ContactDetailRoute }) },

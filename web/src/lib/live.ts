@@ -60,6 +60,7 @@ export const liveEventTypes = [
   'approval.decided',
   'task.due',
   'notification.created',
+  'call.started',
   'call.logged',
 ] as const;
 

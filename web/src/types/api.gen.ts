@@ -1051,7 +1051,7 @@ export interface paths {
         };
         /**
          * List deals
-         * @description Filters: pipelineId, stageId, status (open, won, lost), ownerId, leadId; q matches the title. Sort: createdAt (default, newest first), title.
+         * @description Filters: pipelineId, stageId, status (open, won, lost), ownerId, leadId, contactId, companyId; q matches the title. Sort: createdAt (default, newest first), title.
          */
         get: operations["ListDeals"];
         put?: never;
@@ -7870,6 +7870,8 @@ export interface operations {
                 status?: string;
                 ownerId?: string;
                 leadId?: string;
+                contactId?: string;
+                companyId?: string;
                 sort?: string;
                 cursor?: string;
                 limit?: number | string;

@@ -171,3 +171,13 @@ export function useUpdateCompany() {
     },
   });
 }
+
+export type LinkedDeal = components['schemas']['DealInfo'];
+
+/** A contact's or a company's deals, newest first (the first 100): the deals feature's list, filtered by the link. */
+export const linkedDealsQuery = (link: { contactId: string } | { companyId: string }) =>
+  queryOptions({
+    queryKey: ['deals', 'linked', link],
+    queryFn: async ({ signal }) =>
+      (await unwrap(api.GET('/api/v1/deals', { params: { query: { ...link, limit: 100 } }, signal }))).items,
+  });

@@ -1,10 +1,13 @@
-import { useCallback } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
 import { LoadMore } from '@/components/load-more';
+import { ActionLink, PageHeader } from '@/components/page-header';
+import { usePagedRows } from '@/components/paged-list';
 import { formatDateTime } from '@/lib/format';
-import { useCompany, useCompanyContacts, useTimeline } from '../api/contacts';
+import { linkedDealsQuery, useCompany, useCompanyContacts, useTimeline } from '../api/contacts';
 import { DetailRow } from '../components/detail-row';
+import { LinkedDeals } from '../components/linked-deals';
 import { TimelineList } from '../components/timeline-list';
 
 export function CompanyDetailRoute() {
@@ -12,16 +15,13 @@ export function CompanyDetailRoute() {
   const company = useCompany(id);
   const contacts = useCompanyContacts(id);
   const timeline = useTimeline('company', id);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = contacts;
-  const loadMore = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const deals = useQuery(linkedDealsQuery({ companyId: id }));
+  const { rows: people, hasMore, loadingMore, loadMore } = usePagedRows(contacts);
 
   if (company.isPending) return <p>Loading the company…</p>;
   if (company.isError) return <FormAlert error={company.error} fields={[]} />;
 
   const c = company.data;
-  const people = contacts.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <div className="space-y-6">
       <p>
@@ -29,29 +29,11 @@ export function CompanyDetailRoute() {
           ← Companies
         </Link>
       </p>
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">{c.name}</h1>
-        <div className="flex gap-3">
-          <Link
-            to={`/app/deals/new?company=${c.id}`}
-            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-          >
-            New deal
-          </Link>
-          <Link
-            to={`/app/tasks/new?subjectType=company&subjectId=${c.id}`}
-            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-          >
-            New task
-          </Link>
-          <Link
-            to={`/app/companies/${c.id}/edit`}
-            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-          >
-            Edit
-          </Link>
-        </div>
-      </div>
+      <PageHeader title={c.name}>
+        <ActionLink to={`/app/deals/new?company=${c.id}`}>New deal</ActionLink>
+        <ActionLink to={`/app/tasks/new?subjectType=company&subjectId=${c.id}`}>New task</ActionLink>
+        <ActionLink to={`/app/companies/${c.id}/edit`}>Edit</ActionLink>
+      </PageHeader>
       <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
         <DetailRow term="Domain">{c.domain}</DetailRow>
         <DetailRow term="Industry">{c.industry}</DetailRow>
@@ -80,8 +62,9 @@ export function CompanyDetailRoute() {
             ))}
           </ul>
         )}
-        <LoadMore hasMore={hasNextPage} loading={isFetchingNextPage} onLoadMore={loadMore} />
+        <LoadMore hasMore={hasMore} loading={loadingMore} onLoadMore={loadMore} />
       </section>
+      <LinkedDeals deals={deals.data} loading={deals.isPending} />
       <TimelineList entries={timeline.data ?? []} />
     </div>
   );

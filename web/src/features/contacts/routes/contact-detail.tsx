@@ -1,15 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
+import { ActionLink, PageHeader } from '@/components/page-header';
 import { formatDateTime } from '@/lib/format';
-import { companyQuery, useContact, useTimeline } from '../api/contacts';
+import { companyQuery, linkedDealsQuery, useContact, useTimeline } from '../api/contacts';
 import { DetailRow } from '../components/detail-row';
+import { LinkedDeals } from '../components/linked-deals';
 import { TimelineList } from '../components/timeline-list';
 
 export function ContactDetailRoute() {
   const { id = '' } = useParams();
   const contact = useContact(id);
   const timeline = useTimeline('contact', id);
+  const deals = useQuery(linkedDealsQuery({ contactId: id }));
   const companyId = contact.data?.companyId;
   const company = useQuery({ ...companyQuery(companyId ?? ''), enabled: !!companyId });
 
@@ -25,29 +28,13 @@ export function ContactDetailRoute() {
           ← Contacts
         </Link>
       </p>
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">{name}</h1>
-        <div className="flex gap-3">
-          <Link
-            to={`/app/deals/new?contact=${c.id}${c.companyId ? `&company=${c.companyId}` : ''}`}
-            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-          >
-            New deal
-          </Link>
-          <Link
-            to={`/app/tasks/new?subjectType=contact&subjectId=${c.id}`}
-            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-          >
-            New task
-          </Link>
-          <Link
-            to={`/app/contacts/${c.id}/edit`}
-            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
-          >
-            Edit
-          </Link>
-        </div>
-      </div>
+      <PageHeader title={name}>
+        <ActionLink to={`/app/deals/new?contact=${c.id}${c.companyId ? `&company=${c.companyId}` : ''}`}>
+          New deal
+        </ActionLink>
+        <ActionLink to={`/app/tasks/new?subjectType=contact&subjectId=${c.id}`}>New task</ActionLink>
+        <ActionLink to={`/app/contacts/${c.id}/edit`}>Edit</ActionLink>
+      </PageHeader>
       <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
         <DetailRow term="Emails">{c.emails.length > 0 ? c.emails.join(', ') : null}</DetailRow>
         <DetailRow term="Phones">{c.phones.length > 0 ? c.phones.join(', ') : null}</DetailRow>
@@ -60,6 +47,7 @@ export function ContactDetailRoute() {
         </DetailRow>
         <DetailRow term="Created">{formatDateTime(c.createdAt)}</DetailRow>
       </dl>
+      <LinkedDeals deals={deals.data} loading={deals.isPending} />
       <TimelineList entries={timeline.data ?? []} />
     </div>
   );

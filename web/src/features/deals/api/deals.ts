@@ -54,6 +54,24 @@ export const dealQuery = (id: string) =>
 
 export const useDeal = (id: string) => useQuery(dealQuery(id));
 
+/** Saves an open deal's fields, fenced by the version it was read at: someone else's change in between is a 412. */
+export function useUpdateDeal() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ deal, changes }: { deal: Deal; changes: SaveDeal }) =>
+      unwrap(
+        api.PATCH('/api/v1/deals/{id}', {
+          params: { path: { id: deal.id }, header: { 'If-Match': `"${String(deal.version)}"` } },
+          body: changes,
+        }),
+      ),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(dealQuery(updated.id).queryKey, updated);
+      return queryClient.invalidateQueries({ queryKey: ['deals'] });
+    },
+  });
+}
+
 /**
  * Moves a deal to another stage. The board shows the move at once; if the server refuses it (or cannot be
  * reached), the card goes back where it was and the error is the mutation's.

@@ -8,6 +8,7 @@ import {
   contactChoicesQuery,
   tenantCurrencyQuery,
   usePipelines,
+  type Deal,
   type SaveDeal,
 } from '../api/deals';
 
@@ -23,7 +24,16 @@ const fields = [
   'expectedCloseAt',
 ] as const;
 
+/** yyyy-mm-dd of an instant, where the user is (what a date input shows). */
+function localDate(iso: string) {
+  const at = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${String(at.getFullYear())}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
 interface DealFormProps {
+  /** The deal being edited; its fields fill the form. */
+  deal?: Deal | undefined;
   /** The pipeline to start with (the board's). */
   pipelineId?: string | undefined;
   /** The contact and company to start with (a contact's or company's "New deal"). */
@@ -36,6 +46,7 @@ interface DealFormProps {
 }
 
 export function DealForm({
+  deal,
   pipelineId,
   contactId,
   companyId,
@@ -49,14 +60,14 @@ export function DealForm({
   const companies = useQuery(companyChoicesQuery());
   const currency = useQuery(tenantCurrencyQuery());
   const [form, setForm] = useState({
-    title: '',
-    pipelineId: pipelineId ?? '',
-    stageId: '',
-    amount: '',
-    currency: '',
-    contactId: contactId ?? '',
-    companyId: companyId ?? '',
-    expectedCloseAt: '',
+    title: deal?.title ?? '',
+    pipelineId: deal?.pipelineId ?? pipelineId ?? '',
+    stageId: deal?.stageId ?? '',
+    amount: deal ? String(deal.value.amount) : '',
+    currency: deal?.value.currency ?? '',
+    contactId: deal?.contactId ?? contactId ?? '',
+    companyId: deal?.companyId ?? companyId ?? '',
+    expectedCloseAt: typeof deal?.expectedCloseAt === 'string' ? localDate(deal.expectedCloseAt) : '',
   });
   const set = (name: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({
@@ -115,7 +126,8 @@ export function DealForm({
         onChange={set('stageId')}
         error={fieldError(error, 'stageId')}
         options={[
-          { value: '', label: 'First stage' },
+          // A deal being edited is in a stage; a pipeline chosen anew starts it at the first.
+          ...(deal && form.stageId !== '' ? [] : [{ value: '', label: 'First stage' }]),
           ...stages.map((s) => ({ value: s.id, label: s.name })),
         ]}
       />
@@ -147,7 +159,8 @@ export function DealForm({
         onChange={set('contactId')}
         error={fieldError(error, 'contactId')}
         options={[
-          { value: '', label: 'None' },
+          // A saved deal keeps its contact: the API changes links, it does not drop them.
+          ...(deal?.contactId ? [] : [{ value: '', label: 'None' }]),
           ...(contacts.data ?? []).map((c) => ({
             value: c.id,
             label: `${c.firstName} ${c.lastName}`.trim(),
@@ -161,7 +174,7 @@ export function DealForm({
         onChange={set('companyId')}
         error={fieldError(error, 'companyId')}
         options={[
-          { value: '', label: 'None' },
+          ...(deal?.companyId ? [] : [{ value: '', label: 'None' }]),
           ...(companies.data ?? []).map((c) => ({ value: c.id, label: c.name })),
         ]}
       />

@@ -90,6 +90,14 @@ export function DealDetailRoute() {
         >
           New task
         </Link>
+        {d.status === 'open' && (
+          <Link
+            to={`/app/deals/${d.id}/edit`}
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-600"
+          >
+            Edit
+          </Link>
+        )}
       </div>
       {(pending.length > 0 || justRequested) && (
         <div

@@ -2,12 +2,14 @@ import { useCallback, useMemo, useState } from 'react';
 import { Button } from '@/components/button';
 import { Link, useSearchParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
+import { usePagedRows } from '@/components/paged-list';
 import {
   cleanFilter,
   useLeads,
   useLeadSources,
   useLeadStatuses,
   useUpdateLead,
+  type Lead,
   type LeadFilter,
 } from '../api/leads';
 import { exportLeads } from '../api/lead-csv';
@@ -44,13 +46,15 @@ export function LeadsListRoute() {
     (key: string) => sources.data?.find((s) => s.key === key)?.name ?? key,
     [sources.data],
   );
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = leads;
-  const loadMore = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const { rows, hasMore, loadingMore, loadMore } = usePagedRows(leads);
   // Inline status change: saved at once, fenced by the version the row shows.
   const update = useUpdateLead();
-  const rows = leads.data?.pages.flatMap((page) => page.items) ?? [];
+  const { mutate: save } = update;
+  const changeStatus = useCallback(
+    (lead: Lead, status: string) => save({ lead, changes: { status } }),
+    [save],
+  );
+  const statusList = useMemo(() => statuses.data ?? [], [statuses.data]);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   const exportFiltered = () => {
@@ -87,12 +91,12 @@ export function LeadsListRoute() {
       ) : (
         <LeadTable
           leads={rows}
-          statuses={statuses.data ?? []}
-          onStatusChange={(lead, status) => update.mutate({ lead, changes: { status } })}
+          statuses={statusList}
+          onStatusChange={changeStatus}
           statusName={statusName}
           sourceName={sourceName}
-          hasMore={hasNextPage}
-          loadingMore={isFetchingNextPage}
+          hasMore={hasMore}
+          loadingMore={loadingMore}
           onLoadMore={loadMore}
         />
       )}
