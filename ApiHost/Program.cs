@@ -90,6 +90,7 @@ app.MapStreamApi();
 app.MapNotificationsApi();
 app.MapNotificationRulesApi();
 app.MapIntegrationsApi();
+app.MapInfobipWebhookApi();
 app.MapApprovalPoliciesApi();
 app.MapApprovalsApi();
 app.MapDashboardsApi();

@@ -44,7 +44,7 @@ public static class IntegrationsSetup
         return builder;
     }
 
-    internal static NpgsqlBatchCommand WithText(this NpgsqlBatchCommand command, string? value)
+    public static NpgsqlBatchCommand WithText(this NpgsqlBatchCommand command, string? value)
     {
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return command;
