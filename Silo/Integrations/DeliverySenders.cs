@@ -10,7 +10,7 @@ public sealed class PermanentDeliveryException(string message, Exception? inner 
 public sealed class TransientDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Sends the messages of a tenant through its configured providers: email over SMTP, SMS and WhatsApp over Infobip.</summary>
-public sealed class DeliverySenders(IntegrationStore settings, SmtpSender smtp, InfobipClient infobip)
+public sealed class DeliverySenders(IntegrationStore settings, SmtpSender smtp, IServiceProvider services)
 {
     /// <summary>Sends one message; returns the provider's id for it. Throws <see cref="PermanentDeliveryException"/> or <see cref="TransientDeliveryException"/>.</summary>
     public async Task<string?> SendAsync(DeliveryMessage message, CancellationToken cancellationToken)
@@ -24,6 +24,8 @@ public sealed class DeliverySenders(IntegrationStore settings, SmtpSender smtp, 
             case "sms" or "whatsapp":
                 var provider = await settings.InfobipAsync(message.TenantId, cancellationToken)
                     ?? throw new PermanentDeliveryException("Infobip is not configured for this tenant any more.");
+                // The typed client is transient: a fresh one per send, on the factory's pooled handlers.
+                var infobip = services.GetRequiredService<InfobipClient>();
                 return message.Channel == "sms"
                     ? await infobip.SendSmsAsync(provider, message, cancellationToken)
                     : await infobip.SendWhatsappAsync(provider, message, cancellationToken);

@@ -27,8 +27,7 @@ public static class IntegrationsSetup
         builder.Services.AddSingleton<IntegrationStore>();
         builder.Services.AddSingleton<SmtpSender>();
         builder.Services.AddHttpClient<InfobipClient>();
-        builder.Services.AddSingleton<DeliverySenders>(services => new DeliverySenders(
-            services.GetRequiredService<IntegrationStore>(), services.GetRequiredService<SmtpSender>(), services.GetRequiredService<InfobipClient>()));
+        builder.Services.AddSingleton<DeliverySenders>();
         builder.Services.AddSingleton<DeliverySignal>();
         builder.Services.TryAddSingleton<DevelopmentOutbox>();
         builder.Services.AddSingleton<DeliveryOutbox>();

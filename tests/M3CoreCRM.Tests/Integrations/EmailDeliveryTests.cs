@@ -61,6 +61,11 @@ public sealed class EmailDeliveryTests(PostgresFixture postgres) : IntegrationTe
         Assert.Equal($"owner@{tenant.Slug}.test", failed[0].GetProperty("recipient").GetString());
         Assert.Empty((await tenant.GetJsonAsync("/api/v1/integrations/deliveries?status=pending")).GetProperty("items").EnumerateArray());
 
+        // The test message answers what happened, at once: not delivered, and why.
+        var test = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/integrations/email/test", null, HttpStatusCode.OK);
+        Assert.False(test.GetProperty("delivered").GetBoolean());
+        Assert.Contains("SMTP server could not take the message", test.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
         // Nothing is lost: the code went nowhere else, and another tenant's list does not show it.
         Assert.DoesNotContain(Api.Services.GetRequiredService<DevelopmentOutbox>().Sent, m => m.To == $"owner@{tenant.Slug}.test");
         var other = await TenantSession.SignUpAsync(Http);
@@ -79,10 +84,11 @@ public sealed class EmailDeliveryTests(PostgresFixture postgres) : IntegrationTe
         var message = new OutgoingMessage("email", "once@example.test", "Once", "Only once") { TenantId = tenant.TenantId, Key = "test:once" };
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => outbox.SendAsync(message, CancellationToken.None)));
 
-        await Eventually.TrueAsync(() => smtp.Received.Any(m => m.Subject == "Once"));
-        var rows = await QueryAsSystemAsync("SELECT status, attempts FROM deliveries WHERE tenant_id = $1 AND idempotency_key = 'test:once'",
-            r => (r.GetString(0), r.GetInt32(1)), tenant.TenantId);
+        var rows = await Eventually.ReturnsAsync(
+            () => QueryAsSystemAsync("SELECT status, attempts FROM deliveries WHERE tenant_id = $1 AND idempotency_key = 'test:once'", r => (r.GetString(0), r.GetInt32(1)), tenant.TenantId),
+            found => found.Any(row => row.Item1 == "sent"));
         Assert.Equal([("sent", 1)], rows);
+        Assert.Single(smtp.Received, m => m.Subject == "Once");
 
         // Workers racing for due rows never claim one together (FOR UPDATE SKIP LOCKED, then the lease).
         await QueryAsSystemAsync("""
