@@ -149,8 +149,8 @@ public static class AuthApi
         await user.RequestVerificationAsync(kind, TokenService.HashSecret(code), DateTimeOffset.UtcNow.AddMinutes(15));
         await outbox.SendAsync(
             kind == VerificationChannel.Email
-                ? new OutgoingMessage("email", info.Email, "Your verification code", $"Your M3CoreCRM verification code is {code}. It expires in 15 minutes.")
-                : new OutgoingMessage("sms", info.Mobile!, "Verification code", $"M3CoreCRM code: {code}"),
+                ? MessageTemplates.VerificationEmail(caller.TenantId, info.Email, code)
+                : MessageTemplates.VerificationSms(caller.TenantId, info.Mobile!, code),
             cancellationToken);
         return TypedResults.Accepted((string?)null);
     }

@@ -65,6 +65,7 @@ public static class ApiDocument
         ["Tasks"] = "To-dos with a due time and an assignee; overdue tasks notify.",
         ["Stream"] = "Live updates as server-sent events, and the single-use tickets browsers open them with.",
         ["Notifications"] = "The in-app notification centre and the tenant's notification rules.",
+        ["Integrations"] = "Email (SMTP) and Infobip SMS and WhatsApp settings with write-only secrets, test messages, the delivery outbox, and Infobip's webhook.",
         ["Approvals"] = "Approval policies that gate actions, and the approval requests they raise.",
         ["Dashboards"] = "The widget catalog and each user's dashboard layout.",
         ["Reports"] = "Pipeline, funnel, agents, inventory and activity reports as JSON, CSV or PDF.",

@@ -80,8 +80,7 @@ public static class UsersApi
 
         if (invitation is not null)
         {
-            await outbox.SendAsync(new OutgoingMessage("email", user.Email, "You are invited to M3CoreCRM",
-                $"Accept the invitation within {tokens.Options.InvitationLifetime.TotalDays:0} days with this token: {invitation}"), cancellationToken);
+            await outbox.SendAsync(MessageTemplates.Invitation(caller.TenantId, id, user.Email, invitation.ToString(), tokens.Options.InvitationLifetime.TotalDays), cancellationToken);
         }
 
         return TypedResults.Created($"/api/v1/users/{id}", UserView.From(user, [.. request.GroupIds?.Distinct() ?? []]));

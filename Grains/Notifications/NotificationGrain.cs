@@ -128,7 +128,7 @@ public sealed class NotificationGrain([PersistentState("notifications", CrmStora
         }
         else
         {
-            await outbox.SendAsync(new OutgoingMessage(ChannelName(state.State.Channel), address, state.State.Title, state.State.Body), CancellationToken.None);
+            await outbox.SendAsync(MessageTemplates.Notification(TenantId, Key, ChannelName(state.State.Channel), address, state.State.Title, state.State.Body), CancellationToken.None);
             state.State.DeliveredAt = DateTime.UtcNow;
         }
 

@@ -4,9 +4,22 @@ using Microsoft.Extensions.Logging;
 namespace M3CoreCRM.Grains.Notifications;
 
 /// <summary>A message for a person through a channel: <c>email</c>, <c>sms</c> or <c>whatsapp</c>.</summary>
-public sealed record OutgoingMessage(string Channel, string To, string Subject, string Body);
+public sealed record OutgoingMessage(string Channel, string To, string Subject, string Body)
+{
+    /// <summary>The tenant on whose behalf it is sent: its configured provider sends it (none configured: the development outbox).</summary>
+    public Guid TenantId { get; init; }
 
-/// <summary>Where messages to people go. Real providers (email, Infobip SMS and WhatsApp) come with the integrations issue.</summary>
+    /// <summary>The HTML alternative of an email's plain-text <see cref="Body"/>.</summary>
+    public string? Html { get; init; }
+
+    /// <summary>Names the message once: a caller that sends it again with the same key (a retried reminder) enqueues nothing new.</summary>
+    public string? Key { get; init; }
+}
+
+/// <summary>
+/// Where messages to people go: the tenant's configured provider through the durable delivery outbox
+/// (<c>Silo/Integrations</c>), or, without one, the <see cref="DevelopmentOutbox"/>.
+/// </summary>
 public interface INotificationOutbox
 {
     Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken);

@@ -5,6 +5,7 @@ using M3CoreCRM.Grains.Approvals;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Grains.Persistence;
+using M3CoreCRM.Silo.Integrations;
 using M3CoreCRM.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,7 @@ public static class SiloSetup
 
         // After the silo: it is started before, and stopped after, the sweep that calls its grains.
         builder.Services.AddHostedService<NotificationSweep>();
+        builder.AddM3DeliveryWorker();
         return builder;
     }
 
@@ -59,8 +61,7 @@ public static class SiloSetup
     {
         builder.Services.AddSingleton<IStorageGate>(services => services.GetRequiredService<SchemaMigrationService>());
         builder.Services.TryAddSingleton<ApprovalGate>();
-        builder.Services.TryAddSingleton<DevelopmentOutbox>();
-        builder.Services.TryAddSingleton<INotificationOutbox>(services => services.GetRequiredService<DevelopmentOutbox>());
+        builder.AddM3Integrations();
         builder.Services.AddSingleton<NotificationDispatcher>();
         builder.Services.AddEventLog(publish: true);
         builder.Services.AddSingleton<LegacyReminderImport>();

@@ -16,11 +16,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
-    public ApiFactory(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+    public ApiFactory(string connectionString, IReadOnlyDictionary<string, string>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         _connectionString = connectionString;
         _settings = settings ?? new Dictionary<string, string>();
+        _configure = configure;
         UseKestrel(0);
     }
 
@@ -42,6 +44,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        _configure?.Invoke(builder);
     }
 }
 

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/infobip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive Infobip delivery reports and inbound messages
+         * @description No user authentication: the tenant is named by `X-Tenant-Id` (or `?tenant=`, its id or slug), and the call is verified by the tenant's Infobip `webhookSecret`: the header `X-M3-Signature: sha256=<hex>` must be the HMAC-SHA256 of the raw request body under that secret (compared in constant time). A bad or missing signature, or a tenant without a webhook secret, is 400 invalid_signature and changes nothing. The body is Infobip's `{ results: [...] }`: a result with `status` is a delivery report and updates the delivery whose message id it names (UNDELIVERABLE, EXPIRED and REJECTED mark it `failed`); a result with `text` (SMS) or `message.text` (WhatsApp) is an inbound message, logged as an `sms` or `whatsapp` activity on the open lead, or else the contact, whose phone is the sender's. Repeated calls log nothing twice.
+         */
+        post: operations["InfobipWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenant": {
         parameters: {
             query?: never;
@@ -1412,6 +1432,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the email (SMTP) settings
+         * @description The tenant's SMTP settings; `configured` is false while none are saved (email then goes to the development outbox). The password shows only as `{ "set": true }`.
+         */
+        get: operations["GetEmailIntegration"];
+        /**
+         * Replace the email (SMTP) settings
+         * @description `host`, `port` (1-65535), `tlsMode` (`none`, `starttls` or `tls`) and `fromAddress` are required; `user`, `password` (secret) and `fromName` are optional. Secrets are write-only: absent or null keeps the stored one, an empty string removes it, any other value replaces it; they are encrypted at rest and never returned, logged or audited (the audit entry `integration.updated` names the fields that changed). The whole document is replaced otherwise. Honours If-Match.
+         */
+        put: operations["ReplaceEmailIntegration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/infobip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the Infobip (SMS, WhatsApp) settings
+         * @description The tenant's Infobip settings; `configured` is false while none are saved. `apiKey` and `webhookSecret` show only as `{ "set": true }`.
+         */
+        get: operations["GetInfobipIntegration"];
+        /**
+         * Replace the Infobip (SMS, WhatsApp) settings
+         * @description `baseUrl` (the account's API base URL) and `apiKey` (secret) are required; `smsSender` and `whatsappSender` enable those channels; `webhookSecret` (secret, at least 16 characters) verifies `POST /api/v1/webhooks/infobip`. Secrets are write-only: absent or null keeps the stored one, an empty string removes it, any other value replaces it; they are encrypted at rest and never returned, logged or audited (the audit entry `integration.updated` names the fields that changed). The whole document is replaced otherwise. Honours If-Match.
+         */
+        put: operations["ReplaceInfobipIntegration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test message to the caller
+         * @description Sends a test message through the named integration (`email` or `infobip`) to the caller: an email to their address, or for Infobip an SMS (or, with `{ "channel": "whatsapp" }`, a WhatsApp message) to their mobile. Sent at once, not through the outbox. Always 200 when the provider was asked: `delivered` true with the provider's message id, or false with the provider's error in `detail`. 409 not_configured while the integration has no settings.
+         */
+        post: operations["TestIntegration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the delivery outbox
+         * @description Email, SMS and WhatsApp messages that went through a configured provider, newest first, with their status (`pending`, `sending`, `sent`, `failed`), tries and last error. `status=failed` lists those given up after the last try. Bodies are never shown.
+         */
+        get: operations["ListDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approval-policies": {
         parameters: {
             query?: never;
@@ -2004,6 +2112,24 @@ export interface components {
             /** Format: int32 */
             level?: null | number | string;
         };
+        /** @description A message of the delivery outbox, without its body. */
+        DeliveryView: {
+            /** Format: uuid */
+            id: string;
+            channel: string;
+            recipient: string;
+            subject: string;
+            status: string;
+            /** Format: int32 */
+            attempts: number | string;
+            lastError: null | string;
+            providerMessageId: null | string;
+            providerStatus: null | string;
+            /** Format: date-time */
+            createdAt: unknown;
+            /** Format: date-time */
+            updatedAt: unknown;
+        };
         DimensionsRequest: {
             /** Format: double */
             areaSqm?: null | number | string;
@@ -2016,6 +2142,31 @@ export interface components {
         DiscountRequest: {
             /** Format: double */
             discountPercent?: null | number | string;
+        };
+        EmailSettingsRequest: {
+            host?: null | string;
+            /** Format: int32 */
+            port?: null | number | string;
+            tlsMode?: null | string;
+            user?: null | string;
+            password?: null | string;
+            fromAddress?: null | string;
+            fromName?: null | string;
+        };
+        EmailSettingsView: {
+            configured: boolean;
+            host: null | string;
+            /** Format: int32 */
+            port: null | number | string;
+            tlsMode: null | string;
+            user: null | string;
+            password: components["schemas"]["SecretState"];
+            fromAddress: null | string;
+            fromName: null | string;
+            /** Format: int64 */
+            version: number | string;
+            /** Format: date-time */
+            updatedAt: unknown;
         };
         /** @description A GeoJSON FeatureCollection; bool FeatureCollection&lt;TProperties&gt;.Truncated (a foreign member) says more features matched than `limit`. */
         FeatureCollectionOfProjectFeatureProperties: {
@@ -2100,6 +2251,45 @@ export interface components {
             /** Format: int32 */
             row: number | string;
             message: string;
+        };
+        InfobipSettingsRequest: {
+            baseUrl?: null | string;
+            apiKey?: null | string;
+            smsSender?: null | string;
+            whatsappSender?: null | string;
+            webhookSecret?: null | string;
+        };
+        InfobipSettingsView: {
+            configured: boolean;
+            baseUrl: null | string;
+            apiKey: components["schemas"]["SecretState"];
+            smsSender: null | string;
+            whatsappSender: null | string;
+            webhookSecret: components["schemas"]["SecretState"];
+            /** Format: int64 */
+            version: number | string;
+            /** Format: date-time */
+            updatedAt: unknown;
+        };
+        /** @description What a webhook call changed. */
+        InfobipWebhookResult: {
+            /** Format: int32 */
+            reports: number | string;
+            /** Format: int32 */
+            inbound: number | string;
+            /** Format: int32 */
+            logged: number | string;
+        };
+        IntegrationTestRequest: {
+            channel?: null | string;
+        };
+        /** @description What a provider said to a test message: `delivered` true with its message id, or false with its error. */
+        IntegrationTestResult: {
+            delivered: boolean;
+            channel: string;
+            to: string;
+            providerMessageId: null | string;
+            detail: null | string;
         };
         InterestRequest: {
             /** Format: uuid */
@@ -2334,6 +2524,11 @@ export interface components {
         /** @description A page of a list: `{ items, nextCursor }`. */
         PageOfDealInfo: {
             items: components["schemas"]["DealInfo"][];
+            nextCursor: null | string;
+        };
+        /** @description A page of a list: `{ items, nextCursor }`. */
+        PageOfDeliveryView: {
+            items: components["schemas"]["DeliveryView"][];
             nextCursor: null | string;
         };
         /** @description A page of a list: `{ items, nextCursor }`. */
@@ -2726,6 +2921,10 @@ export interface components {
             listPrice?: null | components["schemas"]["MoneyRequest"];
             orientation?: null | string;
             geometry?: null | components["schemas"]["JsonElement"];
+        };
+        /** @description A write-only secret as the API shows it: whether one is stored, never its value. */
+        SecretState: {
+            set: boolean;
         };
         SignUpOwner: {
             name?: null | string;
@@ -3164,6 +3363,47 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    InfobipWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonElement"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfobipWebhookResult"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`); `invalid_signature`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -9209,6 +9449,314 @@ export interface operations {
             };
             412: components["responses"]["VersionMismatch"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    GetEmailIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailSettingsView"];
+                };
+            };
+            /** @description `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ReplaceEmailIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description The `ETag` of the version the change is based on (`"3"`, or `*` for any). A stale one: 412 `version_mismatch`, nothing changed.
+                 * @example "3"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailSettingsView"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `conflict` (another request changed the record at the same moment; retry). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    GetInfobipIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfobipSettingsView"];
+                };
+            };
+            /** @description `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ReplaceInfobipIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description The `ETag` of the version the change is based on (`"3"`, or `*` for any). A stale one: 412 `version_mismatch`, nothing changed.
+                 * @example "3"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InfobipSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfobipSettingsView"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `conflict` (another request changed the record at the same moment; retry). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    TestIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description Makes a retry safe: the same key with the same body within 24 hours answers the first success again (same status, headers and body) and does nothing twice. The same key with another body: 409 `idempotency_key_reused`; while the first is still running: 409 `request_in_progress`.
+                 * @example 0b7f3c1e-6d0a-4f52-9a57-2f1c9d1e8a41
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["IntegrationTestRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationTestResult"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description `not_configured`; `conflict` (another request changed the record at the same moment; retry); `idempotency_key_reused` (the key came with another body); `request_in_progress` (the first request with the key is still running; see `Retry-After`). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ListDeliveries: {
+        parameters: {
+            query?: {
+                status?: string;
+                channel?: string;
+                cursor?: string;
+                limit?: number | string;
+            };
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfDeliveryView"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
