@@ -24,36 +24,17 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
     {
         await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", HostSettings.ApiHost(connectionString));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(clients, 16) * 2 }) { BaseAddress = api.Address };
-        var slug = $"bench-{Guid.NewGuid():N}"[..24];
-        var signUp = await http.PostAsJsonAsync("/api/v1/tenants", new { name = "Bench Realty", slug, owner = new { name = "Owner", email = $"owner@{slug}.test", password = "benchmark passphrase" } });
-        signUp.EnsureSuccessStatusCode();
-        var body = await signUp.Content.ReadFromJsonAsync<JsonElement>();
-        var token = body.GetProperty("accessToken").GetString()!;
-        var tenantId = body.GetProperty("tenant").GetProperty("id").GetGuid();
-
-        async Task<JsonElement> SendAsync(HttpMethod method, string path, object? content = null)
-        {
-            using var request = new HttpRequestMessage(method, path) { Content = content is null ? null : JsonContent.Create(content) };
-            request.Headers.Authorization = new("Bearer", token);
-            request.Headers.Add("X-Tenant-Id", slug);
-            using var response = await http.SendAsync(request);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-
-            return response.Content.Headers.ContentType?.MediaType == "application/json" ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-        }
-
-        var agentRole = (await SendAsync(HttpMethod.Get, "/api/v1/roles")).GetProperty("items").EnumerateArray().First(r => r.GetProperty("name").GetString() == "agent").GetProperty("id").GetGuid();
+        var tenant = await BenchTenant.SignUpAsync(http, "Bench Realty");
+        var tenantId = tenant.TenantId;
+        var agentRole = await tenant.RoleAsync("agent");
         var agents = new Guid[20];
         for (var i = 0; i < agents.Length; i++)
         {
-            agents[i] = (await SendAsync(HttpMethod.Post, "/api/v1/users", new { name = $"Agent {i:00}", email = $"agent{i}@{slug}.test", roleIds = new[] { agentRole } })).GetProperty("id").GetGuid();
+            agents[i] = (await tenant.SendAsync(HttpMethod.Post, "/api/v1/users", new { name = $"Agent {i:00}", email = $"agent{i}@{tenant.Slug}.test", roleIds = new[] { agentRole } })).GetProperty("id").GetGuid();
         }
 
-        var group = (await SendAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Team", memberIds = agents.Take(10).ToArray() })).GetProperty("id").GetGuid();
-        var pipeline = await SendAsync(HttpMethod.Post, "/api/v1/pipelines", new
+        var group = (await tenant.SendAsync(HttpMethod.Post, "/api/v1/groups", new { name = "Team", memberIds = agents.Take(10).ToArray() })).GetProperty("id").GetGuid();
+        var pipeline = await tenant.SendAsync(HttpMethod.Post, "/api/v1/pipelines", new
         {
             name = "Sales",
             stages = new object[] { new { name = "Enquiry", probability = 10 }, new { name = "Viewing", probability = 30 }, new { name = "Offer", probability = 60 }, new { name = "Reservation", probability = 90 } },
@@ -61,17 +42,17 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
         var pipelineId = pipeline.GetProperty("id").GetGuid();
         var stages = pipeline.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()).ToArray();
 
-        await SendAsync(HttpMethod.Post, "/api/v1/unit-types", new { code = "2BR-A", name = "Two bedroom", category = "apartment" });
+        await tenant.SendAsync(HttpMethod.Post, "/api/v1/unit-types", new { code = "2BR-A", name = "Two bedroom", category = "apartment" });
         var projects = new Guid[10];
         for (var i = 0; i < projects.Length; i++)
         {
-            projects[i] = (await SendAsync(HttpMethod.Post, "/api/v1/projects", new { name = $"Tower {i}", code = $"T{i}" })).GetProperty("id").GetGuid();
+            projects[i] = (await tenant.SendAsync(HttpMethod.Post, "/api/v1/projects", new { name = $"Tower {i}", code = $"T{i}" })).GetProperty("id").GetGuid();
         }
 
-        var holdingDeal = (await SendAsync(HttpMethod.Post, "/api/v1/deals", new { title = "Holding deal", pipelineId, value = new { amount = 1m, currency = "AED" } })).GetProperty("id").GetGuid();
+        var holdingDeal = (await tenant.SendAsync(HttpMethod.Post, "/api/v1/deals", new { title = "Holding deal", pipelineId, value = new { amount = 1m, currency = "AED" } })).GetProperty("id").GetGuid();
         await Parallel.ForEachAsync(Enumerable.Range(0, units), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
-            var id = (await SendAsync(HttpMethod.Post, "/api/v1/units", new
+            var id = (await tenant.SendAsync(HttpMethod.Post, "/api/v1/units", new
             {
                 projectId = projects[i % projects.Length],
                 code = $"U-{i:00000}",
@@ -82,7 +63,7 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
             })).GetProperty("id").GetGuid();
             if (UnitStatuses[i % UnitStatuses.Length] != "available")
             {
-                await SendAsync(HttpMethod.Post, $"/api/v1/units/{id}/hold", new { dealId = holdingDeal, holdMinutes = 10_000 });
+                await tenant.SendAsync(HttpMethod.Post, $"/api/v1/units/{id}/hold", new { dealId = holdingDeal, holdMinutes = 10_000 });
             }
         });
 
@@ -142,14 +123,14 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
                  })
         {
             var path = $"/api/v1/reports/{name}{query}";
-            if (!query.Contains("format", StringComparison.Ordinal) && (await SendAsync(HttpMethod.Get, path)).GetProperty("rows").GetArrayLength() == 0)
+            if (!query.Contains("format", StringComparison.Ordinal) && (await tenant.SendAsync(HttpMethod.Get, path)).GetProperty("rows").GetArrayLength() == 0)
             {
                 empty++;
             }
 
             var shown = $"GET /reports/{name}{query.Replace(month, "from=(30 days ago)", StringComparison.Ordinal).Replace(group.ToString(), "(a group of 10 agents)", StringComparison.Ordinal)}";
-            figures.Add(await Load.MeasureAsync($"{shown}, 1 client", 1, duration, _ => async () => await SendAsync(HttpMethod.Get, path)));
-            figures.Add(await Load.MeasureAsync($"{shown}, {clients} clients", clients, duration, _ => async () => await SendAsync(HttpMethod.Get, path)));
+            figures.Add(await Load.MeasureAsync($"{shown}, 1 client", 1, duration, _ => async () => await tenant.SendAsync(HttpMethod.Get, path)));
+            figures.Add(await Load.MeasureAsync($"{shown}, {clients} clients", clients, duration, _ => async () => await tenant.SendAsync(HttpMethod.Get, path)));
         }
 
         return new ReportsReport(figures, health, leads, units, deals, leads, empty);

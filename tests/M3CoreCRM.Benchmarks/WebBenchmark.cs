@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
 using M3CoreCRM.Testing;
 
@@ -17,8 +16,6 @@ public sealed record WebReport(
 /// </summary>
 public sealed class WebBenchmark(int leads, int events, int scrollRows)
 {
-    private const string Password = "benchmark passphrase";
-
     public async Task<WebReport> RunAsync(string connectionString)
     {
         var web = WebFolder();
@@ -30,43 +27,19 @@ public sealed class WebBenchmark(int leads, int events, int scrollRows)
 
         await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", HostSettings.ApiHost(connectionString));
         using var http = new HttpClient { BaseAddress = api.Address };
-        var slug = $"web-bench-{Guid.NewGuid():N}"[..24];
-        var manager = $"manager@{slug}.test";
-        var agent = $"agent@{slug}.test";
-        var signUp = await http.PostAsJsonAsync("/api/v1/tenants", new { name = "Web bench", slug, owner = new { name = "Maria Manager", email = manager, password = Password } });
-        signUp.EnsureSuccessStatusCode();
-        var body = await signUp.Content.ReadFromJsonAsync<JsonElement>();
-        var token = body.GetProperty("accessToken").GetString()!;
-        var tenantId = body.GetProperty("tenant").GetProperty("id").GetGuid();
-        var managerId = body.GetProperty("user").GetProperty("id").GetGuid();
-
-        async Task<JsonElement> OwnerAsync(HttpMethod method, string path, object? content = null)
-        {
-            using var request = new HttpRequestMessage(method, path) { Content = content is null ? null : JsonContent.Create(content) };
-            request.Headers.Authorization = new("Bearer", token);
-            request.Headers.Add("X-Tenant-Id", slug);
-            using var response = await http.SendAsync(request);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-
-            return await response.Content.ReadFromJsonAsync<JsonElement>();
-        }
-
-        var agentRole = (await OwnerAsync(HttpMethod.Get, "/api/v1/roles")).GetProperty("items").EnumerateArray()
-            .First(r => r.GetProperty("name").GetString() == "agent").GetProperty("id").GetGuid();
-        await OwnerAsync(HttpMethod.Post, "/api/v1/users", new { name = "Aziz Agent", email = agent, password = Password, roleIds = new[] { agentRole } });
-        await LeadsBenchmark.SeedAsync(connectionString, tenantId, managerId, groupId: null, leads);
+        var tenant = await BenchTenant.SignUpAsync(http, "Web bench", "Maria Manager");
+        var agent = $"agent@{tenant.Slug}.test";
+        await tenant.SendAsync(HttpMethod.Post, "/api/v1/users", new { name = "Aziz Agent", email = agent, password = BenchTenant.Password, roleIds = new[] { await tenant.RoleAsync("agent") } });
+        await LeadsBenchmark.SeedAsync(connectionString, tenant.TenantId, tenant.OwnerId, groupId: null, leads);
 
         var output = Path.Combine(Path.GetTempPath(), $"m3-web-bench-{Guid.NewGuid():N}.json");
         var exit = await PlaywrightAsync(web, new Dictionary<string, string>
         {
             ["M3_BASE_URL"] = api.Address.ToString().TrimEnd('/'),
             ["M3_CHROMIUM"] = chromium,
-            ["M3_BENCH_WORKSPACE"] = slug,
-            ["M3_BENCH_PASSWORD"] = Password,
-            ["M3_BENCH_MANAGER"] = manager,
+            ["M3_BENCH_WORKSPACE"] = tenant.Slug,
+            ["M3_BENCH_PASSWORD"] = BenchTenant.Password,
+            ["M3_BENCH_MANAGER"] = tenant.OwnerEmail,
             ["M3_BENCH_AGENT"] = agent,
             ["M3_BENCH_EVENTS"] = events.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["M3_BENCH_SCROLL_ROWS"] = scrollRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
