@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Billing;
 using System.Security.Cryptography;
 using System.Text;
 using M3CoreCRM.Grains.Abstractions.Identity;
@@ -62,21 +63,24 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
             throw new DomainException(DomainErrorKind.Conflict, "user_exists", "This user already exists.");
         }
 
-        state.State = new UserState
+        return await WithinPlanAsync(PlanLimit.Seats, async () =>
         {
-            Name = command.Name,
-            Email = command.Email,
-            Mobile = command.Mobile,
-            RoleIds = [.. command.RoleIds.Distinct()],
-            Status = command.PasswordHash is null ? UserStatus.Invited : UserStatus.Active,
-            PasswordHash = command.PasswordHash,
-            InvitationTokenHash = command.InvitationTokenHash,
-            InvitationExpiresAt = command.InvitationExpiresAt?.UtcDateTime,
-            SecurityStamp = Guid.NewGuid(),
-            CreatedAt = DateTime.UtcNow,
-        };
-        await WriteAsync("user.created", Changes(("name", null, command.Name), ("email", null, command.Email), ("roleIds", null, command.RoleIds), ("status", null, state.State.Status)));
-        return Info();
+            state.State = new UserState
+            {
+                Name = command.Name,
+                Email = command.Email,
+                Mobile = command.Mobile,
+                RoleIds = [.. command.RoleIds.Distinct()],
+                Status = command.PasswordHash is null ? UserStatus.Invited : UserStatus.Active,
+                PasswordHash = command.PasswordHash,
+                InvitationTokenHash = command.InvitationTokenHash,
+                InvitationExpiresAt = command.InvitationExpiresAt?.UtcDateTime,
+                SecurityStamp = Guid.NewGuid(),
+                CreatedAt = DateTime.UtcNow,
+            };
+            await WriteAsync("user.created", Changes(("name", null, command.Name), ("email", null, command.Email), ("roleIds", null, command.RoleIds), ("status", null, state.State.Status)));
+            return Info();
+        });
     }
 
     public Task<UserInfo> GetAsync()
