@@ -99,6 +99,15 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
     {
         EnsureExists();
         Concurrency.Check(state.Version, expectedVersion);
+
+        // Enabling a disabled user takes a seat again.
+        return command.Status == UserStatus.Active && state.State.Status == UserStatus.Disabled && state.State.PasswordHash is not null
+            ? await WithinPlanAsync(PlanLimit.Seats, () => ApplyUpdateAsync(command))
+            : await ApplyUpdateAsync(command);
+    }
+
+    private async Task<UserInfo> ApplyUpdateAsync(UpdateUser command)
+    {
         var s = state.State;
         var changes = new Dictionary<string, FieldChange>();
         Set(changes, "name", s.Name, command.Name, v => s.Name = v);
@@ -127,7 +136,13 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
 
         if (changes.Count > 0)
         {
-            await WriteAsync(changes.ContainsKey("status") && s.Status == UserStatus.Disabled ? "user.disabled" : "user.updated", changes);
+            var disabled = changes.ContainsKey("status") && s.Status == UserStatus.Disabled;
+            await WriteAsync(disabled ? "user.disabled" : "user.updated", changes);
+            if (disabled)
+            {
+                // The seat is free at once (the usage grain counts again).
+                await GrainFactory.GetGrain<IPlanUsageGrain>(TenantId, TenantId).RefreshAsync();
+            }
         }
 
         return Info();

@@ -29,16 +29,19 @@ public sealed class PlanLimitTests(PostgresFixture postgres) : BillingTestBase(p
     }
 
     [Fact]
-    public async Task ADisabledUserFreesTheirSeat()
+    public async Task ADisabledUserFreesTheirSeatAndEnablingThemAgainTakesOne()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
         await CreateUserAsync(tenant, "a@example.test");
         var b = await ReadAsync(await CreateUserAsync(tenant, "b@example.test"));
         await AssertPlanLimitAsync(await CreateUserAsync(tenant, "c@example.test"), "seats");
 
-        await tenant.SendJsonAsync(HttpMethod.Delete, $"/api/v1/users/{b.GetProperty("id").GetGuid()}", null, HttpStatusCode.NoContent);
+        var bId = b.GetProperty("id").GetGuid();
+        await tenant.SendJsonAsync(HttpMethod.Delete, $"/api/v1/users/{bId}", null, HttpStatusCode.NoContent);
 
-        await Eventually.ReturnsAsync(() => CreateUserAsync(tenant, "c@example.test"), response => response.StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.Created, (await CreateUserAsync(tenant, "c@example.test")).StatusCode);
+        await AssertPlanLimitAsync(await tenant.SendAsync(HttpMethod.Patch, $"/api/v1/users/{bId}", new { status = "active" }), "seats");
+        Assert.Equal("disabled", (await tenant.GetJsonAsync($"/api/v1/users/{bId}")).GetProperty("status").GetString());
     }
 
     [Fact]
