@@ -201,7 +201,7 @@ public sealed record StripeEvent(string Id, string Type, string? CustomerId, Gui
         BillingChange? change = type.GetString() switch
         {
             "customer.subscription.created" or "customer.subscription.updated" => Subscription(item, settings, at, eventId),
-            "customer.subscription.deleted" => new BillingChange("free", "canceled", customerId, Text(item, "id"), at, eventId),
+            "customer.subscription.deleted" => new BillingChange("free", "canceled", customerId, Text(item, "id"), at, eventId, EndsSubscription: true),
             "invoice.paid" => new BillingChange(null, "active", customerId, null, at, eventId),
             "invoice.payment_failed" => new BillingChange(null, "past_due", customerId, null, at, eventId),
             _ => null,

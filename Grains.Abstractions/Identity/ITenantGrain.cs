@@ -90,7 +90,8 @@ public sealed record TenantBilling(
 
 /// <summary>
 /// A change of billing from Stripe (or the customer's creation): null members stay as they are. A change from an event
-/// older than the last one applied (<paramref name="EventAt"/>) is ignored: Stripe does not promise order.
+/// older than the last one applied (<paramref name="EventAt"/>) is ignored: Stripe does not promise order. A change that
+/// <paramref name="EndsSubscription"/> applies only to the tenant's current subscription (an old one ending changes nothing).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("crm.BillingChange")]
 public sealed record BillingChange(
@@ -99,4 +100,5 @@ public sealed record BillingChange(
     [property: Id(2)] string? CustomerId,
     [property: Id(3)] string? SubscriptionId,
     [property: Id(4)] DateTimeOffset? EventAt,
-    [property: Id(5)] string? EventId);
+    [property: Id(5)] string? EventId,
+    [property: Id(6)] bool EndsSubscription = false);

@@ -155,7 +155,8 @@ public sealed class TenantGrain([PersistentState("tenants", CrmStorage.Name)] IP
     {
         EnsureExists();
         var s = state.State;
-        if (change.EventAt is { } eventAt && s.BillingEventAt is { } last && eventAt < last)
+        if ((change.EventAt is { } eventAt && s.BillingEventAt is { } last && eventAt < last)
+            || (change.EndsSubscription && s.StripeSubscriptionId is { } current && change.SubscriptionId != current))
         {
             return Billing();
         }

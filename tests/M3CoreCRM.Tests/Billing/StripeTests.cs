@@ -173,6 +173,22 @@ public sealed class StripeTests(PostgresFixture postgres) : BillingTestBase(post
     }
 
     [Fact]
+    public async Task AnOldSubscriptionEndingLeavesTheCurrentPlan()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var customer = "cus_o_" + tenant.Slug;
+        await PostWebhookAsync(Event("customer.subscription.created", Subscription(customer, ProPrice, tenantId: tenant.TenantId, id: "sub_old"), created: DateTimeOffset.UtcNow.AddSeconds(-20)));
+        await PostWebhookAsync(Event("customer.subscription.created", Subscription(customer, EnterprisePrice, tenantId: tenant.TenantId, id: "sub_current"), created: DateTimeOffset.UtcNow.AddSeconds(-10)));
+
+        var ended = await PostWebhookAsync(Event("customer.subscription.deleted", Subscription(customer, ProPrice, status: "canceled", tenantId: tenant.TenantId, id: "sub_old")));
+
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        var billing = await BillingAsync(tenant);
+        Assert.Equal("enterprise", billing.GetProperty("plan").GetString());
+        Assert.Equal(JsonValueKind.Null, billing.GetProperty("limits").GetProperty("seats").ValueKind);
+    }
+
+    [Fact]
     public async Task AnEventNamingNoTenantIsAcknowledgedAndChangesNothing()
     {
         var tenant = await TenantSession.SignUpAsync(Http);
