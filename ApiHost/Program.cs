@@ -4,6 +4,7 @@ using M3CoreCRM.ApiHost.Approvals;
 using M3CoreCRM.ApiHost.Activities;
 using M3CoreCRM.ApiHost.Audit;
 using M3CoreCRM.ApiHost.Auth;
+using M3CoreCRM.ApiHost.Billing;
 using M3CoreCRM.ApiHost.Contacts;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Deals;
@@ -50,6 +51,9 @@ builder.Services.AddSingleton<InventoryQueries>();
 builder.Services.AddSingleton<LeadQueries>();
 builder.Services.AddSingleton<RecordQueries>();
 builder.Services.AddSingleton<SubjectCheck>();
+builder.Services.Configure<StripeSettings>(builder.Configuration.GetSection(StripeSettings.Section));
+builder.Services.AddHttpClient(StripeGateway.HttpClientName);
+builder.Services.AddSingleton<StripeGateway>();
 builder.Services.AddHostedService<IdempotencyKeyCleanup>();
 
 var app = builder.Build();
@@ -95,6 +99,8 @@ app.MapApprovalPoliciesApi();
 app.MapApprovalsApi();
 app.MapDashboardsApi();
 app.MapReportsApi();
+app.MapBillingApi();
+app.MapStripeWebhookApi();
 app.MapWebApp();
 app.LogDocsAddress();
 

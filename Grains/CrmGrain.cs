@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Billing;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,27 @@ public abstract class CrmGrain : Grain
     protected Guid TenantId => _tenantId ??= ParseKey().TenantId;
 
     protected Guid Key => _key ??= ParseKey().Key;
+
+    /// <summary>
+    /// Runs <paramref name="create"/> within the tenant's plan: a slot of <paramref name="limit"/> is reserved first
+    /// (403 <c>plan_limit</c> when none is left) and released as used or not once the create ended.
+    /// </summary>
+    protected async Task<T> WithinPlanAsync<T>(PlanLimit limit, Func<Task<T>> create)
+    {
+        var usage = GrainFactory.GetGrain<IPlanUsageGrain>(TenantId, TenantId);
+        var reservation = await usage.ReserveAsync(limit);
+        var created = false;
+        try
+        {
+            var result = await create();
+            created = true;
+            return result;
+        }
+        finally
+        {
+            await usage.ReleaseAsync(reservation, created);
+        }
+    }
 
     /// <summary>A reminder that fires once, on or after <paramref name="dueTime"/> (also after a restart); registering a name again moves it.</summary>
     protected async Task RemindOnceAsync(string name, TimeSpan dueTime)

@@ -65,6 +65,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             problem.Extensions["errors"] = errors;
         }
 
+        foreach (var (name, value) in exception.Extensions ?? [])
+        {
+            problem.Extensions[name] = value;
+        }
+
         httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }

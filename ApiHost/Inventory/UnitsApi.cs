@@ -135,7 +135,7 @@ public static class UnitsApi
             .WithDescription("Filters: projectId, status (comma-separated), typeCode, minPrice, maxPrice, bedrooms, minArea, bbox (units whose geometry's bounding box meets it); q matches the start of the code. Sort: code (default), listPrice, areaSqm, createdAt.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUnit").WithSummary("Get a unit").RequirePermission(Permissions.InventoryRead);
         group.MapPost("", CreateAsync).WithName("CreateUnit").WithSummary("Create a unit")
-            .WithDescription("Another unit of the project with the code: 409 code_taken.").RequirePermission(Permissions.InventoryWrite);
+            .WithDescription("Another unit of the project with the code: 409 code_taken. Past the plan's unit limit: 403 plan_limit (`limit`: units).").RequirePermission(Permissions.InventoryWrite);
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUnit").WithSummary("Update a unit").RequirePermission(Permissions.InventoryWrite)
             .WithDescription("Fields left out keep their value (building, floor and orientation also when null; geometry: null removes the geometry); projectId, code, typeCode, dimensions, components and listPrice cannot be null (400). status is changed only by hold, reserve, sell and release. A new listPrice leaves a held or reserved unit's frozenPrice as it was. Under a unit.price_change approval policy a new listPrice answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required). Another unit of the project with the code: 409 code_taken.");
         group.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldUnit").WithSummary("Hold a unit").RequirePermission(Permissions.UnitsHold)

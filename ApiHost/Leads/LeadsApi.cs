@@ -52,7 +52,7 @@ public static class LeadsApi
             .WithDescription("Filters: status, source, ownerId, groupId, tag, createdFrom, createdTo; q matches name, phone (digits) and email. Sort: createdAt (default, newest first), updatedAt, name.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetLead").WithSummary("Get a lead").RequirePermission(Permissions.LeadsRead);
         group.MapPost("", CreateAsync).WithName("CreateLead").WithSummary("Create a lead").RequirePermission(Permissions.LeadsWrite)
-            .WithDescription("409 duplicate_lead (with existingId) when an open lead has the phone or email; ?allowDuplicate=true needs leads.write at scope all.")
+            .WithDescription("409 duplicate_lead (with existingId) when an open lead has the phone or email; ?allowDuplicate=true needs leads.write at scope all. Past the plan's lead limit: 403 plan_limit (`limit`: leads).")
             .WithExamples(Examples.CreateLeadRequest, (201, Examples.Lead), (409, Examples.DuplicateLead));
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateLead").WithSummary("Update a lead").RequirePermission(Permissions.LeadsWrite)
             .WithDescription("Fields left out keep their value. A new owner of an owned lead under a lead.reassign approval policy answers 202 { approvalId, status } and changes nothing until approved; it must then come alone (409 approval_required).");

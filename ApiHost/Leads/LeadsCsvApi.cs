@@ -57,7 +57,8 @@ public static class LeadsCsvApi
                 A text/csv body (up to 20 MiB) with a header row. Columns (any order, any case): name, phone, email, source,
                 status, ownerId, groupId, tags (separated by ;), notes, budgetAmount, budgetCurrency; others are ignored and named
                 in the report. Each row is checked as POST /leads would check it and created whole or not at all. Rows whose
-                phone or email is already on an open lead, or on an earlier row, are skipped.
+                phone or email is already on an open lead, or on an earlier row, are skipped. Rows past the plan's lead limit
+                are refused and listed in the report's errors.
                 """);
         group.MapGet("/export.csv", ExportAsync).WithName("ExportLeads").WithSummary("Export leads as CSV").RequirePermission(Permissions.LeadsExport)
             .Produces<string>(StatusCodes.Status200OK, "text/csv")

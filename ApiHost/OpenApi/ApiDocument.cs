@@ -69,6 +69,7 @@ public static class ApiDocument
         ["Approvals"] = "Approval policies that gate actions, and the approval requests they raise.",
         ["Dashboards"] = "The widget catalog and each user's dashboard layout.",
         ["Reports"] = "Pipeline, funnel, agents, inventory and activity reports as JSON, CSV or PDF.",
+        ["Billing"] = "The plan (free, pro, enterprise), its status, limits and usage; Stripe Checkout and Billing Portal sessions; the tenant's Stripe settings; Stripe's signed webhook.",
     };
 
     public static void Describe(OpenApiDocument document)

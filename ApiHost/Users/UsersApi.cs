@@ -23,7 +23,7 @@ public static class UsersApi
         group.MapGet("", ListAsync).WithName("ListUsers").WithSummary("List users").RequirePermission(Permissions.UsersManage);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUser").WithSummary("Get a user");
         group.MapPost("", CreateAsync).WithName("CreateUser").WithSummary("Create or invite a user")
-            .WithDescription("With password the user can log in at once; without it they are invited (a single-use invitation, 7 days). Another user of the tenant with the email: 409 email_taken.").RequirePermission(Permissions.UsersManage);
+            .WithDescription("With password the user can log in at once; without it they are invited (a single-use invitation, 7 days). Another user of the tenant with the email: 409 email_taken. Past the plan's seats (active and invited users): 403 plan_limit (`limit`: seats).").RequirePermission(Permissions.UsersManage);
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateUser").WithSummary("Update a user")
             .WithDescription("Another user of the tenant with the email: 409 email_taken. Taking the owner role from the last active owner: 409 last_owner.").RequirePermission(Permissions.UsersManage);
         group.MapDelete("/{id:guid}", DisableAsync).WithName("DisableUser").WithSummary("Disable a user")

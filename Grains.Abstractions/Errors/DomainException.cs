@@ -48,6 +48,10 @@ public sealed class DomainException : Exception
     [Id(2)]
     public Dictionary<string, string[]>? Errors { get; private set; }
 
+    /// <summary>Further members of the problem (such as <c>limit</c> of a <c>plan_limit</c> refusal).</summary>
+    [Id(3)]
+    public Dictionary<string, string>? Extensions { get; init; }
+
     public static DomainException NotFound(string what) => new(DomainErrorKind.NotFound, "not_found", $"{what} was not found.");
 
     public static DomainException Invalid(string field, string message) =>

@@ -64,4 +64,41 @@ public interface ITenantGrain : IGrainWithGuidCompoundKey
 
     [Alias("Update")]
     Task<TenantInfo> UpdateAsync(UpdateTenant command, long? expectedVersion);
+
+    /// <summary>The tenant's plan, billing status and billing contact.</summary>
+    [ReadOnly, Alias("GetBilling")]
+    Task<TenantBilling> GetBillingAsync();
+
+    /// <summary>Sets where invoices go (null clears it); audited.</summary>
+    [Alias("SetBillingEmail")]
+    Task<TenantBilling> SetBillingEmailAsync(string? email, long? expectedVersion);
+
+    /// <summary>Applies a change of plan or status (from Stripe); a change of plan is audited as <c>tenant.plan_changed</c>.</summary>
+    [Alias("ApplyBilling")]
+    Task<TenantBilling> ApplyBillingAsync(BillingChange change);
 }
+
+/// <summary>The tenant's billing: plan, its status (Stripe's subscription status: <c>active</c>, <c>past_due</c>, <c>canceled</c>, ...), where invoices go and the Stripe records.</summary>
+[GenerateSerializer, Immutable, Alias("crm.TenantBilling")]
+public sealed record TenantBilling(
+    [property: Id(0)] string Plan,
+    [property: Id(1)] string Status,
+    [property: Id(2)] string? BillingEmail,
+    [property: Id(3)] string? CustomerId,
+    [property: Id(4)] string? SubscriptionId,
+    [property: Id(5)] long Version);
+
+/// <summary>
+/// A change of billing from Stripe (or the customer's creation): null members stay as they are. A change from an event
+/// older than the last one applied (<paramref name="EventAt"/>) is ignored: Stripe does not promise order. A change that
+/// <paramref name="EndsSubscription"/> applies only to the tenant's current subscription (an old one ending changes nothing).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("crm.BillingChange")]
+public sealed record BillingChange(
+    [property: Id(0)] string? Plan,
+    [property: Id(1)] string? Status,
+    [property: Id(2)] string? CustomerId,
+    [property: Id(3)] string? SubscriptionId,
+    [property: Id(4)] DateTimeOffset? EventAt,
+    [property: Id(5)] string? EventId,
+    [property: Id(6)] bool EndsSubscription = false);

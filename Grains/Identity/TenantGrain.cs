@@ -1,4 +1,7 @@
+using M3CoreCRM.Grains.Abstractions.Billing;
 using M3CoreCRM.Grains.Abstractions.Deals;
+using M3CoreCRM.Grains.Billing;
+using Microsoft.Extensions.Options;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Persistence;
@@ -14,6 +17,18 @@ public sealed class TenantState
     public TenantStatus Status { get; set; }
 
     public string Plan { get; set; } = "free";
+
+    /// <summary>The plan's billing status as Stripe names a subscription's (<c>active</c>, <c>past_due</c>, <c>canceled</c>, ...).</summary>
+    public string PlanStatus { get; set; } = "active";
+
+    public string? BillingEmail { get; set; }
+
+    public string? StripeCustomerId { get; set; }
+
+    public string? StripeSubscriptionId { get; set; }
+
+    /// <summary>When the last applied Stripe event was created: an older one arriving late changes nothing.</summary>
+    public DateTimeOffset? BillingEventAt { get; set; }
 
     public TenantSettings Settings { get; set; } = TenantSettings.Default;
 
@@ -33,7 +48,7 @@ public sealed class TenantState
 }
 
 [GrainType("tenant")]
-public sealed class TenantGrain([PersistentState("tenants", CrmStorage.Name)] IPersistentState<TenantState> state) : CrmGrain, ITenantGrain, IRemindable
+public sealed class TenantGrain([PersistentState("tenants", CrmStorage.Name)] IPersistentState<TenantState> state, IOptionsMonitor<BillingPlans> plans) : CrmGrain, ITenantGrain, IRemindable
 {
     private const string ProvisioningReminder = "provisioning";
 
@@ -49,6 +64,7 @@ public sealed class TenantGrain([PersistentState("tenants", CrmStorage.Name)] IP
             Name = command.Name,
             Slug = command.Slug,
             Status = TenantStatus.Provisioning,
+            Plan = BillingPlans.Names.Contains(plans.CurrentValue.DefaultPlan) ? plans.CurrentValue.DefaultPlan : BillingPlans.Free,
             BuiltInRoleIds = BuiltInRoles.Names.ToDictionary(name => name, _ => Guid.CreateVersion7()),
             LeadStatuses =
             [
@@ -115,6 +131,84 @@ public sealed class TenantGrain([PersistentState("tenants", CrmStorage.Name)] IP
         return Info();
     }
 
+    public Task<TenantBilling> GetBillingAsync()
+    {
+        EnsureExists();
+        return Task.FromResult(Billing());
+    }
+
+    public async Task<TenantBilling> SetBillingEmailAsync(string? email, long? expectedVersion)
+    {
+        EnsureExists();
+        Concurrency.Check(state.Version, expectedVersion);
+        if (email != state.State.BillingEmail)
+        {
+            var changes = new Dictionary<string, FieldChange> { ["billingEmail"] = new(state.State.BillingEmail, email) };
+            state.State.BillingEmail = email;
+            await state.WriteStateAsync([new GrainEvent("tenant.billing_updated", "tenant", TenantId, new { billingEmail = email }, changes)]);
+        }
+
+        return Billing();
+    }
+
+    public async Task<TenantBilling> ApplyBillingAsync(BillingChange change)
+    {
+        EnsureExists();
+        var s = state.State;
+        if ((change.EventAt is { } eventAt && s.BillingEventAt is { } last && eventAt < last)
+            || (change.EndsSubscription && s.StripeSubscriptionId is { } current && change.SubscriptionId != current))
+        {
+            return Billing();
+        }
+
+        var changes = new Dictionary<string, FieldChange>();
+        if (change.Plan is { } plan && plan != s.Plan)
+        {
+            changes["plan"] = new FieldChange(s.Plan, plan);
+            s.Plan = plan;
+        }
+
+        if (change.Status is { } status && status != s.PlanStatus)
+        {
+            changes["planStatus"] = new FieldChange(s.PlanStatus, status);
+            s.PlanStatus = status;
+        }
+
+        if (change.CustomerId is { } customerId && customerId != s.StripeCustomerId)
+        {
+            changes["stripeCustomerId"] = new FieldChange(s.StripeCustomerId, customerId);
+            s.StripeCustomerId = customerId;
+        }
+
+        if (change.SubscriptionId is { } subscriptionId && subscriptionId != s.StripeSubscriptionId)
+        {
+            changes["stripeSubscriptionId"] = new FieldChange(s.StripeSubscriptionId, subscriptionId);
+            s.StripeSubscriptionId = subscriptionId;
+        }
+
+        if (change.EventAt is { } at)
+        {
+            s.BillingEventAt = at;
+        }
+
+        if (changes.Count > 0)
+        {
+            var type = changes.ContainsKey("plan") ? "tenant.plan_changed" : "tenant.billing_updated";
+            await state.WriteStateAsync([new GrainEvent(type, "tenant", TenantId, new { plan = s.Plan, status = s.PlanStatus, stripeEventId = change.EventId }, changes)]);
+        }
+        else if (change.EventAt is not null)
+        {
+            await state.WriteStateAsync();
+        }
+
+        if (changes.ContainsKey("plan"))
+        {
+            await GrainFactory.GetGrain<IPlanUsageGrain>(TenantId, TenantId).RefreshAsync();
+        }
+
+        return Billing();
+    }
+
     public Task ReceiveReminder(string reminderName, TickStatus status) => HandleOnceAsync(reminderName, () => OnReminderAsync(reminderName));
 
     private async Task OnReminderAsync(string reminderName)
@@ -177,6 +271,9 @@ public sealed class TenantGrain([PersistentState("tenants", CrmStorage.Name)] IP
             throw DomainException.NotFound("The tenant");
         }
     }
+
+    private TenantBilling Billing() => new(
+        state.State.Plan, state.State.PlanStatus, state.State.BillingEmail, state.State.StripeCustomerId, state.State.StripeSubscriptionId, state.Version);
 
     private TenantInfo Info() => new(
         TenantId,

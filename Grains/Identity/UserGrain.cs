@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Billing;
 using System.Security.Cryptography;
 using System.Text;
 using M3CoreCRM.Grains.Abstractions.Identity;
@@ -62,21 +63,24 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
             throw new DomainException(DomainErrorKind.Conflict, "user_exists", "This user already exists.");
         }
 
-        state.State = new UserState
+        return await WithinPlanAsync(PlanLimit.Seats, async () =>
         {
-            Name = command.Name,
-            Email = command.Email,
-            Mobile = command.Mobile,
-            RoleIds = [.. command.RoleIds.Distinct()],
-            Status = command.PasswordHash is null ? UserStatus.Invited : UserStatus.Active,
-            PasswordHash = command.PasswordHash,
-            InvitationTokenHash = command.InvitationTokenHash,
-            InvitationExpiresAt = command.InvitationExpiresAt?.UtcDateTime,
-            SecurityStamp = Guid.NewGuid(),
-            CreatedAt = DateTime.UtcNow,
-        };
-        await WriteAsync("user.created", Changes(("name", null, command.Name), ("email", null, command.Email), ("roleIds", null, command.RoleIds), ("status", null, state.State.Status)));
-        return Info();
+            state.State = new UserState
+            {
+                Name = command.Name,
+                Email = command.Email,
+                Mobile = command.Mobile,
+                RoleIds = [.. command.RoleIds.Distinct()],
+                Status = command.PasswordHash is null ? UserStatus.Invited : UserStatus.Active,
+                PasswordHash = command.PasswordHash,
+                InvitationTokenHash = command.InvitationTokenHash,
+                InvitationExpiresAt = command.InvitationExpiresAt?.UtcDateTime,
+                SecurityStamp = Guid.NewGuid(),
+                CreatedAt = DateTime.UtcNow,
+            };
+            await WriteAsync("user.created", Changes(("name", null, command.Name), ("email", null, command.Email), ("roleIds", null, command.RoleIds), ("status", null, state.State.Status)));
+            return Info();
+        });
     }
 
     public Task<UserInfo> GetAsync()
@@ -95,6 +99,15 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
     {
         EnsureExists();
         Concurrency.Check(state.Version, expectedVersion);
+
+        // Enabling a disabled user takes a seat again.
+        return command.Status == UserStatus.Active && state.State.Status == UserStatus.Disabled && state.State.PasswordHash is not null
+            ? await WithinPlanAsync(PlanLimit.Seats, () => ApplyUpdateAsync(command))
+            : await ApplyUpdateAsync(command);
+    }
+
+    private async Task<UserInfo> ApplyUpdateAsync(UpdateUser command)
+    {
         var s = state.State;
         var changes = new Dictionary<string, FieldChange>();
         Set(changes, "name", s.Name, command.Name, v => s.Name = v);
@@ -123,7 +136,13 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
 
         if (changes.Count > 0)
         {
-            await WriteAsync(changes.ContainsKey("status") && s.Status == UserStatus.Disabled ? "user.disabled" : "user.updated", changes);
+            var disabled = changes.ContainsKey("status") && s.Status == UserStatus.Disabled;
+            await WriteAsync(disabled ? "user.disabled" : "user.updated", changes);
+            if (disabled)
+            {
+                // The seat is free at once (the usage grain counts again).
+                await GrainFactory.GetGrain<IPlanUsageGrain>(TenantId, TenantId).RefreshAsync();
+            }
         }
 
         return Info();

@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Billing;
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Approvals;
 using M3CoreCRM.Grains.Abstractions.Common;
@@ -78,11 +79,14 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
             throw new DomainException(DomainErrorKind.Conflict, "unit_exists", "This unit already exists.");
         }
 
-        var now = DateTime.UtcNow;
-        state.State = new UnitState { Status = UnitStatus.Available, CreatedAt = now, UpdatedAt = now, StatusChangedAt = now };
-        var changes = Apply(state.State, details);
-        await WriteAsync([Event("unit.created", new { id = Key, details.ProjectId, details.Code, details.TypeCode, details.ListPrice, status = UnitStatus.Available }, changes)]);
-        return Info();
+        return await WithinPlanAsync(PlanLimit.Units, async () =>
+        {
+            var now = DateTime.UtcNow;
+            state.State = new UnitState { Status = UnitStatus.Available, CreatedAt = now, UpdatedAt = now, StatusChangedAt = now };
+            var changes = Apply(state.State, details);
+            await WriteAsync([Event("unit.created", new { id = Key, details.ProjectId, details.Code, details.TypeCode, details.ListPrice, status = UnitStatus.Available }, changes)]);
+            return Info();
+        });
     }
 
     public Task<UnitInfo> GetAsync()

@@ -1,3 +1,4 @@
+using M3CoreCRM.Grains.Abstractions.Billing;
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Approvals;
@@ -94,11 +95,14 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
             throw new DomainException(DomainErrorKind.Conflict, "lead_exists", "This lead already exists.");
         }
 
-        var now = DateTime.UtcNow;
-        state.State = new LeadState { AllowDuplicate = command.AllowDuplicate, CreatedAt = now, UpdatedAt = now };
-        var changes = Apply(state.State, command.Fields);
-        await WriteAsync("lead.created", changes);
-        return Info();
+        return await WithinPlanAsync(PlanLimit.Leads, async () =>
+        {
+            var now = DateTime.UtcNow;
+            state.State = new LeadState { AllowDuplicate = command.AllowDuplicate, CreatedAt = now, UpdatedAt = now };
+            var changes = Apply(state.State, command.Fields);
+            await WriteAsync("lead.created", changes);
+            return Info();
+        });
     }
 
     public Task<LeadInfo> GetAsync()

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using M3CoreCRM.Grains.Abstractions.Events;
 using M3CoreCRM.Grains.Approvals;
+using M3CoreCRM.Grains.Billing;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Notifications;
 using M3CoreCRM.Grains.Persistence;
@@ -87,6 +88,7 @@ public static class SiloSetup
             options.ConnectionString = server.ConnectionString;
         }));
         silo.Configure<ReminderOptions>(settings.GetSection("ReminderOptions"));
+        silo.Configure<BillingPlans>(silo.Configuration.GetSection(BillingPlans.Section));
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         if (!string.Equals(settings[TenantPlacement.SettingKey], "orleans", StringComparison.OrdinalIgnoreCase))
         {

@@ -79,6 +79,8 @@ public sealed class MixBenchmark(MixOptions options)
             ["RateLimits__AuthPerAddressPerMinute"] = "10000000",
             ["RateLimits__LoginPerAccountPer15Minutes"] = "10000000",
             ["RateLimits__TenantPerSecond"] = "10000000",
+            // Load tenants hold more leads, units and users than a free plan allows.
+            ["Billing__DefaultPlan"] = "enterprise",
             ["RateLimits__UserPerSecond"] = "10000000",
             ["Auth__Argon2__MemoryKiB"] = "8192",
             ["Auth__Argon2__Iterations"] = "1",

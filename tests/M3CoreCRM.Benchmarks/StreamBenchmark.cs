@@ -40,6 +40,8 @@ public sealed class StreamBenchmark(TimeSpan duration, int subscribers, int burs
             ["ConnectionStrings__Postgres"] = connectionString,
             ["M3_DATA_DIR"] = Path.Combine(Path.GetTempPath(), $"m3-bench-api-{Guid.NewGuid():N}"),
             ["RateLimits__TenantPerSecond"] = "10000000",
+            // Load tenants hold more leads, units and users than a free plan allows.
+            ["Billing__DefaultPlan"] = "enterprise",
             ["RateLimits__UserPerSecond"] = "10000000",
 
             // Every subscriber is the same user here; each still runs its own permission checks and heartbeats.

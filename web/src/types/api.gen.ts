@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Stripe event
+         * @description For Stripe only: no bearer token and no X-Tenant-Id; the `Stripe-Signature` header (t=...,v1=HMAC-SHA256 of `t.body` with the webhook secret) is checked, with 5 minutes' tolerance. A missing, bad or stale signature, or a body that is no Stripe event: 400 invalid_signature or validation_failed, and nothing changes. Each event id is handled once: a replay answers 200 and changes nothing. customer.subscription.created/updated/deleted set the tenant's plan (from the price) and status; invoice.paid and invoice.payment_failed set the status to active or past_due. Without a webhook secret configured: 503 billing_not_configured.
+         */
+        post: operations["StripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenant": {
         parameters: {
             query?: never;
@@ -220,7 +240,7 @@ export interface paths {
         put?: never;
         /**
          * Create or invite a user
-         * @description With password the user can log in at once; without it they are invited (a single-use invitation, 7 days). Another user of the tenant with the email: 409 email_taken.
+         * @description With password the user can log in at once; without it they are invited (a single-use invitation, 7 days). Another user of the tenant with the email: 409 email_taken. Past the plan's seats (active and invited users): 403 plan_limit (`limit`: seats).
          */
         post: operations["CreateUser"];
         delete?: never;
@@ -535,7 +555,7 @@ export interface paths {
         put?: never;
         /**
          * Create a unit
-         * @description Another unit of the project with the code: 409 code_taken.
+         * @description Another unit of the project with the code: 409 code_taken. Past the plan's unit limit: 403 plan_limit (`limit`: units).
          */
         post: operations["CreateUnit"];
         delete?: never;
@@ -735,7 +755,8 @@ export interface paths {
          * @description A text/csv body (up to 20 MiB) with a header row. Columns (any order, any case): name, phone, email, source,
          *     status, ownerId, groupId, tags (separated by ;), notes, budgetAmount, budgetCurrency; others are ignored and named
          *     in the report. Each row is checked as POST /leads would check it and created whole or not at all. Rows whose
-         *     phone or email is already on an open lead, or on an earlier row, are skipped.
+         *     phone or email is already on an open lead, or on an earlier row, are skipped. Rows past the plan's lead limit
+         *     are refused and listed in the report's errors.
          */
         post: operations["ImportLeads"];
         delete?: never;
@@ -779,7 +800,7 @@ export interface paths {
         put?: never;
         /**
          * Create a lead
-         * @description 409 duplicate_lead (with existingId) when an open lead has the phone or email; ?allowDuplicate=true needs leads.write at scope all.
+         * @description 409 duplicate_lead (with existingId) when an open lead has the phone or email; ?allowDuplicate=true needs leads.write at scope all. Past the plan's lead limit: 403 plan_limit (`limit`: leads).
          */
         post: operations["CreateLead"];
         delete?: never;
@@ -1764,6 +1785,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the plan, its limits and usage
+         * @description The plan (free, pro, enterprise), its status as Stripe reports it (active, past_due, canceled, ...), its limits (null: no limit) and what is used of them: seats (active and invited users), leads, units. Creating past a limit is 403 plan_limit, with `limit` naming it.
+         */
+        get: operations["GetBilling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a Stripe Checkout for a plan
+         * @description Creates (or reuses) the tenant's Stripe customer and a Checkout Session in subscription mode for the plan (pro or enterprise), with the tenant id as client_reference_id; answers its URL. The plan changes when Stripe's webhook reports the subscription. Without Stripe configured on the server (or without a price for the plan): 503 billing_not_configured, and nothing changes. Stripe refusing: 502 provider_error.
+         */
+        post: operations["StartCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the Stripe Billing Portal
+         * @description A Stripe Billing Portal session for the tenant's customer (created if there is none yet), to change or cancel the plan and see invoices; answers its URL. Without Stripe configured: 503 billing_not_configured. Stripe refusing: 502 provider_error.
+         */
+        post: operations["OpenBillingPortal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the Stripe settings
+         * @description Where invoices go and the tenant's Stripe customer id (read-only). The platform's Stripe keys are server configuration: never stored per tenant, never returned.
+         */
+        get: operations["GetStripeIntegration"];
+        /**
+         * Update the Stripe settings
+         * @description Sets the billing email (null clears it); audited. The customer id cannot be set.
+         */
+        put: operations["UpdateStripeIntegration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1927,6 +2032,15 @@ export interface components {
             entityId: null | string;
             changes: null | components["schemas"]["JsonElement"];
         };
+        /** @description The tenant's plan, its status, limits and usage. */
+        BillingView: {
+            plan: string;
+            status: string;
+            limits: components["schemas"]["PlanLimits"];
+            usage: components["schemas"]["PlanCounts"];
+            billingEmail: null | string;
+            stripeConfigured: boolean;
+        };
         /** @description One unit on the availability board. */
         BoardUnit: {
             /** Format: uuid */
@@ -1977,6 +2091,9 @@ export interface components {
         ChangePasswordRequest: {
             currentPassword?: null | string;
             newPassword?: null | string;
+        };
+        CheckoutRequest: {
+            plan?: null | string;
         };
         CloseDealRequest: {
             reason?: null | string;
@@ -2630,6 +2747,24 @@ export interface components {
             /** Format: int32 */
             probability: number | string;
         };
+        /** @description How much of each limit a tenant uses. */
+        PlanCounts: {
+            /** Format: int32 */
+            seats: number | string;
+            /** Format: int32 */
+            leads: number | string;
+            /** Format: int32 */
+            units: number | string;
+        };
+        /** @description A plan's limits; null is no limit. */
+        PlanLimits: {
+            /** Format: int32 */
+            seats: null | number | string;
+            /** Format: int32 */
+            leads: null | number | string;
+            /** Format: int32 */
+            units: null | number | string;
+        };
         /** @description RFC 9457 problem details with the contract's stable `code`. */
         Problem: {
             /**
@@ -2678,6 +2813,14 @@ export interface components {
              * @description For `duplicate_lead`: the open lead that has the phone or email.
              */
             existingId?: string;
+        };
+        ProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number | string;
+            detail?: null | string;
+            instance?: null | string;
         };
         /** @description The availability board of a project: totals, counts by type code, and each floor's units. */
         ProjectAvailability: {
@@ -2926,6 +3069,9 @@ export interface components {
         SecretState: {
             set: boolean;
         };
+        SessionUrl: {
+            url: string;
+        };
         SignUpOwner: {
             name?: null | string;
             email?: null | string;
@@ -2975,6 +3121,19 @@ export interface components {
             ticket: string;
             /** Format: date-time */
             expiresAt: unknown;
+        };
+        StripeIntegrationRequest: {
+            billingEmail?: null | string;
+        };
+        /** @description The tenant's Stripe settings: where invoices go and its Stripe customer (read-only). No secret is kept per tenant. */
+        StripeIntegrationView: {
+            billingEmail: null | string;
+            customerId: null | string;
+            plan: string;
+            status: string;
+            configured: boolean;
+            /** Format: int64 */
+            version: number | string;
         };
         SubjectRequest: {
             type?: null | string;
@@ -3181,6 +3340,10 @@ export interface components {
             createdAt: unknown;
             /** Format: int64 */
             version: number | string;
+        };
+        WebhookReceipt: {
+            received: boolean;
+            duplicate: boolean;
         };
         WidgetRequest: {
             id?: null | string;
@@ -3395,6 +3558,41 @@ export interface operations {
                 };
             };
             /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`); `invalid_signature`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    StripeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonElement"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `invalid_signature`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10532,6 +10730,277 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    GetBilling: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingView"];
+                };
+            };
+            /** @description `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    StartCheckout: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description Makes a retry safe: the same key with the same body within 24 hours answers the first success again (same status, headers and body) and does nothing twice. The same key with another body: 409 `idempotency_key_reused`; while the first is still running: 409 `request_in_progress`.
+                 * @example 0b7f3c1e-6d0a-4f52-9a57-2f1c9d1e8a41
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionUrl"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `conflict` (another request changed the record at the same moment; retry); `idempotency_key_reused` (the key came with another body); `request_in_progress` (the first request with the key is still running; see `Retry-After`). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    OpenBillingPortal: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description Makes a retry safe: the same key with the same body within 24 hours answers the first success again (same status, headers and body) and does nothing twice. The same key with another body: 409 `idempotency_key_reused`; while the first is still running: 409 `request_in_progress`.
+                 * @example 0b7f3c1e-6d0a-4f52-9a57-2f1c9d1e8a41
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionUrl"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `conflict` (another request changed the record at the same moment; retry); `idempotency_key_reused` (the key came with another body); `request_in_progress` (the first request with the key is still running; see `Retry-After`). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    GetStripeIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeIntegrationView"];
+                };
+            };
+            /** @description `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    UpdateStripeIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description The `ETag` of the version the change is based on (`"3"`, or `*` for any). A stale one: 412 `version_mismatch`, nothing changed.
+                 * @example "3"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StripeIntegrationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeIntegrationView"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `conflict` (another request changed the record at the same moment; retry). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
