@@ -49,6 +49,7 @@ public static partial class IntegrationsApi
         group.MapPut("/infobip", PutInfobipAsync).WithName("ReplaceInfobipIntegration").WithSummary("Replace the Infobip (SMS, WhatsApp) settings")
             .WithDescription("`baseUrl` (the account's API base URL) and `apiKey` (secret) are required; `smsSender` and `whatsappSender` enable those channels; " +
                 "`webhookSecret` (secret, at least 16 characters) verifies `POST /api/v1/webhooks/infobip`. " + SecretRules);
+        MapVoipSettings(group);
         group.MapPost("/{name}/test", TestAsync).WithName("TestIntegration").WithSummary("Send a test message to the caller")
             .WithDescription("Sends a test message through the named integration (`email` or `infobip`) to the caller: an email to their address, or for Infobip an SMS " +
                 "(or, with `{ \"channel\": \"whatsapp\" }`, a WhatsApp message) to their mobile. Sent at once, not through the outbox. Always 200 when the provider was asked: " +
