@@ -26,13 +26,14 @@ public sealed record VoipCallView(Guid CallId, string Status, string Provider, s
 /// <summary>What a VOIP webhook call changed: the call's status after it, and the call activity once the call has ended.</summary>
 public sealed record VoipWebhookResult(Guid CallId, string Status, Guid? ActivityId);
 
-/// <summary>The fields of Twilio's status callback that the CRM reads (Twilio sends more; all are signed).</summary>
+/// <summary>The fields of Twilio's call and recording status callbacks that the CRM reads (Twilio sends more; all are signed).</summary>
 public sealed record TwilioStatusCallback(
     [property: JsonPropertyName("CallSid")] string CallSid,
     [property: JsonPropertyName("AccountSid")] string AccountSid,
     [property: JsonPropertyName("CallStatus")] string CallStatus,
     [property: JsonPropertyName("CallDuration")] string? CallDuration,
-    [property: JsonPropertyName("RecordingUrl")] string? RecordingUrl);
+    [property: JsonPropertyName("RecordingUrl")] string? RecordingUrl,
+    [property: JsonPropertyName("RecordingStatus")] string? RecordingStatus);
 
 /// <summary>
 /// Click-to-call through the tenant's VOIP provider (<c>POST /api/v1/calls/click-to-call</c>) and the provider's
@@ -62,8 +63,9 @@ public static class VoipCallsApi
                 "For `twilio`, the form-encoded callback must carry `X-Twilio-Signature`: the base64 HMAC-SHA1, under the tenant's auth token, of the full URL followed by " +
                 "each POST field's name and value sorted by name (compared in constant time). A bad or missing signature, or a tenant without VOIP settings, is " +
                 "400 invalid_signature and changes nothing. `CallStatus` ringing, in-progress, completed, busy, no-answer, failed and canceled update the call " +
-                "(never back: a late ringing after completed is kept out), with `CallDuration` and `RecordingUrl`. A completed, busy or no-answer call is logged once, by " +
-                "its call id, as the agent's `call` activity on the lead or contact, with its duration and recording link; replayed callbacks log nothing twice.")
+                "(never back: a late ringing after completed is kept out), with `CallDuration`; a recording status callback (`RecordingStatus` completed) adds its `RecordingUrl`. A completed, busy or no-answer call is logged once, by " +
+                "its call SID, as the agent's `call` activity on the lead or contact, with its duration and the recording link if reported by then (the call keeps it either way); " +
+                "replayed callbacks log nothing twice.")
             .Accepts<TwilioStatusCallback>("application/x-www-form-urlencoded")
             .AllowAnonymous();
     }
@@ -184,7 +186,7 @@ public static class VoipCallsApi
                     updated_at = clock_timestamp()
                 WHERE tenant_id = $1 AND id = $2 AND provider = $8 AND (provider_call_id IS NULL OR provider_call_id = $3)
                 RETURNING status, agent_id, to_number, subject_type, subject_id, duration_seconds, recording_url, activity_id
-                """).With(tenantId).With(callId).With(report.ProviderCallId).With(report.Status).With(VoipStatus.Rank(report.Status));
+                """).With(tenantId).With(callId).With(report.ProviderCallId).WithText(report.Status).With(report.Status is null ? -1 : VoipStatus.Rank(report.Status));
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)report.DurationSeconds ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             command.WithText(report.RecordingUrl).With(voip.Name);
             await using var reader = await batch.ReadAsync(cancellationToken);

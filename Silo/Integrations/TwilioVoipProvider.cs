@@ -11,7 +11,8 @@ namespace M3CoreCRM.Silo.Integrations;
 /// Twilio Programmable Voice over its REST API (a typed HttpClient, no SDK): a click-to-call is
 /// <c>POST {apiBase}/2010-04-01/Accounts/{AccountSid}/Calls.json</c>, form-encoded, with Basic auth AccountSid:AuthToken.
 /// Twilio rings <c>To</c> (the agent) from <c>From</c> (the tenant's number); when the agent answers, the inline TwiML
-/// <c>&lt;Dial&gt;</c>s the customer. Progress goes to <c>StatusCallback</c> (initiated, ringing, answered, completed),
+/// <c>&lt;Dial&gt;</c>s the customer. Progress goes to <c>StatusCallback</c> (initiated, ringing, answered, completed) and the recording to
+/// <c>RecordingStatusCallback</c> (the same address) once it is ready,
 /// signed with <c>X-Twilio-Signature</c>: the base64 HMAC-SHA1, under the auth token, of the full URL followed by each
 /// POST field's name and value, sorted by name.
 /// </summary>
@@ -41,6 +42,11 @@ public sealed class TwilioVoipProvider(HttpClient http) : IVoipProvider
             new("StatusCallbackEvent", "answered"),
             new("StatusCallbackEvent", "completed"),
             new("Record", "true"),
+
+            // The recording is ready only after the call ends, in a callback of its own (to the same address).
+            new("RecordingStatusCallback", call.StatusCallback.AbsoluteUri),
+            new("RecordingStatusCallbackMethod", "POST"),
+            new("RecordingStatusCallbackEvent", "completed"),
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.AccountSid}:{settings.AuthToken}")));
@@ -77,13 +83,24 @@ public sealed class TwilioVoipProvider(HttpClient http) : IVoipProvider
 
     public VoipCallEvent? ParseEvent(IReadOnlyDictionary<string, string[]> form)
     {
-        if (Field(form, "CallSid") is not { } sid || Status(Field(form, "CallStatus")) is not { } status)
+        if (Field(form, "CallSid") is not { } sid)
+        {
+            return null;
+        }
+
+        var recording = Field(form, "RecordingUrl") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http" ? url : null;
+        if (Field(form, "CallStatus") is null && Field(form, "RecordingStatus") == "completed" && recording is not null)
+        {
+            // A recording status callback: the recording of the call, and no news of its status.
+            return new VoipCallEvent(sid, null, null, recording);
+        }
+
+        if (Status(Field(form, "CallStatus")) is not { } status)
         {
             return null;
         }
 
         int? duration = int.TryParse(Field(form, "CallDuration"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
-        var recording = Field(form, "RecordingUrl") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http" ? url : null;
         return new VoipCallEvent(sid, status, duration, recording);
     }
 

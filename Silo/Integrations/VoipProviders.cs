@@ -9,8 +9,11 @@ public sealed record VoipCallRequest(string AgentNumber, string CustomerNumber, 
 /// <summary>The provider's answer to a call request: its id for the call and its status (<see cref="VoipStatus"/>).</summary>
 public sealed record VoipCallStarted(string ProviderCallId, string Status);
 
-/// <summary>One progress report of a call from the provider's webhook, its status in <see cref="VoipStatus"/> words.</summary>
-public sealed record VoipCallEvent(string ProviderCallId, string Status, int? DurationSeconds, string? RecordingUrl);
+/// <summary>
+/// One progress report of a call from the provider's webhook, its status in <see cref="VoipStatus"/> words, or a null
+/// status for a report of the call's recording alone.
+/// </summary>
+public sealed record VoipCallEvent(string ProviderCallId, string? Status, int? DurationSeconds, string? RecordingUrl);
 
 /// <summary>The call statuses the CRM keeps, whatever the provider's words for them.</summary>
 public static class VoipStatus

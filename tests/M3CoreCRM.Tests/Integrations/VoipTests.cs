@@ -50,6 +50,8 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
         Assert.Equal($"<Response><Dial callerId=\"{FromNumber}\"><Number>{leadPhone}</Number></Dial></Response>", form["Twiml"].Single());
         Assert.Equal("initiated ringing answered completed", string.Join(' ', form["StatusCallbackEvent"].ToArray()));
         Assert.Equal("true", form["Record"].Single());
+        Assert.Equal(form["StatusCallback"].Single(), form["RecordingStatusCallback"].Single());
+        Assert.Equal("completed", form["RecordingStatusCallbackEvent"].Single());
         var callback = new Uri(form["StatusCallback"].Single()!);
         Assert.Equal("/api/v1/webhooks/voip/twilio", callback.AbsolutePath);
         var query = QueryHelpers.ParseQuery(callback.Query);
@@ -62,7 +64,7 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
         await ErrorFormatTests.AssertProblemAsync(await CallbackAsync(callback, ringing, null), HttpStatusCode.BadRequest, "invalid_signature");
         await ErrorFormatTests.AssertProblemAsync(await CallbackAsync(callback, ringing, "bm90IGEgc2lnbmF0dXJl"), HttpStatusCode.BadRequest, "invalid_signature");
         await ErrorFormatTests.AssertProblemAsync(await CallbackAsync(callback, ringing, Sign("another token", callback, ringing)), HttpStatusCode.BadRequest, "invalid_signature");
-        var completed = Fields(("CallStatus", "completed"), ("CallDuration", "42"), ("RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"));
+        var completed = Fields(("CallStatus", "completed"), ("CallDuration", "42"));
         await ErrorFormatTests.AssertProblemAsync(await CallbackAsync(callback, completed, Sign(_authToken, callback, ringing)), HttpStatusCode.BadRequest, "invalid_signature");
         Assert.Equal("queued", await StatusAsync(callId));
         Assert.Empty(await CallActivitiesAsync(tenant, leadId));
@@ -70,6 +72,13 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
         // Signed callbacks move the call on: ringing, answered (in progress), completed with its duration and recording.
         Assert.Equal("ringing", (await SignedCallbackAsync(callback, ringing)).GetProperty("status").GetString());
         Assert.Equal("in_progress", (await SignedCallbackAsync(callback, Fields(("CallStatus", "in-progress")))).GetProperty("status").GetString());
+        Assert.Empty(await CallActivitiesAsync(tenant, leadId));
+
+        // The recording's own callback adds its link and changes no status.
+        var recorded = Fields(("RecordingStatus", "completed"), ("RecordingSid", "RE1"), ("RecordingDuration", "40"),
+            ("RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"));
+        recorded.Remove("To");
+        Assert.Equal("in_progress", (await SignedCallbackAsync(callback, recorded)).GetProperty("status").GetString());
         Assert.Empty(await CallActivitiesAsync(tenant, leadId));
         var ended = await SignedCallbackAsync(callback, completed);
         Assert.Equal("completed", ended.GetProperty("status").GetString());

@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Receive a VOIP provider's call status callbacks
-         * @description No user authentication: click-to-call registers this address, with `?tenant=` (the tenant's id) and `?call=` (the call's id), as the call's status callback. For `twilio`, the form-encoded callback must carry `X-Twilio-Signature`: the base64 HMAC-SHA1, under the tenant's auth token, of the full URL followed by each POST field's name and value sorted by name (compared in constant time). A bad or missing signature, or a tenant without VOIP settings, is 400 invalid_signature and changes nothing. `CallStatus` ringing, in-progress, completed, busy, no-answer, failed and canceled update the call (never back: a late ringing after completed is kept out), with `CallDuration` and `RecordingUrl`. A completed, busy or no-answer call is logged once, by its call id, as the agent's `call` activity on the lead or contact, with its duration and recording link; replayed callbacks log nothing twice.
+         * @description No user authentication: click-to-call registers this address, with `?tenant=` (the tenant's id) and `?call=` (the call's id), as the call's status callback. For `twilio`, the form-encoded callback must carry `X-Twilio-Signature`: the base64 HMAC-SHA1, under the tenant's auth token, of the full URL followed by each POST field's name and value sorted by name (compared in constant time). A bad or missing signature, or a tenant without VOIP settings, is 400 invalid_signature and changes nothing. `CallStatus` ringing, in-progress, completed, busy, no-answer, failed and canceled update the call (never back: a late ringing after completed is kept out), with `CallDuration`; a recording status callback (`RecordingStatus` completed) adds its `RecordingUrl`. A completed, busy or no-answer call is logged once, by its call SID, as the agent's `call` activity on the lead or contact, with its duration and the recording link if reported by then (the call keeps it either way); replayed callbacks log nothing twice.
          */
         post: operations["VoipWebhook"];
         delete?: never;
@@ -3128,13 +3128,14 @@ export interface components {
             expiresIn: number | string;
             user: components["schemas"]["UserView"];
         };
-        /** @description The fields of Twilio's status callback that the CRM reads (Twilio sends more; all are signed). */
+        /** @description The fields of Twilio's call and recording status callbacks that the CRM reads (Twilio sends more; all are signed). */
         TwilioStatusCallback: {
             CallSid: string;
             AccountSid: string;
             CallStatus: string;
             CallDuration?: null | string;
             RecordingUrl?: null | string;
+            RecordingStatus?: null | string;
         };
         TypeCodeAvailability: {
             typeCode: string;
