@@ -72,6 +72,28 @@ public static partial class IntegrationsApi
         return TypedResults.Ok(VoipView(stored));
     }
 
+    private static async Task<Ok<IntegrationTestResult>> TestVoipAsync(Caller caller, IntegrationStore store, VoipProviders providers, CancellationToken cancellationToken)
+    {
+        var settings = await store.VoipAsync(caller.TenantId, cancellationToken);
+        var provider = settings is null ? null : providers.Find(settings.Provider);
+        if (settings is null || provider is null)
+        {
+            throw new Grains.Abstractions.Errors.DomainException(Grains.Abstractions.Errors.DomainErrorKind.Conflict, "not_configured", "The voip integration has no settings yet.");
+        }
+
+        var number = settings.NumberOf(caller.UserId);
+        new Validation().Check(number is not null, "agentNumber", "You have no agent number in the voip settings to call.").ThrowIfInvalid();
+        try
+        {
+            var started = await provider.StartCallAsync(settings, new VoipCallRequest(number!, null, null), cancellationToken);
+            return TypedResults.Ok(new IntegrationTestResult(true, "call", number!, started.ProviderCallId, null));
+        }
+        catch (VoipProviderException exception)
+        {
+            return TypedResults.Ok(new IntegrationTestResult(false, "call", number!, null, exception.Message));
+        }
+    }
+
     private static VoipSettingsView VoipView(StoredIntegration? stored) => new(
         stored is not null,
         Text(stored, "provider"),

@@ -21,6 +21,9 @@ public sealed class TwilioVoipProvider(HttpClient http) : IVoipProvider
     public const string DefaultApiBase = "https://api.twilio.com";
     public const string SignatureHeader = "X-Twilio-Signature";
 
+    /// <summary>What a test call says to the agent who answers it.</summary>
+    public const string TestTwiml = "<Response><Say>This is a test call from M3 Core CRM. Your click-to-call settings work.</Say></Response>";
+
     public string Name => "twilio";
 
     public async Task<VoipCallStarted> StartCallAsync(VoipSettings settings, VoipCallRequest call, CancellationToken cancellationToken)
@@ -34,20 +37,16 @@ public sealed class TwilioVoipProvider(HttpClient http) : IVoipProvider
         {
             new("To", call.AgentNumber),
             new("From", settings.FromNumber),
-            new("Twiml", Twiml(settings.FromNumber, call.CustomerNumber)),
-            new("StatusCallback", call.StatusCallback.AbsoluteUri),
-            new("StatusCallbackMethod", "POST"),
-            new("StatusCallbackEvent", "initiated"),
-            new("StatusCallbackEvent", "ringing"),
-            new("StatusCallbackEvent", "answered"),
-            new("StatusCallbackEvent", "completed"),
-            new("Record", "true"),
-
-            // The recording is ready only after the call ends, in a callback of its own (to the same address).
-            new("RecordingStatusCallback", call.StatusCallback.AbsoluteUri),
-            new("RecordingStatusCallbackMethod", "POST"),
-            new("RecordingStatusCallbackEvent", "completed"),
         };
+        if (call.CustomerNumber is null || call.StatusCallback is null)
+        {
+            fields.Add(new("Twiml", TestTwiml));
+        }
+        else
+        {
+            fields.AddRange(CallFields(settings, call.CustomerNumber, call.StatusCallback));
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.AccountSid}:{settings.AuthToken}")));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -77,6 +76,23 @@ public sealed class TwilioVoipProvider(HttpClient http) : IVoipProvider
             return new VoipCallStarted(sid, Status(status) ?? VoipStatus.Queued);
         }
     }
+
+    private static List<KeyValuePair<string, string>> CallFields(VoipSettings settings, string customerNumber, Uri statusCallback) =>
+        [
+            new("Twiml", Twiml(settings.FromNumber, customerNumber)),
+            new("StatusCallback", statusCallback.AbsoluteUri),
+            new("StatusCallbackMethod", "POST"),
+            new("StatusCallbackEvent", "initiated"),
+            new("StatusCallbackEvent", "ringing"),
+            new("StatusCallbackEvent", "answered"),
+            new("StatusCallbackEvent", "completed"),
+            new("Record", "true"),
+
+            // The recording is ready only after the call ends, in a callback of its own (to the same address).
+            new("RecordingStatusCallback", statusCallback.AbsoluteUri),
+            new("RecordingStatusCallbackMethod", "POST"),
+            new("RecordingStatusCallbackEvent", "completed"),
+        ];
 
     public bool IsAuthentic(VoipSettings settings, string url, IReadOnlyDictionary<string, string[]> form, Func<string, string?> header) =>
         header(SignatureHeader) is { Length: > 0 } signature && SignatureIsValid(settings.AuthToken, url, form, signature);

@@ -2,9 +2,9 @@ namespace M3CoreCRM.Silo.Integrations;
 
 /// <summary>A click-to-call to place: ring the agent first, then bridge to the customer.</summary>
 /// <param name="AgentNumber">The agent's own phone, rung first.</param>
-/// <param name="CustomerNumber">The lead's or contact's phone, dialled when the agent answers.</param>
-/// <param name="StatusCallback">Where the provider reports the call's progress (ringing, answered, completed).</param>
-public sealed record VoipCallRequest(string AgentNumber, string CustomerNumber, Uri StatusCallback);
+/// <param name="CustomerNumber">The lead's or contact's phone, dialled when the agent answers; null for a test call, which only speaks to the agent.</param>
+/// <param name="StatusCallback">Where the provider reports the call's progress (ringing, answered, completed); null for a test call.</param>
+public sealed record VoipCallRequest(string AgentNumber, string? CustomerNumber, Uri? StatusCallback);
 
 /// <summary>The provider's answer to a call request: its id for the call and its status (<see cref="VoipStatus"/>).</summary>
 public sealed record VoipCallStarted(string ProviderCallId, string Status);

@@ -105,6 +105,17 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
         Assert.Equal(1, agents[tenant.UserId].GetProperty("calls").GetInt32());
         Assert.Equal(1, agents[tenant.UserId].GetProperty("answered").GetInt32());
 
+        // The test call rings the caller's own number and only speaks to them.
+        var test = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/integrations/voip/test", null, HttpStatusCode.OK);
+        responses.Add(test.ToString());
+        Assert.True(test.GetProperty("delivered").GetBoolean());
+        Assert.Equal(AgentNumber, test.GetProperty("to").GetString());
+        Assert.Equal(CallSid, test.GetProperty("providerMessageId").GetString());
+        var testCall = QueryHelpers.ParseQuery(twilio.LogEntries[^1].RequestMessage.Body!);
+        Assert.Equal(AgentNumber, testCall["To"].Single());
+        Assert.Contains("<Say>", testCall["Twiml"].Single(), StringComparison.Ordinal);
+        Assert.False(testCall.ContainsKey("StatusCallback"));
+
         // The auth token is in no response, audit row, stored settings document or log line.
         responses.Add((await tenant.GetJsonAsync("/api/v1/integrations/voip")).ToString());
         responses.Add((await tenant.GetJsonAsync("/api/v1/audit-logs?action=integration.updated")).ToString());
@@ -125,6 +136,7 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
         var leadId = await tenant.LeadIdAsync();
 
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, "/api/v1/calls/click-to-call", new { leadId }), HttpStatusCode.Conflict, "not_configured");
+        await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, "/api/v1/integrations/voip/test"), HttpStatusCode.Conflict, "not_configured");
 
         await ConfigureAsync(tenant, twilio.Url!);
         await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, "/api/v1/calls/click-to-call", new { leadId = await other.LeadIdAsync() }), HttpStatusCode.NotFound, "not_found");
@@ -142,6 +154,9 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
         var refused = await ErrorFormatTests.AssertProblemAsync(await tenant.SendAsync(HttpMethod.Post, "/api/v1/calls/click-to-call", new { leadId }), HttpStatusCode.BadGateway, "provider_error");
         Assert.Contains("is not a valid phone number", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("failed", Assert.Single(await QueryAsSystemAsync("SELECT status FROM voip_calls", r => r.GetString(0))));
+        var test = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/integrations/voip/test", null, HttpStatusCode.OK);
+        Assert.False(test.GetProperty("delivered").GetBoolean());
+        Assert.Contains("is not a valid phone number", test.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1535,7 +1535,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test message to the caller
-         * @description Sends a test message through the named integration (`email` or `infobip`) to the caller: an email to their address, or for Infobip an SMS (or, with `{ "channel": "whatsapp" }`, a WhatsApp message) to their mobile. Sent at once, not through the outbox. Always 200 when the provider was asked: `delivered` true with the provider's message id, or false with the provider's error in `detail`. 409 not_configured while the integration has no settings.
+         * @description Sends a test message through the named integration (`email` or `infobip`) to the caller: an email to their address, or for Infobip an SMS (or, with `{ "channel": "whatsapp" }`, a WhatsApp message) to their mobile. Sent at once, not through the outbox. Always 200 when the provider was asked: `delivered` true with the provider's message id, or false with the provider's error in `detail`. 409 not_configured while the integration has no settings. For `voip`, a test call rings the caller's own agent number and says that the settings work (`channel` `call`, the provider's call id as the message id); 400 naming `agentNumber` when the caller has none.
          */
         post: operations["TestIntegration"];
         delete?: never;
