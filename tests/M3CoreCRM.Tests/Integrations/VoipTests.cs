@@ -157,6 +157,24 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
         var test = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/integrations/voip/test", null, HttpStatusCode.OK);
         Assert.False(test.GetProperty("delivered").GetBoolean());
         Assert.Contains("is not a valid phone number", test.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // A contact is called on its first phone, and its ended call is logged on the contact.
+        twilio.Reset();
+        twilio.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{_accountSid}/Calls.json").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody($$"""{"sid":"{{CallSid}}","status":"queued"}"""));
+        var contact = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts",
+            new { firstName = "Carla", lastName = "Contact", emails = new[] { $"carla@{tenant.Slug}.test" }, phones = new[] { "+971509998877", "+971509998866" } }, HttpStatusCode.Created);
+        var contactId = contact.GetProperty("id").GetGuid();
+        var started = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/calls/click-to-call", new { contactId }, HttpStatusCode.Accepted);
+        Assert.Equal("contact", started.GetProperty("subjectType").GetString());
+        var form = QueryHelpers.ParseQuery(Assert.Single(twilio.LogEntries).RequestMessage.Body!);
+        Assert.Contains("<Number>+971509998877</Number>", form["Twiml"].Single(), StringComparison.Ordinal);
+        var callback = new Uri(form["StatusCallback"].Single()!);
+        var ended = await SignedCallbackAsync(callback, Fields(("CallStatus", "no-answer"), ("CallDuration", "0")));
+        Assert.Equal("no_answer", ended.GetProperty("status").GetString());
+        var logged = Assert.Single((await tenant.GetJsonAsync($"/api/v1/activities?subjectId={contactId}")).GetProperty("items").EnumerateArray());
+        Assert.Equal("call", logged.GetProperty("type").GetString());
+        Assert.Equal("no_answer", logged.GetProperty("outcome").GetString());
     }
 
     [Fact]
