@@ -95,6 +95,7 @@ app.MapNotificationsApi();
 app.MapNotificationRulesApi();
 app.MapIntegrationsApi();
 app.MapInfobipWebhookApi();
+app.MapVoipCallsApi();
 app.MapApprovalPoliciesApi();
 app.MapApprovalsApi();
 app.MapDashboardsApi();

@@ -49,10 +49,13 @@ public static partial class IntegrationsApi
         group.MapPut("/infobip", PutInfobipAsync).WithName("ReplaceInfobipIntegration").WithSummary("Replace the Infobip (SMS, WhatsApp) settings")
             .WithDescription("`baseUrl` (the account's API base URL) and `apiKey` (secret) are required; `smsSender` and `whatsappSender` enable those channels; " +
                 "`webhookSecret` (secret, at least 16 characters) verifies `POST /api/v1/webhooks/infobip`. " + SecretRules);
+        MapVoipSettings(group);
         group.MapPost("/{name}/test", TestAsync).WithName("TestIntegration").WithSummary("Send a test message to the caller")
             .WithDescription("Sends a test message through the named integration (`email` or `infobip`) to the caller: an email to their address, or for Infobip an SMS " +
                 "(or, with `{ \"channel\": \"whatsapp\" }`, a WhatsApp message) to their mobile. Sent at once, not through the outbox. Always 200 when the provider was asked: " +
-                "`delivered` true with the provider's message id, or false with the provider's error in `detail`. 409 not_configured while the integration has no settings.");
+                "`delivered` true with the provider's message id, or false with the provider's error in `detail`. 409 not_configured while the integration has no settings. " +
+                "For `voip`, a test call rings the caller's own agent number and says that the settings work (`channel` `call`, the provider's call id as the message id); " +
+                "400 naming `agentNumber` when the caller has none.");
         group.MapGet("/deliveries", ListDeliveriesAsync).WithName("ListDeliveries").WithSummary("List the delivery outbox")
             .WithDescription("Email, SMS and WhatsApp messages that went through a configured provider, newest first, with their status (`pending`, `sending`, `sent`, `failed`), " +
                 "tries and last error. `status=failed` lists those given up after the last try. Bodies are never shown.");
@@ -148,8 +151,14 @@ public static partial class IntegrationsApi
     }
 
     private static async Task<Ok<IntegrationTestResult>> TestAsync(
-        string name, IntegrationTestRequest? request, Caller caller, IGrainFactory grains, IntegrationStore store, DeliverySenders senders, CancellationToken cancellationToken)
+        string name, IntegrationTestRequest? request, Caller caller, IGrainFactory grains, IntegrationStore store, DeliverySenders senders, VoipProviders voip,
+        CancellationToken cancellationToken)
     {
+        if (name == IntegrationNames.Voip)
+        {
+            return await TestVoipAsync(caller, store, voip, cancellationToken);
+        }
+
         var channel = name switch
         {
             IntegrationNames.Email => "email",

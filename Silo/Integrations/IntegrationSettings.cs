@@ -12,14 +12,16 @@ public static class IntegrationNames
 {
     public const string Email = "email";
     public const string Infobip = "infobip";
+    public const string Voip = "voip";
 
-    public static IReadOnlyList<string> All { get; } = [Email, Infobip];
+    public static IReadOnlyList<string> All { get; } = [Email, Infobip, Voip];
 
     /// <summary>The secret fields of an integration: write-only, encrypted at rest, never returned, logged or audited.</summary>
     public static IReadOnlyList<string> SecretsOf(string name) => name switch
     {
         Email => ["password"],
         Infobip => ["apiKey", "webhookSecret"],
+        Voip => ["authToken"],
         _ => [],
     };
 }
@@ -29,6 +31,19 @@ public sealed record EmailSettings(string Host, int Port, string TlsMode, string
 
 /// <summary>Infobip settings of a tenant: its API base URL (<c>https://xxxxx.api.infobip.com</c>), key and senders.</summary>
 public sealed record InfobipSettings(string BaseUrl, string ApiKey, string? SmsSender, string? WhatsappSender, string? WebhookSecret);
+
+/// <summary>
+/// VOIP settings of a tenant: the provider (<c>twilio</c>), its account and auth token, the caller id calls show, the
+/// provider's API base URL, and each agent's own phone number (rung first on a click-to-call).
+/// </summary>
+public sealed record VoipSettings(string Provider, string AccountSid, string AuthToken, string FromNumber, string ApiBase, IReadOnlyList<VoipAgent> Agents)
+{
+    /// <summary>The agent's number, or null when the user has none.</summary>
+    public string? NumberOf(Guid userId) => Agents.FirstOrDefault(a => a.UserId == userId)?.Number;
+}
+
+/// <summary>An agent's phone number (E.164) for click-to-call.</summary>
+public sealed record VoipAgent(Guid UserId, string Number);
 
 /// <summary>One stored settings document: its plain fields and which secrets are set (their values stay protected).</summary>
 public sealed record StoredIntegration(long Version, JsonObject Settings, IReadOnlyDictionary<string, string> ProtectedSecrets, DateTimeOffset UpdatedAt);
@@ -120,6 +135,24 @@ public sealed class IntegrationStore(NpgsqlDataSource dataSource, IDataProtectio
         }
 
         return new InfobipSettings(baseUrl, apiKey, Text(stored, "smsSender"), Text(stored, "whatsappSender"), Secret(tenantId, IntegrationNames.Infobip, stored, "webhookSecret"));
+    }
+
+    /// <summary>The tenant's VOIP settings with the auth token in clear; null when VOIP is not configured.</summary>
+    public async Task<VoipSettings?> VoipAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(tenantId, IntegrationNames.Voip, cancellationToken) is not { } stored || Text(stored, "accountSid") is not { } accountSid
+            || Text(stored, "fromNumber") is not { } from || Secret(tenantId, IntegrationNames.Voip, stored, "authToken") is not { } authToken)
+        {
+            return null;
+        }
+
+        var agents = stored.Settings["agents"] is JsonArray array
+            ? array.OfType<JsonObject>()
+                .Select(a => (Id: a["userId"] is JsonValue id && id.TryGetValue<string>(out var text) && Guid.TryParse(text, out var guid) ? guid : Guid.Empty, Number: a["number"]?.GetValue<string>()))
+                .Where(a => a.Id != Guid.Empty && a.Number is { Length: > 0 })
+                .Select(a => new VoipAgent(a.Id, a.Number!)).ToList()
+            : [];
+        return new VoipSettings(Text(stored, "provider") ?? "twilio", accountSid, authToken, from, Text(stored, "apiBase") ?? TwilioVoipProvider.DefaultApiBase, agents);
     }
 
     /// <summary>Whether the tenant has a provider for the channel (email, sms, whatsapp).</summary>

@@ -27,6 +27,9 @@ public static class IntegrationsSetup
         builder.Services.AddSingleton<IntegrationStore>();
         builder.Services.AddSingleton<SmtpSender>();
         builder.Services.AddHttpClient<InfobipClient>();
+        builder.Services.AddHttpClient<TwilioVoipProvider>();
+        builder.Services.AddTransient<IVoipProvider>(services => services.GetRequiredService<TwilioVoipProvider>());
+        builder.Services.AddTransient<VoipProviders>();
         builder.Services.AddSingleton<DeliverySenders>();
         builder.Services.AddSingleton<DeliverySignal>();
         builder.Services.TryAddSingleton<DevelopmentOutbox>();

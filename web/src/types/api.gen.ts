@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/voip/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a VOIP provider's call status callbacks
+         * @description No user authentication: click-to-call registers this address, with `?tenant=` (the tenant's id) and `?call=` (the call's id), as the call's status callback. For `twilio`, the form-encoded callback must carry `X-Twilio-Signature`: the base64 HMAC-SHA1, under the tenant's auth token, of the full URL followed by each POST field's name and value sorted by name (compared in constant time). A bad or missing signature, or a tenant without VOIP settings, is 400 invalid_signature and changes nothing. `CallStatus` ringing, in-progress, completed, busy, no-answer, failed and canceled update the call (never back: a late ringing after completed is kept out), with `CallDuration`; a recording status callback (`RecordingStatus` completed) adds its `RecordingUrl`. A completed, busy or no-answer call is logged once, by its call SID, as the agent's `call` activity on the lead or contact, with its duration and the recording link if reported by then (the call keeps it either way); replayed callbacks log nothing twice.
+         */
+        post: operations["VoipWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -1501,6 +1521,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/voip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the VOIP (click-to-call) settings
+         * @description The tenant's VOIP provider settings and its agents' numbers; `configured` is false while none are saved (click-to-call then answers 409 not_configured). `authToken` shows only as `{ "set": true }`.
+         */
+        get: operations["GetVoipIntegration"];
+        /**
+         * Replace the VOIP (click-to-call) settings
+         * @description `provider` (`twilio`), `accountSid` (Twilio's `AC` followed by 32 hex digits), `authToken` (secret) and `fromNumber` (E.164, the caller id calls show) are required; `apiBase` defaults to `https://api.twilio.com`; `agents` lists each agent's own number as `{ userId, number }` (E.164, one per user), rung first on a click-to-call. The auth token also verifies Twilio's status callbacks (`X-Twilio-Signature`). Secrets are write-only: absent or null keeps the stored one, an empty string removes it, any other value replaces it; they are encrypted at rest and never returned, logged or audited (the audit entry `integration.updated` names the fields that changed). The whole document is replaced otherwise. Honours If-Match.
+         */
+        put: operations["ReplaceVoipIntegration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/{name}/test": {
         parameters: {
             query?: never;
@@ -1512,7 +1556,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test message to the caller
-         * @description Sends a test message through the named integration (`email` or `infobip`) to the caller: an email to their address, or for Infobip an SMS (or, with `{ "channel": "whatsapp" }`, a WhatsApp message) to their mobile. Sent at once, not through the outbox. Always 200 when the provider was asked: `delivered` true with the provider's message id, or false with the provider's error in `detail`. 409 not_configured while the integration has no settings.
+         * @description Sends a test message through the named integration (`email` or `infobip`) to the caller: an email to their address, or for Infobip an SMS (or, with `{ "channel": "whatsapp" }`, a WhatsApp message) to their mobile. Sent at once, not through the outbox. Always 200 when the provider was asked: `delivered` true with the provider's message id, or false with the provider's error in `detail`. 409 not_configured while the integration has no settings. For `voip`, a test call rings the caller's own agent number and says that the settings work (`channel` `call`, the provider's call id as the message id); 400 naming `agentNumber` when the caller has none.
          */
         post: operations["TestIntegration"];
         delete?: never;
@@ -1535,6 +1579,26 @@ export interface paths {
         get: operations["ListDeliveries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/click-to-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call a lead or contact from the agent's phone
+         * @description Give one of `leadId` and `contactId`; the caller must be able to read it (else 404). The tenant's VOIP provider rings the caller's own number (their entry in the `voip` settings' `agents`) and, when they answer, dials the record's phone (a contact's first). Answers 202 with the call's id and status; its progress (ringing, in_progress, completed with duration and recording) arrives on the provider's webhook, and the ended call is logged as the caller's call activity on the record. 409 not_configured while VOIP has no settings; 400 when the caller has no agent number or the record has no phone; 502 provider_error when the provider refused the call (its message in `detail`).
+         */
+        post: operations["ClickToCall"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2094,6 +2158,13 @@ export interface components {
         };
         CheckoutRequest: {
             plan?: null | string;
+        };
+        /** @description A click-to-call: the lead or the contact to call (one of them). */
+        ClickToCallRequest: {
+            /** Format: uuid */
+            leadId?: null | string;
+            /** Format: uuid */
+            contactId?: null | string;
         };
         CloseDealRequest: {
             reason?: null | string;
@@ -3208,6 +3279,15 @@ export interface components {
             expiresIn: number | string;
             user: components["schemas"]["UserView"];
         };
+        /** @description The fields of Twilio's call and recording status callbacks that the CRM reads (Twilio sends more; all are signed). */
+        TwilioStatusCallback: {
+            CallSid: string;
+            AccountSid: string;
+            CallStatus: string;
+            CallDuration?: null | string;
+            RecordingUrl?: null | string;
+            RecordingStatus?: null | string;
+        };
         TypeCodeAvailability: {
             typeCode: string;
             counts: components["schemas"]["StatusCounts"];
@@ -3340,6 +3420,57 @@ export interface components {
             createdAt: unknown;
             /** Format: int64 */
             version: number | string;
+        };
+        VoipAgentRequest: {
+            /** Format: uuid */
+            userId?: null | string;
+            number?: null | string;
+        };
+        /** @description An agent's own phone number, rung first on a click-to-call. */
+        VoipAgentView: {
+            /** Format: uuid */
+            userId: string;
+            number: string;
+        };
+        /** @description A call placed through the tenant's VOIP provider: its id here, its status, and the provider's id for it. */
+        VoipCallView: {
+            /** Format: uuid */
+            callId: string;
+            status: string;
+            provider: string;
+            providerCallId: null | string;
+            subjectType: string;
+            /** Format: uuid */
+            subjectId: string;
+        };
+        VoipSettingsRequest: {
+            provider?: null | string;
+            accountSid?: null | string;
+            authToken?: null | string;
+            fromNumber?: null | string;
+            apiBase?: null | string;
+            agents?: null | components["schemas"]["VoipAgentRequest"][];
+        };
+        VoipSettingsView: {
+            configured: boolean;
+            provider: null | string;
+            accountSid: null | string;
+            authToken: components["schemas"]["SecretState"];
+            fromNumber: null | string;
+            apiBase: null | string;
+            agents: components["schemas"]["VoipAgentView"][];
+            /** Format: int64 */
+            version: number | string;
+            /** Format: date-time */
+            updatedAt: unknown;
+        };
+        /** @description What a VOIP webhook call changed: the call's status after it, and the call activity once the call has ended. */
+        VoipWebhookResult: {
+            /** Format: uuid */
+            callId: string;
+            status: string;
+            /** Format: uuid */
+            activityId: null | string;
         };
         WebhookReceipt: {
             received: boolean;
@@ -3566,6 +3697,47 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    VoipWebhook: {
+        parameters: {
+            query?: {
+                tenant?: string;
+                call?: string;
+            };
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TwilioStatusCallback"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoipWebhookResult"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `invalid_signature`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
@@ -9853,6 +10025,116 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    GetVoipIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoipSettingsView"];
+                };
+            };
+            /** @description `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `not_configured`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ReplaceVoipIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description The `ETag` of the version the change is based on (`"3"`, or `*` for any). A stale one: 412 `version_mismatch`, nothing changed.
+                 * @example "3"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoipSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoipSettingsView"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `conflict` (another request changed the record at the same moment; retry). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     TestIntegration: {
         parameters: {
             query?: never;
@@ -9956,6 +10238,74 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ClickToCall: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description Makes a retry safe: the same key with the same body within 24 hours answers the first success again (same status, headers and body) and does nothing twice. The same key with another body: 409 `idempotency_key_reused`; while the first is still running: 409 `request_in_progress`.
+                 * @example 0b7f3c1e-6d0a-4f52-9a57-2f1c9d1e8a41
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClickToCallRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoipCallView"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `not_configured`; `conflict` (another request changed the record at the same moment; retry); `idempotency_key_reused` (the key came with another body); `request_in_progress` (the first request with the key is still running; see `Retry-After`). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };
