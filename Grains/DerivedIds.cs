@@ -26,6 +26,18 @@ public static class DerivedIds
         return new Guid(bytes, bigEndian: true);
     }
 
+    /// <summary>
+    /// An id for something that brings no moment of its own (a provider's message or call id): every bit but the
+    /// version and variant comes from the hash of <paramref name="meaning"/>, so it is the same on every replay.
+    /// </summary>
+    public static Guid Create(string meaning)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(meaning)).AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        return new Guid(bytes, bigEndian: true);
+    }
+
     /// <summary>The time bits of a version-7 id, in Unix milliseconds.</summary>
     public static long UnixMillisecondsOf(Guid versionSeven)
     {

@@ -6,6 +6,7 @@ using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains;
 using M3CoreCRM.Grains.Persistence;
 using M3CoreCRM.Silo.Integrations;
 using Npgsql;
@@ -159,7 +160,7 @@ public static class InfobipWebhookApi
         }
 
         // The same inbound message (Infobip retries its webhooks) is the same activity.
-        var id = IdOf(tenantId, messageId);
+        var id = DerivedIds.Create(string.Create(CultureInfo.InvariantCulture, $"infobip-inbound:{tenantId:N}:{messageId}"));
         using var caller = CallerContext.Begin(tenantId, null, context.Connection.RemoteIpAddress?.ToString());
         await grains.GetGrain<IActivityGrain>(tenantId, id).CreateAsync(new NewActivity(
             whatsapp ? ActivityType.Whatsapp : ActivityType.Sms, new ActivitySubject(found.Type, found.Id), DateTime.UtcNow, null, "inbound",
@@ -167,14 +168,6 @@ public static class InfobipWebhookApi
         return true;
     }
 
-    private static Guid IdOf(Guid tenantId, string messageId)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"infobip-inbound:{tenantId:N}:{messageId}")));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
-        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
-        return new Guid(bytes, bigEndian: true);
-    }
 
     private static string? Text(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
 using M3CoreCRM.ApiHost.Conventions;
+using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
 using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Contacts;
@@ -10,6 +9,7 @@ using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Leads;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
+using M3CoreCRM.Grains;
 using M3CoreCRM.Grains.Persistence;
 using M3CoreCRM.Silo.Integrations;
 using Npgsql;
@@ -115,11 +115,8 @@ public static class VoipCallsApi
             failed.Add("UPDATE voip_calls SET status = 'failed', error = $3, ended_at = clock_timestamp(), updated_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2")
                 .With(caller.TenantId).With(callId).With(exception.Message);
             await failed.ExecuteAsync(CancellationToken.None);
-            return TypedResults.Problem(new()
-            {
-                Status = StatusCodes.Status502BadGateway, Title = "Bad Gateway", Detail = exception.Message,
-                Extensions = { ["code"] = "provider_error", ["callId"] = callId },
-            });
+            return ProblemDetailsSetup.Problem(StatusCodes.Status502BadGateway, "provider_error", exception.Message,
+                new Dictionary<string, object?> { ["callId"] = callId });
         }
 
         // A status callback may have come first (it names the call by our id): it wins over the provider's first answer.
@@ -203,7 +200,7 @@ public static class VoipCallsApi
         if (activityId is null && Outcome(row.Status) is { } outcome)
         {
             // One activity per provider call, whatever the number of callbacks: its id derives from the call's SID.
-            var id = ActivityIdOf(tenantId, voip.Name, report.ProviderCallId);
+            var id = DerivedIds.Create(string.Create(CultureInfo.InvariantCulture, $"voip-call:{tenantId:N}:{voip.Name}:{report.ProviderCallId}"));
             var body = $"Click-to-call to {row.ToNumber} through {voip.Name}: {row.Status.Replace('_', ' ')}"
                 + (row.DurationSeconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $", {seconds} s") : "")
                 + (row.RecordingUrl is { } recording ? $". Recording: {recording}" : ".");
@@ -254,14 +251,6 @@ public static class VoipCallsApi
             ? configured.TrimEnd('/')
             : $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
 
-    private static Guid ActivityIdOf(Guid tenantId, string provider, string providerCallId)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"voip-call:{tenantId:N}:{provider}:{providerCallId}")));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
-        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
-        return new Guid(bytes, bigEndian: true);
-    }
 
     private sealed record CallRow(string Status, Guid AgentId, string ToNumber, string SubjectType, Guid SubjectId, int? DurationSeconds, string? RecordingUrl, Guid? ActivityId);
 }
