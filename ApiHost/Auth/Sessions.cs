@@ -42,14 +42,17 @@ public sealed class Sessions(IGrainFactory grains, UserQueries users, TokenServi
     }
 }
 
-/// <summary>An invitation token as it travels in the email: <c>tenant.user.secret</c>; the user grain keeps only the secret's hash.</summary>
-public sealed record Invitation(Guid TenantId, Guid UserId, string Secret)
+/// <summary>
+/// A token for one user, <c>tenant.user.secret</c>: an invitation as it travels in the email, or a sign-in challenge
+/// waiting for its SMS code. The user grain keeps only the secret's hash.
+/// </summary>
+public sealed record UserToken(Guid TenantId, Guid UserId, string Secret)
 {
     public override string ToString() => $"{TenantId:N}.{UserId:N}.{Secret}";
 
-    public static bool TryParse(string? value, out Invitation invitation)
+    public static bool TryParse(string? value, out UserToken token)
     {
-        invitation = default!;
+        token = default!;
         var parts = value?.Split('.') ?? [];
         // An all-zero id is never issued (ids are version 7): it is refused here like any other malformed token.
         if (parts.Length != 3 || !Guid.TryParseExact(parts[0], "N", out var tenant) || !Guid.TryParseExact(parts[1], "N", out var user)
@@ -58,7 +61,7 @@ public sealed record Invitation(Guid TenantId, Guid UserId, string Secret)
             return false;
         }
 
-        invitation = new Invitation(tenant, user, parts[2]);
+        token = new UserToken(tenant, user, parts[2]);
         return true;
     }
 }

@@ -67,17 +67,27 @@ public static class TenantsApi
     private static async Task<Ok<TenantInfo>> UpdateAsync(UpdateTenantRequest request, Caller caller, IGrainFactory grains, HttpContext context)
     {
         var validation = new Validation().Optional("name", request.Name, 200);
-        if (request.Settings is { } settings)
+        var settings = request.Settings;
+        var grain = grains.GetGrain<ITenantGrain>(caller.TenantId, caller.TenantId);
+        if (settings is not null)
         {
             validation
                 .Check(TimeZoneInfo.TryFindSystemTimeZoneById(settings.Timezone ?? "", out _), "settings.timezone", "An IANA time zone such as Asia/Dubai is required.")
                 .Check(settings.Currency is { Length: 3 } && settings.Currency.All(char.IsAsciiLetterUpper), "settings.currency", "An ISO 4217 code such as USD is required.")
-                .Check(settings.Locale is { Length: >= 2 and <= 35 }, "settings.locale", "A locale such as en or ar-AE is required.");
+                .Check(settings.Locale is { Length: >= 2 and <= 35 }, "settings.locale", "A locale such as en or ar-AE is required.")
+                .Check(settings.SecondFactor is null or "none" or TenantSettings.SmsSecondFactor, "settings.secondFactor", "One of none or sms.");
+
+            // Settings sent without secondFactor keep the one in force: clients that predate it must not switch it off.
+            settings = settings.SecondFactor is null ? settings with { SecondFactor = (await grain.GetAsync()).Settings.SecondFactor } : settings;
+            if (settings.AsksForSmsCode && (await grains.GetGrain<IUserGrain>(caller.TenantId, caller.UserId).GetAsync()).Mobile is null)
+            {
+                // Whoever turns it on must be able to sign in afterwards.
+                validation.Add("settings.secondFactor", "Add your mobile number to your profile first: the sign-in code is sent there.");
+            }
         }
 
         validation.ThrowIfInvalid();
-        var tenant = await grains.GetGrain<ITenantGrain>(caller.TenantId, caller.TenantId)
-            .UpdateAsync(new UpdateTenant(request.Name?.Trim(), request.Settings), Versioning.IfMatch(context.Request));
+        var tenant = await grain.UpdateAsync(new UpdateTenant(request.Name?.Trim(), settings), Versioning.IfMatch(context.Request));
         Versioning.SetETag(context.Response, tenant.Version);
         return TypedResults.Ok(tenant);
     }

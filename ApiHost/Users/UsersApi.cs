@@ -64,7 +64,7 @@ public static class UsersApi
         await guard.EnsureAllowedAsync(caller, null, request.RoleIds ?? [], disabling: false);
 
         var id = Guid.CreateVersion7();
-        var invitation = request.Password is null ? new Invitation(caller.TenantId, id, TokenService.NewSecret()) : null;
+        var invitation = request.Password is null ? new UserToken(caller.TenantId, id, TokenService.NewSecret()) : null;
         var user = await grains.GetGrain<IUserGrain>(caller.TenantId, id).CreateAsync(new CreateUser(
             request.Name!.Trim(),
             request.Email!.Trim(),

@@ -10,10 +10,22 @@ public enum TenantStatus
     Suspended,
 }
 
+/// <summary>A workspace's settings.</summary>
+/// <param name="Timezone">An IANA time zone: where reports' days begin and end.</param>
+/// <param name="Currency">An ISO 4217 code.</param>
+/// <param name="Locale">A BCP 47 locale such as <c>en</c> or <c>ar-AE</c>.</param>
+/// <param name="SecondFactor">
+/// What signing in asks for beside the password: <c>none</c> (or null), or <c>sms</c>, a code sent to the user's mobile.
+/// </param>
 [GenerateSerializer, Immutable, Alias("crm.TenantSettings")]
-public sealed record TenantSettings([property: Id(0)] string Timezone, [property: Id(1)] string Currency, [property: Id(2)] string Locale)
+public sealed record TenantSettings([property: Id(0)] string Timezone, [property: Id(1)] string Currency, [property: Id(2)] string Locale, [property: Id(3)] string? SecondFactor = null)
 {
+    public const string SmsSecondFactor = "sms";
+
     public static TenantSettings Default { get; } = new("UTC", "USD", "en");
+
+    /// <summary>Whether signing in needs a code by SMS after the password.</summary>
+    public bool AsksForSmsCode => SecondFactor == SmsSecondFactor;
 }
 
 [GenerateSerializer, Immutable, Alias("crm.LeadStatusDefinition")]

@@ -14,6 +14,9 @@ public enum VerificationChannel
 {
     Email,
     Mobile,
+
+    /// <summary>A sign-in's second factor: a code sent by SMS to the user's mobile; spending it verifies nothing.</summary>
+    SignIn,
 }
 
 /// <summary>A user as the API shows it (never any secret). Group membership is kept by the groups.</summary>
@@ -88,4 +91,18 @@ public interface IUserGrain : IGrainWithGuidCompoundKey
     /// <summary>Marks the channel verified when the code matches; a wrong or expired code is 400 <c>invalid_code</c>; five wrong codes in an hour lock it (429).</summary>
     [Alias("ConfirmVerification")]
     Task<UserInfo> ConfirmVerificationAsync(VerificationChannel channel, string codeHash);
+
+    /// <summary>
+    /// Starts a sign-in's second factor: stores the hash of the challenge's secret and the code sent to the user's mobile
+    /// (replacing any earlier challenge). 400 when the user has no mobile; at most one a minute and five an hour (429).
+    /// </summary>
+    [Alias("StartSignInChallenge")]
+    Task StartSignInChallengeAsync(string challengeHash, DateTimeOffset expiresAt);
+
+    /// <summary>
+    /// Spends the sign-in challenge when the secret and code hash to what was stored: once, before it expires, for an
+    /// active user. Otherwise 400 <c>invalid_code</c>; five wrong codes in an hour lock it (429).
+    /// </summary>
+    [Alias("CompleteSignInChallenge")]
+    Task CompleteSignInChallengeAsync(string challengeHash);
 }

@@ -184,10 +184,35 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
 
     public async Task RequestVerificationAsync(VerificationChannel channel, string codeHash, DateTimeOffset expiresAt)
     {
-        EnsureExists();
-        if (channel == VerificationChannel.Mobile && state.State.Mobile is null)
+        if (channel == VerificationChannel.SignIn)
         {
-            throw DomainException.Invalid("mobile", "The user has no mobile number to verify.");
+            throw DomainException.Invalid("channel", "A sign-in code is started by signing in.");
+        }
+
+        await StorePendingCodeAsync(channel, codeHash, expiresAt);
+    }
+
+    public Task StartSignInChallengeAsync(string challengeHash, DateTimeOffset expiresAt) =>
+        StorePendingCodeAsync(VerificationChannel.SignIn, challengeHash, expiresAt);
+
+    public async Task CompleteSignInChallengeAsync(string challengeHash)
+    {
+        await SpendPendingCodeAsync(VerificationChannel.SignIn, challengeHash);
+        if (state.State.Status != UserStatus.Active)
+        {
+            // Disabled between the password and the code: the challenge is spent, and nothing more is said.
+            throw InvalidCode();
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    private async Task StorePendingCodeAsync(VerificationChannel channel, string codeHash, DateTimeOffset expiresAt)
+    {
+        EnsureExists();
+        if (channel != VerificationChannel.Email && state.State.Mobile is null)
+        {
+            throw DomainException.Invalid("mobile", "The user has no mobile number to send a code to.");
         }
 
         var requests = Recent(state.State.VerificationRequests, channel);
@@ -201,7 +226,8 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
         await state.WriteStateAsync();
     }
 
-    public async Task<UserInfo> ConfirmVerificationAsync(VerificationChannel channel, string codeHash)
+    /// <summary>Removes the channel's pending code when it matches (the caller writes the state); a wrong one is counted and written.</summary>
+    private async Task SpendPendingCodeAsync(VerificationChannel channel, string codeHash)
     {
         EnsureExists();
         var s = state.State;
@@ -213,17 +239,31 @@ public sealed class UserGrain([PersistentState("users", CrmStorage.Name)] IPersi
 
         if (!s.PendingVerifications.TryGetValue(channel, out var pending) || pending.ExpiresAt < DateTime.UtcNow)
         {
-            throw new DomainException(DomainErrorKind.Invalid, "invalid_code", "The code is not valid or has expired; request a new one.");
+            throw InvalidCode();
         }
 
         if (!SameHash(pending.CodeHash, codeHash))
         {
             failures.Add(DateTime.UtcNow);
             await state.WriteStateAsync();
-            throw new DomainException(DomainErrorKind.Invalid, "invalid_code", "The code is not valid or has expired; request a new one.");
+            throw InvalidCode();
         }
 
         s.PendingVerifications.Remove(channel);
+    }
+
+    private static DomainException InvalidCode() =>
+        new(DomainErrorKind.Invalid, "invalid_code", "The code is not valid or has expired; request a new one.");
+
+    public async Task<UserInfo> ConfirmVerificationAsync(VerificationChannel channel, string codeHash)
+    {
+        if (channel == VerificationChannel.SignIn)
+        {
+            throw DomainException.Invalid("channel", "A sign-in code is spent by completing the sign-in.");
+        }
+
+        await SpendPendingCodeAsync(channel, codeHash);
+        var s = state.State;
         if (channel == VerificationChannel.Email)
         {
             s.EmailVerified = true;

@@ -26,6 +26,14 @@ public static class MessageTemplates
     public static OutgoingMessage VerificationSms(Guid tenantId, string mobile, string code) =>
         new("sms", mobile, "Verification code", $"M3CoreCRM code: {code}") { TenantId = tenantId };
 
+    /// <summary>A sign-in's second factor; <paramref name="challengeKey"/> makes it one delivery per challenge.</summary>
+    public static OutgoingMessage SignInSms(Guid tenantId, Guid userId, string mobile, string code, string challengeKey) =>
+        new("sms", mobile, "Sign-in code", $"M3CoreCRM sign-in code: {code}. It expires in 5 minutes; nobody from M3CoreCRM will ask you for it.")
+        {
+            TenantId = tenantId,
+            Key = $"sign-in:{userId:N}:{challengeKey}",
+        };
+
     public static OutgoingMessage Notification(Guid tenantId, Guid notificationId, string channel, string to, string title, string body) =>
         new(channel, to, title, body)
         {

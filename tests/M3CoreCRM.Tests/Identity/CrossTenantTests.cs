@@ -12,7 +12,7 @@ namespace M3CoreCRM.Tests.Identity;
 [Collection(PostgresCollection.Name)]
 public sealed class CrossTenantTests(PostgresFixture postgres) : ApiTestBase(postgres)
 {
-    private static readonly string[] Public = ["/api/v1/tenants", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/invitations/accept"];
+    private static readonly string[] Public = ["/api/v1/tenants", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/invitations/accept", "/api/v1/auth/login/second-factor"];
 
     [Fact]
     public async Task EveryRouteWithAnIdAnswersNotFoundForAnotherTenantsId()

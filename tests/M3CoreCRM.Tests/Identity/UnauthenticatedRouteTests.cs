@@ -41,10 +41,11 @@ public sealed class UnauthenticatedRouteTests(PostgresFixture postgres) : ApiTes
             var quoted = System.Text.Json.JsonSerializer.Serialize(token);
             bodies.Add($"{{\"refreshToken\":{quoted}}}");
             bodies.Add($"{{\"token\":{quoted},\"password\":\"a long enough passphrase\"}}");
+            bodies.Add($"{{\"challenge\":{quoted},\"code\":\"123456\"}}");
         }
 
         var failures = new List<string>();
-        var routes = new[] { "/api/v1/tenants", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/invitations/accept" };
+        var routes = new[] { "/api/v1/tenants", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/invitations/accept", "/api/v1/auth/login/second-factor" };
         foreach (var route in routes)
         {
             foreach (var body in bodies)

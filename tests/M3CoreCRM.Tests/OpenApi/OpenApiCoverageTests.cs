@@ -18,7 +18,7 @@ namespace M3CoreCRM.Tests.OpenApi;
 [Collection(PostgresCollection.Name)]
 public sealed partial class OpenApiCoverageTests(PostgresFixture postgres)
 {
-    private static readonly HashSet<string> Public = ["SignUp", "Login", "RefreshToken", "AcceptInvitation", "InfobipWebhook", "StripeWebhook", "VoipWebhook"];
+    private static readonly HashSet<string> Public = ["SignUp", "Login", "RefreshToken", "AcceptInvitation", "CompleteSecondFactor", "InfobipWebhook", "StripeWebhook", "VoipWebhook"];
 
     [Fact]
     public async Task EveryTenantScopedRouteDeclaresTheTenantHeaderAndTheBearerScheme()

@@ -113,9 +113,29 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description The workspace is named by X-Tenant-Id. A wrong email or a wrong password is the same 401 invalid_credentials. Past the per-account login limit: 429 rate_limited.
+         * @description The workspace is named by X-Tenant-Id. A wrong email or a wrong password is the same 401 invalid_credentials. Past the per-account login limit: 429 rate_limited. When the workspace's settings.secondFactor is sms, a right password answers 202 with a challenge instead of tokens, and a six-digit code goes to the user's mobile: POST /auth/login/second-factor completes the sign-in. A user without a mobile number then gets 403 second_factor_unavailable.
          */
         post: operations["Login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a sign-in with the code sent by SMS
+         * @description The challenge from the login's 202 and the code sent to the user's mobile. A wrong, expired or spent code or challenge: 400 invalid_code; five wrong codes in an hour: 429 rate_limited.
+         */
+        post: operations["CompleteSecondFactor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2184,6 +2204,10 @@ export interface components {
             /** Format: int64 */
             version: number | string;
         };
+        CompleteSecondFactorRequest: {
+            challenge?: null | string;
+            code?: null | string;
+        };
         ComponentRequest: {
             typeCode?: null | string;
             /** Format: int32 */
@@ -3136,6 +3160,20 @@ export interface components {
             orientation?: null | string;
             geometry?: null | components["schemas"]["JsonElement"];
         };
+        /** @description The answer to a password accepted in a workspace that also asks for a code by SMS. */
+        SecondFactorChallenge: {
+            /** @description Sent back with the code to `POST /auth/login/second-factor`; single use. */
+            challenge: string;
+            /** @description Where the code went: `sms`. */
+            channel: string;
+            /** @description The mobile number the code went to, masked. */
+            sentTo: string;
+            /**
+             * Format: int32
+             * @description Seconds the code stays valid.
+             */
+            expiresIn: number | string;
+        };
         /** @description A write-only secret as the API shows it: whether one is stored, never its value. */
         SecretState: {
             set: boolean;
@@ -3255,10 +3293,18 @@ export interface components {
             /** Format: int64 */
             version: number | string;
         };
+        /** @description A workspace's settings. */
         TenantSettings: {
+            /** @description An IANA time zone: where reports' days begin and end. */
             timezone: string;
+            /** @description An ISO 4217 code. */
             currency: string;
+            /** @description A BCP 47 locale such as `en` or `ar-AE`. */
             locale: string;
+            /** @description What signing in asks for beside the password: `none` (or null), or `sms`, a code sent to the user's mobile. */
+            secondFactor?: null | string;
+            /** @description Whether signing in needs a code by SMS after the password. */
+            asksForSmsCode?: boolean;
         };
         /** @enum {unknown} */
         TenantStatus: "provisioning" | "active" | "suspended";
@@ -3934,6 +3980,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorChallenge"];
+                };
+            };
             /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
             400: {
                 headers: {
@@ -3945,6 +4000,42 @@ export interface operations {
             };
             /** @description `invalid_credentials`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    CompleteSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteSecondFactorRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `invalid_code`. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

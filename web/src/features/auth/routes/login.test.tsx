@@ -39,6 +39,33 @@ describe('the sign-in page', () => {
     expect(sessionStore.get()).toMatchObject({ tenant: 'acme', refreshToken: 'r1', user: { name: 'Ada' } });
   });
 
+  it('asks for the code sent by SMS when the workspace wants one, then signs in', async () => {
+    const { requests } = mockFetch({
+      'POST /api/v1/auth/login': () =>
+        json(202, { challenge: 't.u.secret', channel: 'sms', sentTo: '+971••••••567', expiresIn: 300 }),
+      'POST /api/v1/auth/login/second-factor': () =>
+        json(200, {
+          accessToken: 'a2',
+          refreshToken: 'r2',
+          expiresIn: 900,
+          user: { id: 'u1', name: 'Ada', email: 'ada@acme.test' },
+        }),
+    });
+    renderRoute(routes, '/login');
+
+    await signIn('acme', 'ada@acme.test', 'correct horse');
+
+    expect(await screen.findByText(/sent a six-digit code by SMS to \+971••••••567/)).toBeInTheDocument();
+    expect(sessionStore.get()).toBeNull();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Code'), ' 123456 ');
+    await user.click(screen.getByRole('button', { name: 'Verify and sign in' }));
+
+    expect(await screen.findByRole('heading', { name: 'Dashboard page' })).toBeInTheDocument();
+    expect(await requests[1]!.json()).toEqual({ challenge: 't.u.secret', code: '123456' });
+    expect(sessionStore.get()).toMatchObject({ tenant: 'acme', refreshToken: 'r2' });
+  });
+
   it('shows a field error from the server next to its field', async () => {
     mockFetch({
       'POST /api/v1/auth/login': () =>
