@@ -136,7 +136,7 @@ test('the deals, contacts, companies and tasks pages have no serious or critical
 test('the settings pages have no serious or critical axe violation, with their forms open', async ({
   page,
 }) => {
-  // Eight pages in two themes, each loaded and analysed with its form open.
+  // Ten pages in two themes, each loaded and analysed with its form open.
   test.setTimeout(240_000);
   await signUp(page);
   for (const theme of ['light', 'dark'] as const) {
@@ -150,6 +150,8 @@ test('the settings pages have no serious or critical axe violation, with their f
       ['/app/settings/call-queues', 'Call queues', 'New call queue'],
       ['/app/settings/approval-policies', 'Approval policies', 'New approval policy'],
       ['/app/settings/notification-rules', 'Notification rules', null],
+      ['/app/settings/integrations/email', 'Integrations', null],
+      ['/app/settings/billing', 'Billing', null],
     ] as const) {
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);

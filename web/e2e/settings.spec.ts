@@ -152,3 +152,31 @@ test('the owner sets the workspace up in Settings, and every change is there aft
   await expect(policy).toContainText('discountPercent greater than 5');
   await screenshot(page, 'settings-approval-policies');
 });
+
+test('an integration secret is write-only: after saving it shows as set, never as its value', async ({
+  page,
+}) => {
+  await signUp(page);
+  await page.goto('/app/settings');
+  await openSettings(page, 'Integrations');
+  await expect(page).toHaveURL(/\/app\/settings\/integrations\/email$/);
+  await page.getByLabel('SMTP host').fill('smtp.example.com');
+  await page.getByLabel('SMTP port').fill('587');
+  await page.getByLabel('TLS mode').fill('starttls');
+  await page.getByLabel('SMTP password', { exact: true }).fill('smtp secret 42');
+  await page.getByLabel('From address').fill('crm@example.com');
+  await page.getByRole('button', { name: 'Save Email (SMTP) settings' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+
+  await page.reload();
+  await expect(page.getByLabel('SMTP host')).toHaveValue('smtp.example.com');
+  await expect(page.getByLabel('SMTP password', { exact: true })).toHaveValue('');
+  await expect(page.getByLabel('SMTP password', { exact: true })).toHaveAccessibleDescription(
+    'Set. Leave it empty to keep it.',
+  );
+
+  // Billing: the plan with its limits and what is used of them.
+  await openSettings(page, 'Billing');
+  await expect(page.getByText('Plan:')).toContainText('free');
+  await expect(page.getByRole('row', { name: /Seats/ })).toContainText('1');
+});

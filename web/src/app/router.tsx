@@ -94,6 +94,12 @@ export const routes: RouteObject[] = [
                 path: 'notification-rules',
                 lazy: async () => ({ Component: (await settings()).NotificationRulesRoute }),
               },
+              { path: 'integrations', element: <Navigate to="email" replace /> },
+              {
+                path: 'integrations/:name',
+                lazy: async () => ({ Component: (await settings()).IntegrationsRoute }),
+              },
+              { path: 'billing', lazy: async () => ({ Component: (await settings()).BillingRoute }) },
             ],
           },
           { path: 'profile', element: <ProfileRoute /> },

@@ -2,7 +2,9 @@
 export { SettingsLayout } from './components/settings-layout';
 export { ApprovalPoliciesRoute } from './routes/approval-policies';
 export { CallQueuesRoute } from './routes/call-queues';
+export { BillingRoute } from './routes/billing';
 export { GroupsRoute } from './routes/groups';
+export { IntegrationsRoute } from './routes/integrations';
 export { LeadCatalogsRoute } from './routes/lead-catalogs';
 export { NotificationRulesRoute } from './routes/notification-rules';
 export { PipelinesRoute } from './routes/pipelines';

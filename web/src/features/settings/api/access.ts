@@ -20,6 +20,8 @@ export const settingsPages: readonly SettingsPage[] = [
   { path: 'call-queues', name: 'Call queues', permission: 'leads.assign' },
   { path: 'approval-policies', name: 'Approval policies', permission: 'approvals.manage' },
   { path: 'notification-rules', name: 'Notification rules', permission: 'settings.manage' },
+  { path: 'integrations/email', name: 'Integrations', permission: 'integrations.manage' },
+  { path: 'billing', name: 'Billing', permission: 'billing.manage' },
 ];
 
 /**

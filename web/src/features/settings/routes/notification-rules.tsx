@@ -32,6 +32,8 @@ const recipients: { value: NotificationRecipient; label: string }[] = [
 export function NotificationRulesRoute() {
   const rules = useNotificationRules();
   const roles = useRoles();
+  // Held here, not in the form: a save stores a new version, and the form starts again from it.
+  const save = useSaveNotificationRules();
   return (
     <LoadState queries={[rules, roles]} what="the notification rules">
       {() => (
@@ -45,6 +47,7 @@ export function NotificationRulesRoute() {
             key={String(rules.data!.version)}
             current={rules.data!}
             roles={roles.data!}
+            save={save}
             onReload={() => void rules.refetch()}
           />
         </div>
@@ -56,22 +59,22 @@ export function NotificationRulesRoute() {
 function RulesForm({
   current,
   roles,
+  save,
   onReload,
 }: {
   current: NotificationRules;
   roles: Role[];
+  save: ReturnType<typeof useSaveNotificationRules>;
   onReload: () => void;
 }) {
-  const save = useSaveNotificationRules();
   const [rules, setRules] = useState<NotificationRule[]>(current.rules);
-  const [saved, setSaved] = useState(false);
   const change = (index: number, changes: Partial<NotificationRule>) => {
-    setSaved(false);
+    if (save.isSuccess) save.reset();
     setRules((list) => list.map((rule, i) => (i === index ? { ...rule, ...changes } : rule)));
   };
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
-    save.mutate({ current, rules }, { onSuccess: () => setSaved(true) });
+    save.mutate({ current, rules });
   };
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
@@ -107,7 +110,7 @@ function RulesForm({
         <Button type="submit" disabled={save.isPending}>
           Save notification rules
         </Button>
-        {saved && <p role="status">Saved.</p>}
+        {save.isSuccess && <p role="status">Saved.</p>}
       </div>
     </form>
   );
