@@ -132,3 +132,34 @@ test('the deals, contacts, companies and tasks pages have no serious or critical
     }
   }
 });
+
+test('the settings pages have no serious or critical axe violation, with their forms open', async ({
+  page,
+}) => {
+  // Ten pages in two themes, each loaded and analysed with its form open.
+  test.setTimeout(240_000);
+  await signUp(page);
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const [path, heading, opens] of [
+      ['/app/settings/users', 'Users', 'New user'],
+      ['/app/settings/roles', 'Roles', 'New role'],
+      ['/app/settings/groups', 'Groups', 'New group'],
+      ['/app/settings/lead-statuses', 'Lead statuses and sources', null],
+      ['/app/settings/pipelines', 'Pipelines', 'New pipeline'],
+      ['/app/settings/call-queues', 'Call queues', 'New call queue'],
+      ['/app/settings/approval-policies', 'Approval policies', 'New approval policy'],
+      ['/app/settings/notification-rules', 'Notification rules', null],
+      ['/app/settings/integrations/email', 'Integrations', null],
+      ['/app/settings/billing', 'Billing', null],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+      if (opens) {
+        await page.getByRole('button', { name: opens }).click();
+        await expect(page.getByRole('region', { name: opens })).toBeVisible();
+      }
+      expect(await seriousViolations(page), `${path} (${theme})`).toEqual([]);
+    }
+  }
+});

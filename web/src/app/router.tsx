@@ -25,12 +25,14 @@ const built = new Set([
   '/app/companies',
   '/app/tasks',
   '/app/calls',
+  '/app/settings',
 ]);
 
 // Loaded when first opened, so that the first page's script stays small.
 const deals = () => import('@/features/deals');
 const contacts = () => import('@/features/contacts');
 const tasks = () => import('@/features/tasks');
+const settings = () => import('@/features/settings');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -70,6 +72,36 @@ export const routes: RouteObject[] = [
           { path: 'tasks', lazy: async () => ({ Component: (await tasks()).TasksBoardRoute }) },
           { path: 'tasks/new', lazy: async () => ({ Component: (await tasks()).TaskNewRoute }) },
           { path: 'calls', element: <CallsRoute /> },
+          {
+            path: 'settings',
+            lazy: async () => ({ Component: (await settings()).SettingsLayout }),
+            children: [
+              { index: true, lazy: async () => ({ Component: (await settings()).SettingsHomeRoute }) },
+              { path: 'users', lazy: async () => ({ Component: (await settings()).UsersRoute }) },
+              { path: 'roles', lazy: async () => ({ Component: (await settings()).RolesRoute }) },
+              { path: 'groups', lazy: async () => ({ Component: (await settings()).GroupsRoute }) },
+              {
+                path: 'lead-statuses',
+                lazy: async () => ({ Component: (await settings()).LeadCatalogsRoute }),
+              },
+              { path: 'pipelines', lazy: async () => ({ Component: (await settings()).PipelinesRoute }) },
+              { path: 'call-queues', lazy: async () => ({ Component: (await settings()).CallQueuesRoute }) },
+              {
+                path: 'approval-policies',
+                lazy: async () => ({ Component: (await settings()).ApprovalPoliciesRoute }),
+              },
+              {
+                path: 'notification-rules',
+                lazy: async () => ({ Component: (await settings()).NotificationRulesRoute }),
+              },
+              { path: 'integrations', element: <Navigate to="email" replace /> },
+              {
+                path: 'integrations/:name',
+                lazy: async () => ({ Component: (await settings()).IntegrationsRoute }),
+              },
+              { path: 'billing', lazy: async () => ({ Component: (await settings()).BillingRoute }) },
+            ],
+          },
           { path: 'profile', element: <ProfileRoute /> },
           { path: 'profile/verify/:channel', element: <VerifyRoute /> },
           ...sections

@@ -1,5 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
+import { canOpenSettings, useMyGrants } from '@/features/settings/api/access';
 import { TaskDueAlerts } from '@/features/tasks/components/task-due-alerts';
 import { useLiveQuerySync } from '../live-sync';
 import { GlobalSearch } from './global-search';
@@ -12,6 +13,9 @@ import { useWorkspace } from './workspace';
 export function AppShell() {
   const workspace = useWorkspace();
   useLiveQuerySync();
+  // Settings is for administrators only; until GET /me answers, it stays hidden rather than flickering in and out.
+  const grants = useMyGrants();
+  const visible = sections.filter((section) => section.path !== '/app/settings' || canOpenSettings(grants));
   return (
     <div className="flex min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <a
@@ -26,7 +30,7 @@ export function AppShell() {
       >
         <p className="mb-6 px-2 text-lg font-bold text-indigo-700 dark:text-indigo-300">M3CoreCRM</p>
         <ul className="space-y-1">
-          {sections.map((section) => (
+          {visible.map((section) => (
             <li key={section.path}>
               <NavLink
                 to={section.path}
