@@ -25,6 +25,7 @@ public sealed record TenantSettings([property: Id(0)] string Timezone, [property
     public static TenantSettings Default { get; } = new("UTC", "USD", "en");
 
     /// <summary>Whether signing in needs a code by SMS after the password.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool AsksForSmsCode => SecondFactor == SmsSecondFactor;
 }
 

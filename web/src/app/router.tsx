@@ -77,6 +77,7 @@ export const routes: RouteObject[] = [
             lazy: async () => ({ Component: (await settings()).SettingsLayout }),
             children: [
               { index: true, lazy: async () => ({ Component: (await settings()).SettingsHomeRoute }) },
+              { path: 'workspace', lazy: async () => ({ Component: (await settings()).WorkspaceRoute }) },
               { path: 'users', lazy: async () => ({ Component: (await settings()).UsersRoute }) },
               { path: 'roles', lazy: async () => ({ Component: (await settings()).RolesRoute }) },
               { path: 'groups', lazy: async () => ({ Component: (await settings()).GroupsRoute }) },

@@ -3303,8 +3303,6 @@ export interface components {
             locale: string;
             /** @description What signing in asks for beside the password: `none` (or null), or `sms`, a code sent to the user's mobile. */
             secondFactor?: null | string;
-            /** @description Whether signing in needs a code by SMS after the password. */
-            asksForSmsCode?: boolean;
         };
         /** @enum {unknown} */
         TenantStatus: "provisioning" | "active" | "suspended";

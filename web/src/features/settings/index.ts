@@ -11,3 +11,4 @@ export { PipelinesRoute } from './routes/pipelines';
 export { RolesRoute } from './routes/roles';
 export { SettingsHomeRoute } from './routes/settings-home';
 export { UsersRoute } from './routes/users';
+export { WorkspaceRoute } from './routes/workspace';

@@ -12,6 +12,7 @@ export interface SettingsPage {
 }
 
 export const settingsPages: readonly SettingsPage[] = [
+  { path: 'workspace', name: 'Workspace', permission: 'settings.manage' },
   { path: 'users', name: 'Users', permission: 'users.manage' },
   { path: 'roles', name: 'Roles', permission: 'roles.manage' },
   { path: 'groups', name: 'Groups', permission: 'users.manage' },
