@@ -46,7 +46,11 @@ export function UnitDetailRoute() {
   return (
     <div className="space-y-6">
       <PageHeader title={`Unit ${u.code}`} />
-      <p className="flex flex-wrap items-center gap-3 text-sm">
+      <p
+        className="flex flex-wrap items-center gap-3 text-sm"
+        data-testid="unit-status"
+        data-status={u.status}
+      >
         <StatusBadge status={u.status} />
         <Link
           className="text-indigo-700 underline dark:text-indigo-300"
