@@ -24,6 +24,7 @@ const UnitCell = memo(function UnitCell({
         aria-pressed={selected}
         aria-label={`Unit ${unit.code}, ${look.label}`}
         data-status={unit.status}
+        data-unit={unit.id}
         onClick={() => onSelect(unit.id)}
         className={`flex w-24 flex-col items-start rounded border-2 px-2 py-1 text-left text-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${look.cell} ${selected ? 'ring-2 ring-indigo-600 dark:ring-indigo-300' : ''}`}
       >
