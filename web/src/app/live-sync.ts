@@ -24,7 +24,7 @@ export function queryKeysFor(event: LiveEvent): QueryKey[] {
     case 'approval':
       return [['approvals'], ['notifications']];
     case 'unit':
-      return [['units']];
+      return [['units'], ...(id ? [['timeline', 'unit', id]] : [])];
     default:
       return [];
   }

@@ -26,6 +26,7 @@ const built = new Set([
   '/app/tasks',
   '/app/calls',
   '/app/settings',
+  '/app/inventory',
 ]);
 
 // Loaded when first opened, so that the first page's script stays small.
@@ -33,6 +34,7 @@ const deals = () => import('@/features/deals');
 const contacts = () => import('@/features/contacts');
 const tasks = () => import('@/features/tasks');
 const settings = () => import('@/features/settings');
+const inventory = () => import('@/features/inventory');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -71,6 +73,24 @@ export const routes: RouteObject[] = [
           },
           { path: 'tasks', lazy: async () => ({ Component: (await tasks()).TasksBoardRoute }) },
           { path: 'tasks/new', lazy: async () => ({ Component: (await tasks()).TaskNewRoute }) },
+          { path: 'inventory', lazy: async () => ({ Component: (await inventory()).ProjectsListRoute }) },
+          {
+            path: 'inventory/projects/:id',
+            lazy: async () => ({ Component: (await inventory()).ProjectDetailRoute }),
+          },
+          {
+            path: 'inventory/projects/:id/board',
+            lazy: async () => ({ Component: (await inventory()).AvailabilityRoute }),
+          },
+          {
+            path: 'inventory/projects/:id/map',
+            lazy: async () => ({ Component: (await inventory()).ProjectMapRoute }),
+          },
+          { path: 'inventory/units', lazy: async () => ({ Component: (await inventory()).UnitsListRoute }) },
+          {
+            path: 'inventory/units/:id',
+            lazy: async () => ({ Component: (await inventory()).UnitDetailRoute }),
+          },
           { path: 'calls', element: <CallsRoute /> },
           {
             path: 'settings',

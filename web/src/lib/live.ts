@@ -43,7 +43,7 @@ export interface LiveStreamOptions {
   backoff?: (attempt: number) => number;
 }
 
-/** The contract's event types and the lead events the grains also raise. */
+/** The contract's event types and the lead and unit events the grains also raise. */
 export const liveEventTypes = [
   'lead.created',
   'lead.updated',
@@ -55,7 +55,10 @@ export const liveEventTypes = [
   'deal.stage_changed',
   'deal.won',
   'deal.lost',
+  'unit.created',
+  'unit.updated',
   'unit.status_changed',
+  'unit.hold_extended',
   'approval.requested',
   'approval.decided',
   'task.due',

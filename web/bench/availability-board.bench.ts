@@ -1,0 +1,228 @@
+import { writeFileSync } from 'node:fs';
+import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
+
+/**
+ * Issue #21's figures for the availability board, each beside a yardstick from the same run:
+ * - navigation to the board of a project with 1,000 units until every cell is on screen, against the sign-in page;
+ * - a unit held by another user until its cell shows "On hold" in the open board, against the event's arrival on
+ *   the page's own stream (the difference is what the board takes to apply it).
+ * It seeds its own project in the M3_BENCH_* workspace (the same settings as the lead-list benchmark) and writes
+ * its samples to M3_BENCH_BOARD_OUT when set; the medians are always printed.
+ */
+
+declare global {
+  interface Window {
+    __frames?: Record<string, number>;
+    __shown?: Promise<number>;
+  }
+}
+
+function setting(name: string) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this through the benchmark harness.`);
+  return value;
+}
+
+const workspace = setting('M3_BENCH_WORKSPACE');
+const password = setting('M3_BENCH_PASSWORD');
+const managerEmail = setting('M3_BENCH_MANAGER');
+const units = Number(process.env.M3_BENCH_BOARD_UNITS ?? '1000');
+const runs = Number(process.env.M3_BENCH_RUNS ?? '7');
+const events = Number(process.env.M3_BENCH_BOARD_EVENTS ?? '30');
+
+interface Session {
+  tenant: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+  user: { id: string; name: string; email: string };
+}
+
+async function signIn(request: APIRequestContext): Promise<Session> {
+  const response = await request.post('/api/v1/auth/login', {
+    headers: { 'X-Tenant-Id': workspace },
+    data: { email: managerEmail, password },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+  const body = (await response.json()) as {
+    accessToken: string;
+    refreshToken: string;
+    expiresIn: number;
+    user: Session['user'];
+  };
+  return {
+    tenant: workspace,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    expiresAt: Date.now() + body.expiresIn * 1000,
+    user: body.user,
+  };
+}
+
+/**
+ * A fresh signed-in context. Its EventSource notes when each unit event's frame reaches the page, before the app's
+ * own listener sees it, so that the time the board takes to apply it can be told from the time the stream takes.
+ */
+async function freshPage(browser: Browser, session: Session) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((value) => {
+    window.localStorage.setItem('m3.session', value);
+    const frames: Record<string, number> = {};
+    window.__frames = frames;
+    const Native = window.EventSource;
+    window.EventSource = class extends Native {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        super.addEventListener('unit.status_changed', (event) => {
+          const frame = JSON.parse((event as MessageEvent<string>).data) as { entityId: string };
+          frames[frame.entityId] = performance.now();
+        });
+      }
+    };
+  }, JSON.stringify(session));
+  return { context, page: await context.newPage() };
+}
+
+function median(values: number[]) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+}
+
+test('the availability board of 1,000 units: render and live status change', async ({ browser, request }) => {
+  const manager = await signIn(request);
+  const headers = { Authorization: `Bearer ${manager.accessToken}`, 'X-Tenant-Id': workspace };
+  const run = Date.now().toString(36).toUpperCase();
+  const type = await request.post('/api/v1/unit-types', {
+    headers,
+    data: { code: `B-${run}`, name: 'Bench apartment', category: 'apartment' },
+  });
+  expect(type.status(), await type.text()).toBe(201);
+  const project = await request.post('/api/v1/projects', {
+    headers,
+    data: { name: `Bench ${run}`, code: run },
+  });
+  expect(project.status(), await project.text()).toBe(201);
+  const projectId = ((await project.json()) as { id: string }).id;
+  const lead = await request.post('/api/v1/leads', {
+    headers,
+    data: { name: `Bench holder ${run}`, source: 'web', phone: `+9715${String(Date.now()).slice(-8)}` },
+  });
+  expect(lead.status(), await lead.text()).toBe(201);
+  const leadId = ((await lead.json()) as { id: string }).id;
+
+  // 1,000 units: 5 buildings of 20 floors of 10, created 8 at a time.
+  const ids: string[] = [];
+  const create = async (n: number) => {
+    const building = String.fromCharCode(65 + Math.floor(n / 200));
+    const floor = 1 + Math.floor((n % 200) / 10);
+    const send = () =>
+      request.post('/api/v1/units', {
+        headers,
+        data: {
+          projectId,
+          code: `${building}-${String(floor)}${String(n % 10).padStart(2, '0')}`,
+          typeCode: `B-${run}`,
+          building,
+          floor,
+          dimensions: { areaSqm: 80, bedrooms: 2, bathrooms: 1, rooms: [] },
+          components: [],
+          listPrice: { amount: 250000 + n, currency: 'USD' },
+        },
+      });
+    // A host with the default rate limits answers 429 to a seed this fast: wait as it says and send again.
+    let response = await send();
+    while (response.status() === 429) {
+      await new Promise((resolve) =>
+        setTimeout(resolve, 1000 * Number(response.headers()['retry-after'] ?? '1')),
+      );
+      response = await send();
+    }
+    expect(response.status(), await response.text()).toBe(201);
+    ids[n] = ((await response.json()) as { id: string }).id;
+  };
+  for (let n = 0; n < units; n += 8) {
+    await Promise.all(Array.from({ length: Math.min(8, units - n) }, (_, k) => create(n + k)));
+  }
+
+  const result: Record<string, number[]> = {
+    render: [],
+    renderYardstick: [],
+    live: [],
+    liveYardstick: [],
+    applied: [],
+  };
+  const board = `/app/inventory/projects/${projectId}/board`;
+
+  await test.step('render', async () => {
+    for (let r = 0; r < runs; r++) {
+      const { context, page } = await freshPage(browser, manager);
+      await page.goto(board, { waitUntil: 'commit' });
+      const at = await page.waitForFunction(
+        (count) => (document.querySelectorAll('button[data-status]').length >= count ? performance.now() : 0),
+        units,
+        { polling: 'raf', timeout: 60_000 },
+      );
+      result.render!.push(await at.jsonValue());
+      await page.goto('/login', { waitUntil: 'commit' });
+      await context.close();
+      const yardstick = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const login = await yardstick.newPage();
+      await login.goto('/login', { waitUntil: 'commit' });
+      const signInAt = await login.waitForFunction(
+        () => (document.querySelector('button[type="submit"]') ? performance.now() : 0),
+        undefined,
+        { polling: 'raf', timeout: 60_000 },
+      );
+      result.renderYardstick!.push(await signInAt.jsonValue());
+      await yardstick.close();
+    }
+    console.log(
+      `render: board p50 ${median(result.render!).toFixed(0)} ms, /login p50 ${median(result.renderYardstick!).toFixed(0)} ms`,
+    );
+  });
+
+  await test.step('live', async () => {
+    const { context, page } = await freshPage(browser, manager);
+    await page.goto(board);
+    await expect(page.locator('button[data-status]')).toHaveCount(units, { timeout: 60_000 });
+    // Holds on units across the board; the first proves the stream is open, the rest are measured.
+    for (let n = 0; n <= Math.min(events, units - 1); n++) {
+      const id = ids[(n * 37) % units]!;
+      await page.evaluate((unitId) => {
+        window.__shown = new Promise<number>((resolve) => {
+          const observer = new MutationObserver(() => {
+            if (document.querySelector(`[data-unit="${unitId}"][data-status="on_hold"]`)) {
+              observer.disconnect();
+              resolve(performance.now());
+            }
+          });
+          observer.observe(document.body, {
+            subtree: true,
+            attributes: true,
+            attributeFilter: ['data-status'],
+          });
+        });
+      }, id);
+      const sentAt = await page.evaluate(() => performance.now());
+      const response = await request.post(`/api/v1/units/${id}/hold`, {
+        headers,
+        data: { leadId, holdMinutes: 30 },
+      });
+      expect(response.status(), await response.text()).toBe(200);
+      const shownAt = await page.evaluate(() => window.__shown);
+      const arrivedAt = await (
+        await page.waitForFunction((unitId) => window.__frames?.[unitId] ?? 0, id, { timeout: 20_000 })
+      ).jsonValue();
+      if (n > 0 && shownAt !== undefined) {
+        result.live!.push(shownAt - sentAt);
+        result.liveYardstick!.push(arrivedAt - sentAt);
+        result.applied!.push(shownAt - arrivedAt);
+      }
+    }
+    await context.close();
+    console.log(
+      `live: shown p50 ${median(result.live!).toFixed(0)} ms after the request, frame arrived p50 ${median(result.liveYardstick!).toFixed(0)} ms, applied p50 ${median(result.applied!).toFixed(1)} ms (max ${Math.max(...result.applied!).toFixed(1)} ms)`,
+    );
+  });
+
+  if (process.env.M3_BENCH_BOARD_OUT) writeFileSync(process.env.M3_BENCH_BOARD_OUT, JSON.stringify(result));
+});
