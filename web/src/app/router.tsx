@@ -25,12 +25,14 @@ const built = new Set([
   '/app/companies',
   '/app/tasks',
   '/app/calls',
+  '/app/approvals',
 ]);
 
 // Loaded when first opened, so that the first page's script stays small.
 const deals = () => import('@/features/deals');
 const contacts = () => import('@/features/contacts');
 const tasks = () => import('@/features/tasks');
+const approvals = () => import('@/features/approvals');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -70,6 +72,11 @@ export const routes: RouteObject[] = [
           { path: 'tasks', lazy: async () => ({ Component: (await tasks()).TasksBoardRoute }) },
           { path: 'tasks/new', lazy: async () => ({ Component: (await tasks()).TaskNewRoute }) },
           { path: 'calls', element: <CallsRoute /> },
+          { path: 'approvals', lazy: async () => ({ Component: (await approvals()).ApprovalsInboxRoute }) },
+          {
+            path: 'approvals/:id',
+            lazy: async () => ({ Component: (await approvals()).ApprovalDetailRoute }),
+          },
           { path: 'profile', element: <ProfileRoute /> },
           { path: 'profile/verify/:channel', element: <VerifyRoute /> },
           ...sections
