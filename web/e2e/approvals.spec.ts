@@ -50,7 +50,7 @@ test('a discount sent for approval reaches the approver live, and the approval r
   await row.getByRole('link', { name: 'Deal discount' }).click();
   await expect(approverPage.getByRole('heading', { level: 1 })).toHaveText('Deal discount');
   await expect(approverPage.locator('dd', { hasText: /^10%$/ })).toBeVisible();
-  await expect(approverPage.getByRole('link', { name: 'Open the deal' })).toHaveAttribute(
+  await expect(approverPage.getByRole('link', { name: 'Villa 7' })).toHaveAttribute(
     'href',
     `/app/deals/${dealId}`,
   );

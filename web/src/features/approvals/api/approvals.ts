@@ -83,6 +83,19 @@ export const userNameQuery = (id: string) =>
     select: (user) => user.name,
   });
 
+/** The name of the deal or lead a request is about (its title, or the lead's name); null for other records. */
+export const subjectNameQuery = (subject: Approval['subject']) =>
+  queryOptions({
+    queryKey: ['approvals', 'subject-name', subject.type, subject.id],
+    queryFn: async ({ signal }) => {
+      const path = { params: { path: { id: subject.id } }, signal };
+      if (subject.type === 'deal') return (await unwrap(api.GET('/api/v1/deals/{id}', path))).title;
+      if (subject.type === 'lead') return (await unwrap(api.GET('/api/v1/leads/{id}', path))).name;
+      return null;
+    },
+    staleTime: 60_000,
+  });
+
 export type Decision = 'approve' | 'reject' | 'cancel';
 
 /**

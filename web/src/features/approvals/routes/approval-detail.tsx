@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { Button } from '@/components/button';
@@ -5,7 +6,13 @@ import { TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
 import { formatDateTime } from '@/lib/format';
 import { useSession } from '@/lib/use-session';
-import { useApproval, useDecideApproval, type Approval, type Decision } from '../api/approvals';
+import {
+  subjectNameQuery,
+  useApproval,
+  useDecideApproval,
+  type Approval,
+  type Decision,
+} from '../api/approvals';
 import { StatusBadge } from '../components/status-badge';
 import { UserName } from '../components/user-name';
 import { actionName, canCancel, canDecide, describeInput, subjectPath } from '../utils/approval';
@@ -99,6 +106,10 @@ export function ApprovalDetailRoute() {
   const { id = '' } = useParams();
   const approval = useApproval(id);
   const me = useSession()?.user.id;
+  const subjectName = useQuery({
+    ...subjectNameQuery(approval.data?.subject ?? { type: '', id: '' }),
+    enabled: !!approval.data,
+  });
 
   if (approval.isPending) return <p>Loading the approval request…</p>;
   if (approval.isError) return <FormAlert error={approval.error} fields={[]} />;
@@ -121,8 +132,8 @@ export function ApprovalDetailRoute() {
       <dl className="max-w-2xl divide-y divide-slate-100 dark:divide-slate-800">
         <Row term="Subject">
           {subject ? (
-            <Link to={subject} className="text-indigo-700 capitalize hover:underline dark:text-indigo-300">
-              {`Open the ${a.subject.type}`}
+            <Link to={subject} className="text-indigo-700 hover:underline dark:text-indigo-300">
+              {subjectName.data ?? `The ${a.subject.type}`}
             </Link>
           ) : (
             a.subject.type
