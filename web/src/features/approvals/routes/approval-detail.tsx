@@ -39,13 +39,9 @@ function DecisionForm({ approval, me }: { approval: Approval; me: string | undef
   const [done, setDone] = useState<string | null>(null);
   const deciding = canDecide(approval, me);
   const cancelling = canCancel(approval, me);
-  const [choice, setChoice] = useState<Decision>('approve');
 
-  const submit = (event: SyntheticEvent<HTMLFormElement, SubmitEvent>) => {
-    event.preventDefault();
-    const submitter = event.nativeEvent.submitter;
-    const decision = (submitter instanceof HTMLButtonElement ? submitter.value : choice) as Decision;
-    setChoice(decision);
+  // Each button says which decision it is; Enter in the comment field decides nothing (the form has no submit).
+  const send = (decision: Decision) => {
     setDone(null);
     decide.mutate(
       { approval, decision, comment },
@@ -68,7 +64,12 @@ function DecisionForm({ approval, me }: { approval: Approval; me: string | undef
           <h2 id="decide" className="text-lg font-semibold">
             {deciding ? 'Your decision' : 'Withdraw the request'}
           </h2>
-          <form onSubmit={submit} className="space-y-3" noValidate aria-labelledby="decide">
+          <form
+            onSubmit={(event: SyntheticEvent) => event.preventDefault()}
+            className="space-y-3"
+            noValidate
+            aria-labelledby="decide"
+          >
             <FormAlert error={decide.error} fields={['comment']} />
             <TextField
               label="Comment"
@@ -81,16 +82,16 @@ function DecisionForm({ approval, me }: { approval: Approval; me: string | undef
             <div className="flex gap-3">
               {deciding && (
                 <>
-                  <Button type="submit" value="approve" disabled={decide.isPending}>
+                  <Button onClick={() => send('approve')} disabled={decide.isPending}>
                     Approve
                   </Button>
-                  <Button type="submit" value="reject" variant="secondary" disabled={decide.isPending}>
+                  <Button onClick={() => send('reject')} variant="secondary" disabled={decide.isPending}>
                     Reject
                   </Button>
                 </>
               )}
               {cancelling && (
-                <Button type="submit" value="cancel" variant="secondary" disabled={decide.isPending}>
+                <Button onClick={() => send('cancel')} variant="secondary" disabled={decide.isPending}>
                   Cancel request
                 </Button>
               )}
