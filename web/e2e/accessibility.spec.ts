@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { discountPolicyWorkspace, newDeal, signInElsewhere } from './approval-setup';
 import { sessionOf, signUp } from './support';
 
 /** axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA rules, and best practice). */
@@ -233,4 +234,51 @@ test('the inventory pages have no serious or critical axe violation, in either t
       expect(await seriousViolations(page), `${path} (${theme})`).toEqual([]);
     }
   }
+});
+
+test('the approvals pages and the notification centre have no serious or critical axe violation, in either theme', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const { owner, headers, approver } = await discountPolicyWorkspace(page);
+  const dealId = await newDeal(page, headers, 'Axe Villa');
+  const asked = await page.request.post(`/api/v1/deals/${dealId}/discount`, {
+    headers,
+    data: { discountPercent: 10 },
+  });
+  expect(asked.status(), await asked.text()).toBe(202);
+  const { approvalId } = (await asked.json()) as { approvalId: string };
+  const { context, page: approverPage } = await signInElsewhere(browser, owner, approver);
+
+  for (const theme of ['light', 'dark'] as const) {
+    // The requester's side: their list, the request with its cancel form, the deal awaiting approval.
+    await page.emulateMedia({ colorScheme: theme });
+    for (const [path, heading, ready] of [
+      ['/app/approvals?mine=requested', 'Approvals', 'Deal discount'],
+      [`/app/approvals/${approvalId}`, 'Deal discount', 'Cancel request'],
+      [`/app/deals/${dealId}`, 'Axe Villa', 'Awaiting approval'],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+      await expect(page.getByText(ready).first()).toBeVisible();
+      expect(await seriousViolations(page), `${path} (${theme})`).toEqual([]);
+    }
+
+    // The approver's side: the inbox with the request, its decision form, the centre with an unread notification.
+    await approverPage.emulateMedia({ colorScheme: theme });
+    for (const [path, heading, ready] of [
+      ['/app/approvals', 'Approvals', 'Deal discount'],
+      [`/app/approvals/${approvalId}`, 'Deal discount', 'Your decision'],
+    ] as const) {
+      await approverPage.goto(path);
+      await expect(approverPage.getByRole('heading', { level: 1 })).toHaveText(heading);
+      await expect(approverPage.getByText(ready).first()).toBeVisible();
+      expect(await seriousViolations(approverPage), `${path} (${theme}, approver)`).toEqual([]);
+    }
+    await approverPage.getByRole('button', { name: /^Notifications/ }).click();
+    await expect(approverPage.getByTestId('notification').first()).toHaveAttribute('data-unread', 'true');
+    expect(await seriousViolations(approverPage), `notification centre (${theme})`).toEqual([]);
+  }
+  await context.close();
 });

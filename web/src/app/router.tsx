@@ -27,6 +27,7 @@ const built = new Set([
   '/app/calls',
   '/app/settings',
   '/app/inventory',
+  '/app/approvals',
 ]);
 
 // Loaded when first opened, so that the first page's script stays small.
@@ -35,6 +36,7 @@ const contacts = () => import('@/features/contacts');
 const tasks = () => import('@/features/tasks');
 const settings = () => import('@/features/settings');
 const inventory = () => import('@/features/inventory');
+const approvals = () => import('@/features/approvals');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -122,6 +124,11 @@ export const routes: RouteObject[] = [
               },
               { path: 'billing', lazy: async () => ({ Component: (await settings()).BillingRoute }) },
             ],
+          },
+          { path: 'approvals', lazy: async () => ({ Component: (await approvals()).ApprovalsInboxRoute }) },
+          {
+            path: 'approvals/:id',
+            lazy: async () => ({ Component: (await approvals()).ApprovalDetailRoute }),
           },
           { path: 'profile', element: <ProfileRoute /> },
           { path: 'profile/verify/:channel', element: <VerifyRoute /> },

@@ -1,4 +1,5 @@
 import { NavLink, Outlet } from 'react-router';
+import { AwaitingApprovalsBadge } from '@/features/approvals/components/awaiting-badge';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { canOpenSettings, useMyGrants } from '@/features/settings/api/access';
 import { TaskDueAlerts } from '@/features/tasks/components/task-due-alerts';
@@ -43,6 +44,7 @@ export function AppShell() {
                 }
               >
                 {section.name}
+                {section.path === '/app/approvals' && <AwaitingApprovalsBadge />}
               </NavLink>
             </li>
           ))}

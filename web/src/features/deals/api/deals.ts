@@ -168,6 +168,16 @@ export const pendingApprovalsQuery = (dealId: string) =>
 
 export const usePendingApprovals = (dealId: string) => useQuery(pendingApprovalsQuery(dealId));
 
+/**
+ * One approval request, under the approvals pages' key: the deal follows the request it just sent until it is
+ * decided (approval events make ['approvals'] stale, so the outcome shows without a reload).
+ */
+export const approvalRequestQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['approvals', 'detail', id],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/approvals/{id}', { params: { path: { id } }, signal })),
+  });
+
 /** The deals with an approval request waiting (the first 200 requests): their cards say "Awaiting approval". */
 export const dealsAwaitingApprovalQuery = () =>
   queryOptions({

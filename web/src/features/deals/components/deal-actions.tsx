@@ -16,7 +16,8 @@ export function DealActions({
   deal: Deal;
   /** Opens with the reason asked for (the board's "Mark lost…" comes here). */
   startLosing?: boolean;
-  onPending: (message: string) => void;
+  /** Called when an action was held for approval: what was asked, and the request's id. */
+  onPending: (request: { message: string; approvalId: string }) => void;
 }) {
   const win = useWinDeal();
   const lose = useLoseDeal();
@@ -40,7 +41,11 @@ export function DealActions({
       { deal, input: percent.trim() === '' ? Number.NaN : Number(percent) },
       {
         onSuccess: (result) => {
-          if ('pending' in result) onPending(`The discount of ${percent}% awaits approval.`);
+          if ('pending' in result)
+            onPending({
+              message: `A discount of ${percent}% was sent for approval.`,
+              approvalId: result.pending.approvalId,
+            });
         },
       },
     );
@@ -57,7 +62,11 @@ export function DealActions({
               { deal, input: null },
               {
                 onSuccess: (result) => {
-                  if ('pending' in result) onPending('Winning this deal awaits approval.');
+                  if ('pending' in result)
+                    onPending({
+                      message: 'Winning this deal was sent for approval.',
+                      approvalId: result.pending.approvalId,
+                    });
                 },
               },
             )

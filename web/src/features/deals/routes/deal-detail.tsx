@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { FormAlert } from '@/components/form-alert';
 import { formatDate, formatDateTime, formatMoney } from '@/lib/format';
 import {
+  approvalRequestQuery,
   companyNameQuery,
   contactNameQuery,
   leadNameQuery,
@@ -54,7 +55,11 @@ export function DealDetailRoute() {
   const leadId = deal.data?.leadId;
   const lead = useQuery({ ...leadNameQuery(leadId ?? ''), enabled: !!leadId });
   const units = useQueries({ queries: (deal.data?.unitIds ?? []).map((unitId) => unitQuery(unitId)) });
-  const [justRequested, setJustRequested] = useState<string | null>(null);
+  const [justRequested, setJustRequested] = useState<{ message: string; approvalId: string } | null>(null);
+  const sent = useQuery({
+    ...approvalRequestQuery(justRequested?.approvalId ?? ''),
+    enabled: !!justRequested,
+  });
   const [params] = useSearchParams();
 
   if (deal.isPending) return <p>Loading the deal…</p>;
@@ -64,6 +69,7 @@ export function DealDetailRoute() {
   const pipeline = pipelines.data?.find((p) => p.id === d.pipelineId);
   const stage = pipeline?.stages.find((s) => s.id === d.stageId);
   const pending = approvals.data ?? [];
+  const sentStatus = sent.data?.status ?? 'pending';
   return (
     <div className="space-y-6">
       <p>
@@ -99,18 +105,42 @@ export function DealDetailRoute() {
           </Link>
         )}
       </div>
-      {(pending.length > 0 || justRequested) && (
+      {justRequested && (
+        <div
+          role="status"
+          className="max-w-2xl rounded-md border border-indigo-300 bg-indigo-50 p-3 text-sm text-indigo-950 dark:border-indigo-700 dark:bg-indigo-950 dark:text-indigo-100"
+        >
+          <p className="font-semibold">
+            {sentStatus === 'pending' ? 'Sent for approval' : `Your request was ${sentStatus}`}
+          </p>
+          <p>
+            {justRequested.message}{' '}
+            <Link
+              to={`/app/approvals/${justRequested.approvalId}`}
+              className="font-medium text-indigo-700 underline dark:text-indigo-300"
+            >
+              View the approval request
+            </Link>
+          </p>
+          {sent.data?.detail && <p>{sent.data.detail}</p>}
+        </div>
+      )}
+      {pending.length > 0 && (
         <div
           role="status"
           className="max-w-2xl rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
         >
           <p className="font-semibold">Awaiting approval</p>
-          {justRequested && pending.length === 0 && <p>{justRequested}</p>}
           <ul className="list-disc pl-5">
             {pending.map((approval) => (
               <li key={approval.id}>
-                {describeApproval(approval.action, approval.input)}, asked{' '}
-                {formatDateTime(approval.createdAt)}
+                <Link
+                  to={`/app/approvals/${approval.id}`}
+                  className="font-medium text-amber-950 underline dark:text-amber-100"
+                >
+                  {describeApproval(approval.action, approval.input)}
+                </Link>
+                , asked {formatDateTime(approval.createdAt)}
                 {approval.policyName ? ` (${approval.policyName})` : ''}
               </li>
             ))}

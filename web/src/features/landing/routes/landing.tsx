@@ -13,10 +13,26 @@ const features = [
   ['Live dashboards', 'Pipeline, funnel, calls and inventory figures that move as your team works.'],
 ];
 
+/**
+ * The plans and their limits as the server ships them (Billing:Plans in its settings). No public endpoint serves
+ * them, so an operator who changes the limits changes this list too.
+ */
 const plans = [
-  ['Free', 'For a small team getting started.'],
-  ['Pro', 'More seats, leads and units, and the integrations.'],
-  ['Enterprise', 'Your own limits and support.'],
+  {
+    name: 'Free',
+    text: 'For a team getting started.',
+    limits: ['25 seats', '25,000 leads', '10,000 units'],
+  },
+  {
+    name: 'Pro',
+    text: 'For a growing sales floor, with the integrations.',
+    limits: ['100 seats', '250,000 leads', '100,000 units'],
+  },
+  {
+    name: 'Enterprise',
+    text: 'For developers with several projects and teams.',
+    limits: ['No limit on seats', 'No limit on leads', 'No limit on units'],
+  },
 ];
 
 export function LandingRoute() {
@@ -61,13 +77,38 @@ export function LandingRoute() {
             Plans
           </h2>
           <ul className="mt-6 grid gap-6 sm:grid-cols-3">
-            {plans.map(([name, text]) => (
-              <li key={name} className="rounded-lg border border-slate-200 p-5 dark:border-slate-800">
-                <h3 className="font-semibold">{name}</h3>
-                <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">{text}</p>
+            {plans.map((plan) => (
+              <li
+                key={plan.name}
+                className="flex flex-col rounded-lg border border-slate-200 p-5 dark:border-slate-800"
+              >
+                <h3 className="font-semibold">{plan.name}</h3>
+                <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">{plan.text}</p>
+                <ul aria-label={`${plan.name} limits`} className="mt-4 space-y-1 text-sm">
+                  {plan.limits.map((limit) => (
+                    <li key={limit}>{limit}</li>
+                  ))}
+                </ul>
               </li>
             ))}
           </ul>
+        </section>
+        <section
+          aria-labelledby="start"
+          className="mt-16 rounded-lg bg-indigo-50 p-8 text-center dark:bg-indigo-950"
+        >
+          <h2 id="start" className="text-2xl font-semibold">
+            Start on the free plan
+          </h2>
+          <p className="mt-2 text-slate-700 dark:text-slate-300">
+            Your workspace is ready in a minute; no card needed.
+          </p>
+          <Link
+            to="/signup"
+            className="mt-6 inline-block rounded-md bg-indigo-600 px-5 py-3 font-semibold text-white hover:bg-indigo-500"
+          >
+            Sign up free
+          </Link>
         </section>
       </main>
     </div>
