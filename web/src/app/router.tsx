@@ -13,7 +13,6 @@ import { ProfileRoute } from '@/features/profile/routes/profile';
 import { AppShell } from './layout/app-shell';
 import { RequireSession } from './layout/require-session';
 import { sections } from './layout/sections';
-import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import { SectionRoute } from './routes/section';
 
@@ -25,12 +24,15 @@ const built = new Set([
   '/app/companies',
   '/app/tasks',
   '/app/calls',
+  '/app/reports',
 ]);
 
 // Loaded when first opened, so that the first page's script stays small.
 const deals = () => import('@/features/deals');
 const contacts = () => import('@/features/contacts');
 const tasks = () => import('@/features/tasks');
+const dashboards = () => import('@/features/dashboards');
+const reports = () => import('@/features/reports');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -44,7 +46,7 @@ export const routes: RouteObject[] = [
         element: <AppShell />,
         children: [
           { index: true, element: <Navigate to="/app/dashboard" replace /> },
-          { path: 'dashboard', element: <DashboardRoute /> },
+          { path: 'dashboard', lazy: async () => ({ Component: (await dashboards()).DashboardRoute }) },
           { path: 'leads', element: <LeadsListRoute /> },
           { path: 'leads/new', element: <LeadNewRoute /> },
           { path: 'leads/:id', element: <LeadDetailRoute /> },
@@ -70,6 +72,7 @@ export const routes: RouteObject[] = [
           { path: 'tasks', lazy: async () => ({ Component: (await tasks()).TasksBoardRoute }) },
           { path: 'tasks/new', lazy: async () => ({ Component: (await tasks()).TaskNewRoute }) },
           { path: 'calls', element: <CallsRoute /> },
+          { path: 'reports', lazy: async () => ({ Component: (await reports()).ReportsRoute }) },
           { path: 'profile', element: <ProfileRoute /> },
           { path: 'profile/verify/:channel', element: <VerifyRoute /> },
           ...sections
