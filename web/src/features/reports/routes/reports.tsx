@@ -158,7 +158,14 @@ export function ReportsRoute() {
                   />
                 </div>
               )}
-              <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-700">
+              {/* Focusable, so that a keyboard can scroll a table wider than the page. */}
+              <div
+                role="region"
+                aria-label={`${view.title} table`}
+                // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrollable region needs focus to scroll by keyboard
+                tabIndex={0}
+                className="overflow-x-auto rounded-lg border border-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-slate-700"
+              >
                 <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-700">
                   <caption className="sr-only">{view.title}</caption>
                   <thead className="bg-slate-50 dark:bg-slate-800">
