@@ -63,6 +63,18 @@ test('a widget changes live when another user wins a deal', async ({ page, brows
   await screenshot(page, 'dashboard');
 });
 
+test('the dashboard says when its live stream is down, until it is back', async ({ page }) => {
+  const stream = (url: URL) => url.pathname === '/api/v1/stream';
+  await page.route(stream, (route) => route.abort());
+  await signUp(page);
+  await expect(page.getByRole('status').filter({ hasText: 'Reconnecting…' })).toBeVisible();
+  // The figures still load (from the reports); only their live updates wait for the stream.
+  await expect(widget(page, 'kpi-won').getByTestId('widget-figure')).toHaveText('0');
+  await page.unroute(stream);
+  // The next attempt (after a growing delay of at most a few seconds here) opens it.
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible({ timeout: 60_000 });
+});
+
 test('a widget dragged and another resized keep their places after a reload', async ({ page }) => {
   await signUp(page);
   const moved = widget(page, 'kpi-pipeline');
