@@ -43,7 +43,10 @@ export interface LiveStreamOptions {
   backoff?: (attempt: number) => number;
 }
 
-/** The contract's event types and the lead events the grains also raise. */
+/**
+ * The contract's event types, and the others the grains raise that pages show: lead, deal, task and unit changes
+ * (the dashboard's widgets name them in the catalog's liveEvents).
+ */
 export const liveEventTypes = [
   'lead.created',
   'lead.updated',
@@ -55,9 +58,14 @@ export const liveEventTypes = [
   'deal.stage_changed',
   'deal.won',
   'deal.lost',
+  'deal.deleted',
+  'unit.created',
   'unit.status_changed',
   'approval.requested',
   'approval.decided',
+  'task.created',
+  'task.updated',
+  'task.completed',
   'task.due',
   'notification.created',
   'call.started',
