@@ -148,6 +148,17 @@ test('a widget added from the catalog with its parameters, and one removed', asy
   expect((await saved).status()).toBe(200);
   await expect(page.getByRole('region', { name: 'Units sold' })).toBeVisible();
 
+  // The keyboard's way to resize: the widget's Arrange list.
+  const narrowed = page.waitForResponse(
+    (r) => r.request().method() === 'PUT' && r.url().endsWith('/dashboards/me'),
+  );
+  await page.getByLabel('Arrange Lead funnel').selectOption({ label: 'Narrower' });
+  const funnel = ((await (await narrowed).json()) as { widgets: { id: string; w: number }[] }).widgets.find(
+    (w) => w.id === 'funnel',
+  );
+  expect(funnel?.w).toBe(5);
+  await expect(page.getByRole('status').filter({ hasText: 'Lead funnel: narrower.' })).toBeAttached();
+
   await page.getByRole('button', { name: 'Remove My tasks due' }).click();
   await expect(page.getByRole('region', { name: 'My tasks due' })).toHaveCount(0);
   await page.reload();

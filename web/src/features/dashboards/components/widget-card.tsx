@@ -4,6 +4,7 @@ import { ApiError } from '@/lib/problem';
 import { useLiveEvents } from '@/lib/use-live';
 import { useWidgetData, widgetDataQuery, type WidgetType } from '../api/dashboards';
 import type { PlacedWidget } from '../utils/layout';
+import { arrangeActions, type ArrangeAction } from '../utils/arrange';
 import { isKpiMetric, kpiMetrics } from '../utils/widget-data';
 import { WidgetBody } from './widget-views';
 
@@ -28,12 +29,14 @@ export function WidgetCard({
   type,
   userId,
   onRemove,
+  onArrange,
   removing,
 }: {
   widget: PlacedWidget;
   type: WidgetType | undefined;
   userId: string;
   onRemove: () => void;
+  onArrange: (action: ArrangeAction) => void;
   removing: boolean;
 }) {
   const headingId = useId();
@@ -68,15 +71,35 @@ export function WidgetCard({
         <h2 id={headingId} className="truncate text-sm font-semibold">
           {title}
         </h2>
-        <button
-          type="button"
-          onClick={onRemove}
-          disabled={removing}
-          aria-label={`Remove ${title}`}
-          className="rounded px-2 text-lg leading-none text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100"
-        >
-          ×
-        </button>
+        <div className="flex shrink-0 items-center gap-1">
+          {/* The keyboard's way to move and resize (the mouse drags the title or the corner). */}
+          <select
+            aria-label={`Arrange ${title}`}
+            value=""
+            disabled={removing}
+            onChange={(event) => {
+              const action = event.target.value;
+              if (Object.hasOwn(arrangeActions, action)) onArrange(action as ArrangeAction);
+            }}
+            className="max-w-24 rounded border border-slate-300 bg-white px-1 py-0.5 text-xs text-slate-700 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200"
+          >
+            <option value="">Arrange…</option>
+            {Object.entries(arrangeActions).map(([action, label]) => (
+              <option key={action} value={action}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            onClick={onRemove}
+            disabled={removing}
+            aria-label={`Remove ${title}`}
+            className="rounded px-2 text-lg leading-none text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100"
+          >
+            ×
+          </button>
+        </div>
       </header>
       <div className="min-h-0 flex-1 overflow-auto p-3" aria-busy={data.isFetching}>
         {data.isPending ? (

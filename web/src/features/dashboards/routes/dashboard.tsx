@@ -9,6 +9,7 @@ import { useMyDashboard, useSaveDashboard, useWidgetCatalog, type WidgetType } f
 import { AddWidgetForm } from '../components/add-widget-form';
 import { LiveStatusBadge } from '../components/live-status';
 import { dragHandleClass, WidgetCard, widgetTitle } from '../components/widget-card';
+import { arranged, arrangeActions, type ArrangeAction } from '../utils/arrange';
 import {
   gridColumns,
   newWidgetId,
@@ -55,6 +56,38 @@ export function DashboardRoute() {
         setAdding(false);
         setAnnouncement(`${widgetTitle(widget, type)} added.`);
       },
+    });
+  };
+
+  const gridLayout = () =>
+    widgets.map((widget) => {
+      const type = types.get(widget.type);
+      return {
+        i: widget.id,
+        x: widget.x,
+        y: widget.y,
+        w: widget.w,
+        h: widget.h,
+        ...(type
+          ? {
+              minW: Number(type.minW),
+              minH: Number(type.minH),
+              maxW: Number(type.maxW),
+              maxH: Number(type.maxH),
+            }
+          : {}),
+      };
+    });
+
+  const arrange = (widget: PlacedWidget, action: ArrangeAction) => {
+    const moved = withGridLayout(widgets, arranged(gridLayout(), widget.id, action, gridColumns));
+    const title = widgetTitle(widget, types.get(widget.type));
+    if (sameLayout(moved, widgets)) {
+      setAnnouncement(`${title} cannot go further that way.`);
+      return;
+    }
+    save.mutate(moved, {
+      onSuccess: () => setAnnouncement(`${title}: ${arrangeActions[action].toLowerCase()}.`),
     });
   };
 
@@ -113,26 +146,9 @@ export function DashboardRoute() {
           mounted && (
             <ReactGridLayout
               width={width}
-              layout={widgets.map((widget) => {
-                const type = types.get(widget.type);
-                return {
-                  i: widget.id,
-                  x: widget.x,
-                  y: widget.y,
-                  w: widget.w,
-                  h: widget.h,
-                  ...(type
-                    ? {
-                        minW: Number(type.minW),
-                        minH: Number(type.minH),
-                        maxW: Number(type.maxW),
-                        maxH: Number(type.maxH),
-                      }
-                    : {}),
-                };
-              })}
+              layout={gridLayout()}
               gridConfig={{ cols: gridColumns, rowHeight, margin: [12, 12] }}
-              dragConfig={{ handle: `.${dragHandleClass}`, cancel: 'button' }}
+              dragConfig={{ handle: `.${dragHandleClass}`, cancel: 'button, select' }}
               onDragStop={saveLayout}
               onResizeStop={saveLayout}
             >
@@ -143,6 +159,7 @@ export function DashboardRoute() {
                     type={types.get(widget.type)}
                     userId={session?.user.id ?? ''}
                     onRemove={() => remove(widget)}
+                    onArrange={(action) => arrange(widget, action)}
                     removing={save.isPending}
                   />
                 </div>
