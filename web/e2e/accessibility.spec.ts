@@ -27,7 +27,7 @@ test('the public pages have no serious or critical axe violation', async ({ page
 });
 
 test('the app pages have no serious or critical axe violation, in either theme', async ({ page }) => {
-  // Thirteen pages, each loaded and analysed: on two busy cores this takes longer than one flow.
+  // Fifteen pages, each loaded and analysed: on two busy cores this takes longer than one flow.
   test.setTimeout(240_000);
   await signUp(page);
   const created = await page.request.post('/api/v1/leads', {
@@ -48,10 +48,19 @@ test('the app pages have no serious or critical axe violation, in either theme',
       ['/app/calls', 'Calls'],
       ['/app/profile', 'Profile'],
       ['/app/profile/verify/email', 'Verify your email'],
+      ['/app/reports', 'Reports'],
+      ['/app/reports?report=agents', 'Reports'],
     ] as const) {
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
       if (path === '/app/leads') await expect(page.getByRole('link', { name: 'Axe Lead' })).toBeVisible();
+      if (path === '/app/dashboard') {
+        // The widgets loaded, and the catalog's form is open.
+        await expect(page.getByTestId('widget-funnel').getByRole('table')).toBeAttached();
+        await page.getByRole('button', { name: 'Add widget' }).click();
+        await expect(page.getByRole('form', { name: 'Add a widget' })).toBeVisible();
+      }
+      if (path.startsWith('/app/reports')) await expect(page.getByRole('table').last()).toBeVisible();
       if (path === `/app/leads/${id}`) {
         // The action panels open, and the timeline loaded.
         for (const panel of await page.locator('summary').all()) await panel.click();

@@ -13,7 +13,6 @@ import { ProfileRoute } from '@/features/profile/routes/profile';
 import { AppShell } from './layout/app-shell';
 import { RequireSession } from './layout/require-session';
 import { sections } from './layout/sections';
-import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import { SectionRoute } from './routes/section';
 
@@ -28,6 +27,7 @@ const built = new Set([
   '/app/settings',
   '/app/inventory',
   '/app/approvals',
+  '/app/reports',
 ]);
 
 // Loaded when first opened, so that the first page's script stays small.
@@ -37,6 +37,8 @@ const tasks = () => import('@/features/tasks');
 const settings = () => import('@/features/settings');
 const inventory = () => import('@/features/inventory');
 const approvals = () => import('@/features/approvals');
+const dashboards = () => import('@/features/dashboards');
+const reports = () => import('@/features/reports');
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -50,7 +52,7 @@ export const routes: RouteObject[] = [
         element: <AppShell />,
         children: [
           { index: true, element: <Navigate to="/app/dashboard" replace /> },
-          { path: 'dashboard', element: <DashboardRoute /> },
+          { path: 'dashboard', lazy: async () => ({ Component: (await dashboards()).DashboardRoute }) },
           { path: 'leads', element: <LeadsListRoute /> },
           { path: 'leads/new', element: <LeadNewRoute /> },
           { path: 'leads/:id', element: <LeadDetailRoute /> },
@@ -130,6 +132,7 @@ export const routes: RouteObject[] = [
             path: 'approvals/:id',
             lazy: async () => ({ Component: (await approvals()).ApprovalDetailRoute }),
           },
+          { path: 'reports', lazy: async () => ({ Component: (await reports()).ReportsRoute }) },
           { path: 'profile', element: <ProfileRoute /> },
           { path: 'profile/verify/:channel', element: <VerifyRoute /> },
           ...sections

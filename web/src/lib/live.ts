@@ -43,7 +43,10 @@ export interface LiveStreamOptions {
   backoff?: (attempt: number) => number;
 }
 
-/** The contract's event types and the lead and unit events the grains also raise. */
+/**
+ * The contract's event types, and the others the grains raise that pages show: lead, deal, task and unit changes (the
+ * availability board applies unit events in place; the dashboard's widgets name them in the catalog's liveEvents).
+ */
 export const liveEventTypes = [
   'lead.created',
   'lead.updated',
@@ -55,12 +58,16 @@ export const liveEventTypes = [
   'deal.stage_changed',
   'deal.won',
   'deal.lost',
+  'deal.deleted',
   'unit.created',
   'unit.updated',
   'unit.status_changed',
   'unit.hold_extended',
   'approval.requested',
   'approval.decided',
+  'task.created',
+  'task.updated',
+  'task.completed',
   'task.due',
   'notification.created',
   'call.started',
