@@ -128,7 +128,7 @@ public sealed partial class WebAppTests(PostgresFixture postgres) : IAsyncLifeti
             ["M3_BASE_URL"] = api.Address.ToString().TrimEnd('/'),
             ["M3_ARTIFACTS"] = artifacts,
             ["M3_CHROMIUM"] = WebTools.Chromium,
-        }, TimeSpan.FromMinutes(6));
+        }, TimeSpan.FromMinutes(25));
 
         Assert.True(run.ExitCode == 0, $"playwright test in web/ ({run.ExitCode}); traces of failures in {artifacts}:\n{run.Output}");
         Assert.DoesNotMatch(@"\d+ (skipped|flaky|did not run)", run.Output);
@@ -137,6 +137,8 @@ public sealed partial class WebAppTests(PostgresFixture postgres) : IAsyncLifeti
             "landing", "signup", "login", "dashboard", "leads-list", "lead-new", "lead-detail", "profile",
             "deals-board", "deal-new", "deal-detail", "contacts-list", "contact-new", "contact-detail",
             "companies-list", "company-new", "company-detail", "tasks-board", "task-new",
+            "inventory-board", "inventory-map", "approvals-inbox", "approval-detail", "notifications", "reports",
+            "settings-forbidden", "settings-approval-policies",
         })
         {
             Assert.True(File.Exists(Path.Combine(artifacts, "screenshots", page + ".png")), $"No screenshot of {page} in {artifacts}.");

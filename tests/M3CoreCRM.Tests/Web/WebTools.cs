@@ -66,7 +66,7 @@ public static class WebTools
 
     /// <summary>Runs an installed tool (<c>node_modules/.bin/&lt;name&gt;</c>) in <see cref="Folder"/>.</summary>
     public static Task<ToolResult> ToolAsync(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
-        RunAsync(Path.Combine(Folder, "node_modules", ".bin", name), arguments, timeout ?? TimeSpan.FromMinutes(5), environment);
+        RunAsync(Path.Combine(Folder, "node_modules", ".bin", name), arguments, timeout ?? TimeSpan.FromMinutes(10), environment);
 
     private static Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
