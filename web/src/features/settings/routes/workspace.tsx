@@ -14,6 +14,8 @@ const secondFactors = [
 
 export function WorkspaceRoute() {
   const workspace = useWorkspace();
+  // Kept here: a save's new version remounts the form.
+  const [saved, setSaved] = useState(false);
   return (
     <LoadState queries={[workspace]} what="the workspace">
       {() => (
@@ -21,6 +23,8 @@ export function WorkspaceRoute() {
         <WorkspaceForm
           key={String(workspace.data!.version)}
           workspace={workspace.data!}
+          saved={saved}
+          onSaved={setSaved}
           onReload={() => void workspace.refetch()}
         />
       )}
@@ -28,9 +32,18 @@ export function WorkspaceRoute() {
   );
 }
 
-function WorkspaceForm({ workspace, onReload }: { workspace: Workspace; onReload: () => void }) {
+function WorkspaceForm({
+  workspace,
+  saved,
+  onSaved,
+  onReload,
+}: {
+  workspace: Workspace;
+  saved: boolean;
+  onSaved: (saved: boolean) => void;
+  onReload: () => void;
+}) {
   const save = useSaveWorkspace();
-  const [saved, setSaved] = useState(false);
   const [form, setForm] = useState({
     name: workspace.name,
     timezone: workspace.settings.timezone,
@@ -39,14 +52,14 @@ function WorkspaceForm({ workspace, onReload }: { workspace: Workspace; onReload
     secondFactor: workspace.settings.secondFactor ?? 'none',
   });
   const set = (name: keyof typeof form) => (event: { target: { value: string } }) => {
-    setSaved(false);
+    onSaved(false);
     setForm((current) => ({ ...current, [name]: event.target.value }));
   };
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     const { name, ...settings } = form;
-    save.mutate({ version: workspace.version, name, settings }, { onSuccess: () => setSaved(true) });
+    save.mutate({ version: workspace.version, name, settings }, { onSuccess: () => onSaved(true) });
   };
 
   return (
