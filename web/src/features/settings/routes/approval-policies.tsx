@@ -2,7 +2,6 @@ import { useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/button';
 import { SelectField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
-import { PageHeader } from '@/components/page-header';
 import { useGroups, useRoles, useUsers, type Group, type Role, type User } from '../api/people';
 import {
   useApprovalActions,
@@ -14,13 +13,10 @@ import {
   type ConditionOperator,
 } from '../api/policies';
 import { CheckboxList } from '../components/checkbox-list';
-import {
-  cellClass,
-  EditorPanel,
-  headCellClass,
-  linkButtonClass,
-  tableClass,
-} from '../components/editor-panel';
+import { EditorPanel } from '../components/editor-panel';
+import { RecordTable } from '../components/record-table';
+import { RecordsPage } from '../components/records-page';
+import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
 import { StaleNotice } from '../components/stale-notice';
 import { conditionFormOf, conditionToSave } from '../utils/condition';
@@ -59,71 +55,37 @@ export function ApprovalPoliciesRoute() {
   const roles = useRoles();
   const groups = useGroups();
   const users = useUsers();
-  const [editing, setEditing] = useState<ApprovalPolicy | 'new' | null>(null);
+  const { editor, startNew, edit } = useEditing(policies.refetch);
 
   return (
     <LoadState queries={[policies, actions, roles, groups, users]} what="the approval policies">
       {() => (
-        <div className="space-y-6">
-          <PageHeader title="Approval policies">
-            <Button onClick={() => setEditing('new')}>New approval policy</Button>
-          </PageHeader>
-          {editing !== null && (
+        <RecordsPage title="Approval policies" newLabel="New approval policy" onNew={startNew}>
+          {editor && (
             <PolicyEditor
-              key={editing === 'new' ? 'new' : `${editing.id}:${String(editing.version)}`}
-              policy={editing === 'new' ? undefined : editing}
+              key={editor.key}
+              {...editor.actions}
+              policy={editor.record}
               actions={actions.data!}
               roles={roles.data!}
               groups={groups.data!}
               users={users.data!}
-              onDone={() => setEditing(null)}
-              onReload={() =>
-                void policies.refetch().then(({ data }) => {
-                  setEditing(data?.find((p) => editing !== 'new' && p.id === editing.id) ?? null);
-                })
-              }
             />
           )}
-          {policies.data!.length === 0 ? (
-            <p className="text-slate-600 dark:text-slate-400">
-              No approval policies yet: every action happens without waiting for approval.
-            </p>
-          ) : (
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={headCellClass}>Name</th>
-                  <th className={headCellClass}>Action</th>
-                  <th className={headCellClass}>When</th>
-                  <th className={headCellClass}>Levels</th>
-                  <th className={headCellClass}>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {policies.data!.map((policy) => (
-                  <tr key={policy.id}>
-                    <td className={cellClass}>{policy.name}</td>
-                    <td className={cellClass}>{policy.action}</td>
-                    <td className={cellClass}>{describeCondition(policy)}</td>
-                    <td className={cellClass}>{String(policy.levels)}</td>
-                    <td className={cellClass}>
-                      <button
-                        type="button"
-                        className={linkButtonClass}
-                        aria-label={`Edit ${policy.name}`}
-                        onClick={() => setEditing(policy)}
-                      >
-                        Edit
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
+          <RecordTable
+            columns={[
+              { header: 'Name', cell: (policy) => policy.name },
+              { header: 'Action', cell: (policy) => policy.action },
+              { header: 'When', cell: describeCondition },
+              { header: 'Levels', cell: (policy) => String(policy.levels) },
+            ]}
+            rows={policies.data!}
+            rowKey={(policy) => policy.id}
+            rowName={(policy) => policy.name}
+            onEdit={edit}
+            empty="No approval policies yet: every action happens without waiting for approval."
+          />
+        </RecordsPage>
       )}
     </LoadState>
   );

@@ -2,7 +2,6 @@ import { useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/button';
 import { SelectField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
-import { PageHeader } from '@/components/page-header';
 import { useGroups, type Group } from '../api/people';
 import {
   useCallQueues,
@@ -14,13 +13,10 @@ import {
   type LeadStatus,
 } from '../api/sales';
 import { CheckboxList } from '../components/checkbox-list';
-import {
-  cellClass,
-  EditorPanel,
-  headCellClass,
-  linkButtonClass,
-  tableClass,
-} from '../components/editor-panel';
+import { EditorPanel } from '../components/editor-panel';
+import { RecordTable } from '../components/record-table';
+import { RecordsPage } from '../components/records-page';
+import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
 import { StaleNotice } from '../components/stale-notice';
 
@@ -40,75 +36,49 @@ export function CallQueuesRoute() {
   const groups = useGroups();
   const statuses = useLeadStatuses();
   const sources = useLeadSources();
-  const [editing, setEditing] = useState<CallQueue | 'new' | null>(null);
+  const { editor, startNew, edit } = useEditing(queues.refetch);
   const groupName = (id: string) => groups.data?.find((group) => group.id === id)?.name ?? '';
 
   return (
     <LoadState queries={[queues, groups, statuses, sources]} what="the call queues">
       {() => (
-        <div className="space-y-6">
-          <PageHeader title="Call queues">
-            <Button onClick={() => setEditing('new')}>New call queue</Button>
-          </PageHeader>
-          {editing !== null && (
+        <RecordsPage title="Call queues" newLabel="New call queue" onNew={startNew}>
+          {editor && (
             <CallQueueEditor
-              key={editing === 'new' ? 'new' : `${editing.id}:${String(editing.version)}`}
-              queue={editing === 'new' ? undefined : editing}
+              key={editor.key}
+              {...editor.actions}
+              queue={editor.record}
               groups={groups.data!}
               statuses={statuses.data!}
               sources={sources.data!}
-              onDone={() => setEditing(null)}
-              onReload={() =>
-                void queues.refetch().then(({ data }) => {
-                  setEditing(data?.find((q) => editing !== 'new' && q.id === editing.id) ?? null);
-                })
-              }
             />
           )}
-          {queues.data!.length === 0 ? (
-            <p className="text-slate-600 dark:text-slate-400">No call queues yet.</p>
-          ) : (
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={headCellClass}>Name</th>
-                  <th className={headCellClass}>Group</th>
-                  <th className={headCellClass}>Leads</th>
-                  <th className={headCellClass}>Retry</th>
-                  <th className={headCellClass}>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {queues.data!.map((queue) => (
-                  <tr key={queue.id}>
-                    <td className={cellClass}>{queue.name}</td>
-                    <td className={cellClass}>{groupName(queue.groupId)}</td>
-                    <td className={cellClass}>
-                      {[...queue.filter.statuses, ...queue.filter.sources, ...queue.filter.tags].join(', ') ||
-                        'Every lead'}
-                    </td>
-                    <td className={cellClass}>
-                      after {String(queue.retryAfterMinutes)} min, at most {String(queue.maxAttempts)}{' '}
-                      attempts
-                    </td>
-                    <td className={cellClass}>
-                      <button
-                        type="button"
-                        className={linkButtonClass}
-                        aria-label={`Edit ${queue.name}`}
-                        onClick={() => setEditing(queue)}
-                      >
-                        Edit
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
+          <RecordTable
+            columns={[
+              { header: 'Name', cell: (queue) => queue.name },
+              { header: 'Group', cell: (queue) => groupName(queue.groupId) },
+              {
+                header: 'Leads',
+                cell: (queue) =>
+                  [...queue.filter.statuses, ...queue.filter.sources, ...queue.filter.tags].join(', ') ||
+                  'Every lead',
+              },
+              {
+                header: 'Retry',
+                cell: (queue) => (
+                  <>
+                    after {String(queue.retryAfterMinutes)} min, at most {String(queue.maxAttempts)} attempts
+                  </>
+                ),
+              },
+            ]}
+            rows={queues.data!}
+            rowKey={(queue) => queue.id}
+            rowName={(queue) => queue.name}
+            onEdit={edit}
+            empty="No call queues yet."
+          />
+        </RecordsPage>
       )}
     </LoadState>
   );

@@ -2,81 +2,41 @@ import { useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/button';
 import { SelectField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
-import { PageHeader } from '@/components/page-header';
 import { useDeleteGroup, useGroups, useSaveGroup, useUsers, type Group, type User } from '../api/people';
 import { CheckboxList } from '../components/checkbox-list';
-import {
-  cellClass,
-  EditorPanel,
-  headCellClass,
-  linkButtonClass,
-  tableClass,
-} from '../components/editor-panel';
+import { EditorPanel } from '../components/editor-panel';
+import { RecordTable } from '../components/record-table';
+import { RecordsPage } from '../components/records-page';
+import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
 import { StaleNotice } from '../components/stale-notice';
 
 export function GroupsRoute() {
   const groups = useGroups();
   const users = useUsers();
-  const [editing, setEditing] = useState<Group | 'new' | null>(null);
+  const { editor, startNew, edit } = useEditing(groups.refetch);
   const nameOf = (id: string | null) => users.data?.find((user) => user.id === id)?.name ?? '';
 
   return (
     <LoadState queries={[groups, users]} what="the groups">
       {() => (
-        <div className="space-y-6">
-          <PageHeader title="Groups">
-            <Button onClick={() => setEditing('new')}>New group</Button>
-          </PageHeader>
-          {editing !== null && (
-            <GroupEditor
-              key={editing === 'new' ? 'new' : `${editing.id}:${String(editing.version)}`}
-              group={editing === 'new' ? undefined : editing}
-              users={users.data!}
-              onDone={() => setEditing(null)}
-              onReload={() =>
-                void groups.refetch().then(({ data }) => {
-                  setEditing(data?.find((g) => editing !== 'new' && g.id === editing.id) ?? null);
-                })
-              }
-            />
+        <RecordsPage title="Groups" newLabel="New group" onNew={startNew}>
+          {editor && (
+            <GroupEditor key={editor.key} {...editor.actions} group={editor.record} users={users.data!} />
           )}
-          {groups.data!.length === 0 ? (
-            <p className="text-slate-600 dark:text-slate-400">No groups yet.</p>
-          ) : (
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={headCellClass}>Name</th>
-                  <th className={headCellClass}>Manager</th>
-                  <th className={headCellClass}>Members</th>
-                  <th className={headCellClass}>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {groups.data!.map((group) => (
-                  <tr key={group.id}>
-                    <td className={cellClass}>{group.name}</td>
-                    <td className={cellClass}>{nameOf(group.managerId)}</td>
-                    <td className={cellClass}>{group.memberIds.map(nameOf).join(', ')}</td>
-                    <td className={cellClass}>
-                      <button
-                        type="button"
-                        className={linkButtonClass}
-                        aria-label={`Edit ${group.name}`}
-                        onClick={() => setEditing(group)}
-                      >
-                        Edit
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
+          <RecordTable
+            columns={[
+              { header: 'Name', cell: (group) => group.name },
+              { header: 'Manager', cell: (group) => nameOf(group.managerId) },
+              { header: 'Members', cell: (group) => group.memberIds.map(nameOf).join(', ') },
+            ]}
+            rows={groups.data!}
+            rowKey={(group) => group.id}
+            rowName={(group) => group.name}
+            onEdit={edit}
+            empty="No groups yet."
+          />
+        </RecordsPage>
       )}
     </LoadState>
   );

@@ -4,8 +4,9 @@ import { SelectField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
 import { PageHeader } from '@/components/page-header';
 import { useAddLeadSource, useAddLeadStatus, useLeadSources, useLeadStatuses } from '../api/sales';
-import { cellClass, EditorPanel, headCellClass, tableClass } from '../components/editor-panel';
+import { EditorPanel } from '../components/editor-panel';
 import { LoadState } from '../components/load-state';
+import { RecordTable } from '../components/record-table';
 
 const keyHint = 'What leads store: lower-case letters, digits and underscores, starting with a letter.';
 
@@ -22,50 +23,30 @@ export function LeadCatalogsRoute() {
             <h2 id="statuses-heading" className="text-lg font-semibold">
               Statuses
             </h2>
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={headCellClass}>Name</th>
-                  <th className={headCellClass}>Key</th>
-                  <th className={headCellClass}>Category</th>
-                  <th className={headCellClass}>Order</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {[...statuses.data!]
-                  .sort((a, b) => Number(a.order) - Number(b.order))
-                  .map((status) => (
-                    <tr key={status.key}>
-                      <td className={cellClass}>{status.name}</td>
-                      <td className={cellClass}>{status.key}</td>
-                      <td className={cellClass}>{status.category}</td>
-                      <td className={cellClass}>{String(status.order)}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+            <RecordTable
+              columns={[
+                { header: 'Name', cell: (status) => status.name },
+                { header: 'Key', cell: (status) => status.key },
+                { header: 'Category', cell: (status) => status.category },
+                { header: 'Order', cell: (status) => String(status.order) },
+              ]}
+              rows={[...statuses.data!].sort((a, b) => Number(a.order) - Number(b.order))}
+              rowKey={(status) => status.key}
+            />
             <StatusForm />
           </section>
           <section aria-labelledby="sources-heading" className="space-y-4">
             <h2 id="sources-heading" className="text-lg font-semibold">
               Sources
             </h2>
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  <th className={headCellClass}>Name</th>
-                  <th className={headCellClass}>Key</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {sources.data!.map((source) => (
-                  <tr key={source.key}>
-                    <td className={cellClass}>{source.name}</td>
-                    <td className={cellClass}>{source.key}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <RecordTable
+              columns={[
+                { header: 'Name', cell: (source) => source.name },
+                { header: 'Key', cell: (source) => source.key },
+              ]}
+              rows={sources.data!}
+              rowKey={(source) => source.key}
+            />
             <SourceForm />
           </section>
         </div>

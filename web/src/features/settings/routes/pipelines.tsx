@@ -2,36 +2,24 @@ import { useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/button';
 import { TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
-import { PageHeader } from '@/components/page-header';
 import { usePipelines, useSavePipeline, type Pipeline } from '../api/sales';
-import { EditorPanel, linkButtonClass } from '../components/editor-panel';
+import { EditorPanel } from '../components/editor-panel';
+import { EditButton } from '../components/record-table';
+import { RecordsPage } from '../components/records-page';
+import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
 import { StaleNotice } from '../components/stale-notice';
 import { stageRowsOf, stagesToSave, type StageRow } from '../utils/stages';
 
 export function PipelinesRoute() {
   const pipelines = usePipelines();
-  const [editing, setEditing] = useState<Pipeline | 'new' | null>(null);
+  const { editor, startNew, edit } = useEditing(pipelines.refetch);
 
   return (
     <LoadState queries={[pipelines]} what="the pipelines">
       {() => (
-        <div className="space-y-6">
-          <PageHeader title="Pipelines">
-            <Button onClick={() => setEditing('new')}>New pipeline</Button>
-          </PageHeader>
-          {editing !== null && (
-            <PipelineEditor
-              key={editing === 'new' ? 'new' : `${editing.id}:${String(editing.version)}`}
-              pipeline={editing === 'new' ? undefined : editing}
-              onDone={() => setEditing(null)}
-              onReload={() =>
-                void pipelines.refetch().then(({ data }) => {
-                  setEditing(data?.find((p) => editing !== 'new' && p.id === editing.id) ?? null);
-                })
-              }
-            />
-          )}
+        <RecordsPage title="Pipelines" newLabel="New pipeline" onNew={startNew}>
+          {editor && <PipelineEditor key={editor.key} {...editor.actions} pipeline={editor.record} />}
           <ul className="space-y-4">
             {pipelines.data!.map((pipeline) => (
               <li
@@ -40,14 +28,7 @@ export function PipelinesRoute() {
               >
                 <div className="flex items-center justify-between">
                   <h2 className="font-semibold">{pipeline.name}</h2>
-                  <button
-                    type="button"
-                    className={linkButtonClass}
-                    aria-label={`Edit ${pipeline.name}`}
-                    onClick={() => setEditing(pipeline)}
-                  >
-                    Edit
-                  </button>
+                  <EditButton name={pipeline.name} onClick={() => edit(pipeline)} />
                 </div>
                 <ol className="mt-2 flex flex-wrap gap-2 text-sm">
                   {[...pipeline.stages]
@@ -61,7 +42,7 @@ export function PipelinesRoute() {
               </li>
             ))}
           </ul>
-        </div>
+        </RecordsPage>
       )}
     </LoadState>
   );

@@ -2,7 +2,6 @@ import { useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/button';
 import { TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
-import { PageHeader } from '@/components/page-header';
 import {
   useDeleteRole,
   usePermissionCatalog,
@@ -11,13 +10,10 @@ import {
   type Grant,
   type Role,
 } from '../api/people';
-import {
-  cellClass,
-  EditorPanel,
-  headCellClass,
-  linkButtonClass,
-  tableClass,
-} from '../components/editor-panel';
+import { EditorPanel } from '../components/editor-panel';
+import { RecordTable } from '../components/record-table';
+import { RecordsPage } from '../components/records-page';
+import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
 import { StaleNotice } from '../components/stale-notice';
 
@@ -27,63 +23,36 @@ type Scope = (typeof scopes)[number];
 export function RolesRoute() {
   const roles = useRoles();
   const catalog = usePermissionCatalog();
-  const [editing, setEditing] = useState<Role | 'new' | null>(null);
+  const { editor, startNew, edit } = useEditing(roles.refetch);
 
   return (
     <LoadState queries={[roles, catalog]} what="the roles">
       {() => (
-        <div className="space-y-6">
-          <PageHeader title="Roles">
-            <Button onClick={() => setEditing('new')}>New role</Button>
-          </PageHeader>
-          {editing !== null && (
-            <RoleEditor
-              key={editing === 'new' ? 'new' : `${editing.id}:${String(editing.version)}`}
-              role={editing === 'new' ? undefined : editing}
-              catalog={catalog.data!}
-              onDone={() => setEditing(null)}
-              onReload={() =>
-                void roles.refetch().then(({ data }) => {
-                  setEditing(data?.find((r) => editing !== 'new' && r.id === editing.id) ?? null);
-                })
-              }
-            />
+        <RecordsPage title="Roles" newLabel="New role" onNew={startNew}>
+          {editor && (
+            <RoleEditor key={editor.key} {...editor.actions} role={editor.record} catalog={catalog.data!} />
           )}
-          <table className={tableClass}>
-            <thead>
-              <tr>
-                <th className={headCellClass}>Name</th>
-                <th className={headCellClass}>Grants</th>
-                <th className={headCellClass}>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-              {roles.data!.map((role) => (
-                <tr key={role.id}>
-                  <td className={cellClass}>
+          <RecordTable
+            columns={[
+              {
+                header: 'Name',
+                cell: (role) => (
+                  <>
                     {role.name}
                     {role.builtIn !== null && (
                       <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">(built-in)</span>
                     )}
-                  </td>
-                  <td className={cellClass}>{role.grants.length} permissions</td>
-                  <td className={cellClass}>
-                    <button
-                      type="button"
-                      className={linkButtonClass}
-                      aria-label={`Edit ${role.name}`}
-                      onClick={() => setEditing(role)}
-                    >
-                      Edit
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  </>
+                ),
+              },
+              { header: 'Grants', cell: (role) => `${String(role.grants.length)} permissions` },
+            ]}
+            rows={roles.data!}
+            rowKey={(role) => role.id}
+            rowName={(role) => role.name}
+            onEdit={edit}
+          />
+        </RecordsPage>
       )}
     </LoadState>
   );

@@ -2,7 +2,6 @@ import { useState, type SyntheticEvent } from 'react';
 import { Button } from '@/components/button';
 import { SelectField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
-import { PageHeader } from '@/components/page-header';
 import {
   useCreateUser,
   useDisableUser,
@@ -15,13 +14,10 @@ import {
   type User,
 } from '../api/people';
 import { CheckboxList } from '../components/checkbox-list';
-import {
-  cellClass,
-  EditorPanel,
-  headCellClass,
-  linkButtonClass,
-  tableClass,
-} from '../components/editor-panel';
+import { EditorPanel } from '../components/editor-panel';
+import { RecordTable } from '../components/record-table';
+import { RecordsPage } from '../components/records-page';
+import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
 import { StaleNotice } from '../components/stale-notice';
 
@@ -34,65 +30,35 @@ export function UsersRoute() {
   const users = useUsers();
   const roles = useRoles();
   const groups = useGroups();
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const { editor, startNew, edit } = useEditing(users.refetch);
 
   return (
     <LoadState queries={[users, roles, groups]} what="the users">
       {() => (
-        <div className="space-y-6">
-          <PageHeader title="Users">
-            <Button onClick={() => setEditing('new')}>New user</Button>
-          </PageHeader>
-          {editing !== null && (
+        <RecordsPage title="Users" newLabel="New user" onNew={startNew}>
+          {editor && (
             <UserEditor
-              key={editing === 'new' ? 'new' : `${editing.id}:${String(editing.version)}`}
-              user={editing === 'new' ? undefined : editing}
+              key={editor.key}
+              {...editor.actions}
+              user={editor.record}
               roles={roles.data!}
               groups={groups.data!}
-              onDone={() => setEditing(null)}
-              onReload={() =>
-                void users.refetch().then(({ data }) => {
-                  setEditing(data?.find((u) => editing !== 'new' && u.id === editing.id) ?? null);
-                })
-              }
             />
           )}
-          <table className={tableClass}>
-            <thead>
-              <tr>
-                <th className={headCellClass}>Name</th>
-                <th className={headCellClass}>Email</th>
-                <th className={headCellClass}>Roles</th>
-                <th className={headCellClass}>Groups</th>
-                <th className={headCellClass}>Status</th>
-                <th className={headCellClass}>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-              {users.data!.map((user) => (
-                <tr key={user.id}>
-                  <td className={cellClass}>{user.name}</td>
-                  <td className={cellClass}>{user.email}</td>
-                  <td className={cellClass}>{namesOf(user.roleIds, roles.data!)}</td>
-                  <td className={cellClass}>{namesOf(user.groupIds, groups.data!)}</td>
-                  <td className={cellClass}>{user.status}</td>
-                  <td className={cellClass}>
-                    <button
-                      type="button"
-                      className={linkButtonClass}
-                      aria-label={`Edit ${user.name}`}
-                      onClick={() => setEditing(user)}
-                    >
-                      Edit
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+          <RecordTable
+            columns={[
+              { header: 'Name', cell: (user) => user.name },
+              { header: 'Email', cell: (user) => user.email },
+              { header: 'Roles', cell: (user) => namesOf(user.roleIds, roles.data!) },
+              { header: 'Groups', cell: (user) => namesOf(user.groupIds, groups.data!) },
+              { header: 'Status', cell: (user) => user.status },
+            ]}
+            rows={users.data!}
+            rowKey={(user) => user.id}
+            rowName={(user) => user.name}
+            onEdit={edit}
+          />
+        </RecordsPage>
       )}
     </LoadState>
   );
