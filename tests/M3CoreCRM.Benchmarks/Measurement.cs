@@ -6,6 +6,9 @@ namespace M3CoreCRM.Benchmarks;
 public sealed record Measurement(string Name, long Operations, TimeSpan Elapsed, double P50Ms, double P95Ms, double P99Ms)
 {
     public double PerSecond => Operations / Elapsed.TotalSeconds;
+
+    /// <summary>The slowest sample, where the figure keeps its samples (the web benchmark's); 0 otherwise.</summary>
+    public double MaxMs { get; init; }
 }
 
 /// <summary>Runs <c>workers</c> loops of an operation for a warm-up and then a timed window.</summary>

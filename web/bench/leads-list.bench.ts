@@ -28,6 +28,7 @@ const workspace = setting('M3_BENCH_WORKSPACE');
 const password = setting('M3_BENCH_PASSWORD');
 const managerEmail = setting('M3_BENCH_MANAGER');
 const agentEmail = setting('M3_BENCH_AGENT');
+const output = setting('M3_BENCH_OUT');
 const runs = Number(process.env.M3_BENCH_RUNS ?? '7');
 const events = Number(process.env.M3_BENCH_EVENTS ?? '100');
 const scrollRows = Number(process.env.M3_BENCH_SCROLL_ROWS ?? '1000');
@@ -274,5 +275,5 @@ test('the lead list over a large tenant: interactive, scrolling, live', async ({
     );
   });
 
-  writeFileSync(setting('M3_BENCH_OUT'), JSON.stringify(result));
+  writeFileSync(output, JSON.stringify(result));
 });
