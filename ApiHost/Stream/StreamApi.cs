@@ -11,7 +11,12 @@ using Npgsql;
 
 namespace M3CoreCRM.ApiHost.Stream;
 
-public sealed record StreamTicketView(string Ticket, DateTime ExpiresAt);
+/// <summary>
+/// A ticket, and <paramref name="Position"/>: the tenant's latest published event when it was issued. A client that
+/// opens its first stream with <c>lastEventId=</c> that position gets every event after it, so what it read after
+/// this answer arrived needs no second read.
+/// </summary>
+public sealed record StreamTicketView(string Ticket, DateTime ExpiresAt, string Position);
 
 /// <summary>The live event stream (server-sent events) and the tickets browsers open it with.</summary>
 public static class StreamApi
@@ -41,12 +46,17 @@ public static class StreamApi
                 behind; reconnect with `Last-Event-ID` to continue. Browsers authenticate with `?ticket=`.
                 """);
         group.MapPost("/ticket", IssueTicketAsync).WithName("IssueStreamTicket").WithSummary("Issue a stream ticket")
-            .WithDescription("A single-use ticket for `GET /stream?ticket=`, valid for 60 seconds. Not replayed by Idempotency-Key, since it is a secret.")
+            .WithDescription("""
+                A single-use ticket for `GET /stream?ticket=`, valid for 60 seconds, and `position`: the id of the
+                tenant's latest event when the ticket was issued. Open the first stream with `lastEventId=` that position
+                and every event after it follows, so what was read after this answer arrived is current with the stream.
+                Not replayed by Idempotency-Key, since it is a secret.
+                """)
             .WithMetadata(new NoIdempotencyReplay());
         return group;
     }
 
-    private static async Task<Ok<StreamTicketView>> IssueTicketAsync(Caller caller, HttpContext context, StreamTickets tickets, CancellationToken cancellationToken)
+    private static async Task<Ok<StreamTicketView>> IssueTicketAsync(Caller caller, HttpContext context, StreamTickets tickets, TenantEventLog log, CancellationToken cancellationToken)
     {
         if (context.User.HasClaim(c => c.Type == StreamTicketAuthentication.ViaTicketClaim))
         {
@@ -55,9 +65,13 @@ public static class StreamApi
         }
 
         var stamp = Guid.Parse(context.User.FindFirst(M3Claims.SecurityStamp)!.Value);
+        // Read before the answer leaves, so every event after it is numbered later (an event committed but not yet
+        // numbered gets a later number too): nothing a read made after this answer missed is left out of a stream
+        // that starts here.
+        var position = await log.LatestSequenceAsync(caller.TenantId, cancellationToken);
         var (ticket, expiresAt) = await tickets.IssueAsync(caller, stamp, cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new StreamTicketView(ticket, expiresAt));
+        return TypedResults.Ok(new StreamTicketView(ticket, expiresAt, position.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static async Task<EventStreamResult> OpenAsync(Caller caller, HttpContext context, NpgsqlDataSource dataSource, StreamHub hub, CancellationToken cancellationToken)

@@ -129,6 +129,7 @@ internal static class Program
                 Console.WriteLine($"web, dashboard: {report.DashboardInteractive.Operations} cold navigations each (worst {report.DashboardInteractive.MaxMs:0} ms; /login worst {report.DashboardSignIn.MaxMs:0} ms), {report.DealWonShown.Operations} deals won by another user (worst {report.DealWonShown.MaxMs:0} ms); the same tenant, {report.Units:N0} units ({report.BoardUnits:N0} of them in the board's project, the rest over 10 projects), {report.Deals:N0} seeded deals");
                 LatencyRow(report.BoardShown, report.BoardSignIn);
                 LatencyRow(report.BoardSignIn, report.BoardSignIn);
+                LatencyRow(report.BoardRendered, report.BoardSignIn);
                 LatencyRow(report.HoldApplied, report.HoldArrived);
                 LatencyRow(report.HoldArrived, report.HoldArrived);
                 LatencyRow(report.HoldShown, report.HoldArrived);

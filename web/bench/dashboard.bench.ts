@@ -173,6 +173,24 @@ test('the dashboard of 8 widgets over a large tenant: interactive, live', async 
     for (let run = 0; run <= runs; run++) {
       const signedIn = await freshPage(browser, manager);
       const dashboardAt = await interactiveAt(signedIn.page, '/app/dashboard', widgetsShown);
+      if (process.env.M3_BENCH_TRACE) {
+        console.log(
+          dashboardAt,
+          await signedIn.page.evaluate(() =>
+            JSON.stringify(
+              performance
+                .getEntries()
+                .filter((e) => e.entryType === 'resource' || e.entryType === 'paint')
+                .map((e) => [
+                  e.name.slice(-70),
+                  Math.round(e.startTime),
+                  Math.round(e.startTime + e.duration),
+                ]),
+            ),
+          ),
+          JSON.stringify(await signedIn.page.evaluate(() => window.__longTasks)),
+        );
+      }
       await signedIn.context.close();
       const anonymous = await freshPage(browser, null);
       const loginAt = await interactiveAt(anonymous.page, '/login', formShown);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -168,6 +169,27 @@ public sealed class StreamTests(PostgresFixture postgres) : InventoryTestBase(po
         await ExpireTicketsAsync();
         await ErrorFormatTests.AssertProblemAsync(await Http.GetAsync($"/api/v1/stream?ticket={late}"), HttpStatusCode.Unauthorized, "unauthenticated");
         await ErrorFormatTests.AssertProblemAsync(await Http.GetAsync("/api/v1/stream?ticket=made-up"), HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task AStreamOpenedAtItsTicketsPositionBringsWhatChangedBeforeItOpened()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var projectId = await tenant.ProjectAsync();
+        // A stream opened at the present has the relay number what committed so far: the project's creation.
+        await (await EventStreamClient.OpenAsync(tenant)).DisposeAsync();
+        var issued = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/stream/ticket", null, HttpStatusCode.OK);
+        var position = long.Parse(issued.GetProperty("position").GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(position > 0, "The tenant's project was created before the ticket: its event has a position.");
+
+        // A change between the ticket and the stream: a page that read before it is told by the stream.
+        await RenameAsync(tenant, projectId, 1);
+        var ticket = issued.GetProperty("ticket").GetString()!;
+        await using var browser = await EventStreamClient.OpenAsync(Http, new HttpRequestMessage(HttpMethod.Get, $"/api/v1/stream?ticket={ticket}&lastEventId={position}"));
+        var first = await browser.NextAsync();
+        Assert.Equal(projectId, first.EntityId);
+        Assert.Equal("project.updated", first.Type);
+        Assert.Equal(position + 1, first.Id);
     }
 
     [Fact]

@@ -90,6 +90,24 @@ describe('the live stream of a signed-in tab, with the task-due alert', () => {
     expect(await screen.findByText('The task board')).toBeInTheDocument();
   });
 
+  it("reads again, when the stream opens at its ticket's position, only what was read before the ticket's answer", async () => {
+    vi.stubGlobal('EventSource', FakeEventSource);
+    mockFetch({ 'POST /api/v1/stream/ticket': () => json(200, { ticket: 't1', position: '40' }) });
+    const queryClient = renderShell();
+    queryClient.setQueryData(['leads', 'list'], []);
+
+    await vi.waitFor(() => expect(FakeEventSource.opened).toHaveLength(1));
+    const [source] = FakeEventSource.opened;
+    expect(source!.url).toMatch(/\/api\/v1\/stream\?ticket=t1&lastEventId=40$/);
+    // Read after the ticket's answer: the stream brings every change since, so this read stays as it is.
+    await queryClient.query({ queryKey: ['deals', 'board'], queryFn: () => Promise.resolve([]) });
+
+    act(() => source!.onopen?.(new Event('open')));
+
+    expect(queryClient.getQueryState(['leads', 'list'])?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryState(['deals', 'board'])?.isInvalidated).toBe(false);
+  });
+
   it('shows an event again only once, and says "A task" when the event has no title', async () => {
     vi.stubGlobal('EventSource', FakeEventSource);
     mockFetch({ 'POST /api/v1/stream/ticket': () => json(200, { ticket: 't1' }) });

@@ -2,6 +2,7 @@ import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { LiveEvent } from '@/lib/live';
 import { liveEventTypes } from '@/lib/live';
+import { readBefore } from '@/lib/react-query';
 import { useLiveConnection, useLiveEvents } from '@/lib/use-live';
 
 /**
@@ -35,7 +36,8 @@ const batchMs = 250;
 
 /**
  * Keeps the signed-in tab's queries in step with the live stream: one connection for the tab, each event turned
- * into the invalidation of what it changed; after a reconnect that could not resume, everything is read again.
+ * into the invalidation of what it changed; when a connection opens without resuming, whatever was read before the
+ * moment it is current from is read again (with the ticket's position, that is seldom anything).
  */
 export function useLiveQuerySync() {
   const queryClient = useQueryClient();
@@ -54,7 +56,7 @@ export function useLiveQuerySync() {
         for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
       }, batchMs);
     },
-    () => void queryClient.invalidateQueries(),
+    (since) => void queryClient.invalidateQueries({ predicate: (query) => readBefore(query, since) }),
   );
   useEffect(
     () => () => {

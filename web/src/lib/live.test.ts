@@ -6,6 +6,7 @@ import {
   type EventSourceLike,
   type LiveEvent,
   type LiveStatus,
+  type LiveTicket,
 } from './live';
 
 /** An EventSource double the test drives: open it, fail it, send it named events. */
@@ -44,14 +45,20 @@ describe('the live stream client', () => {
   afterEach(() => vi.useRealTimers());
 
   function open(
-    extra: { onResync?: () => void; ticket?: () => Promise<string>; types?: readonly string[] } = {},
+    extra: {
+      onResync?: (since: number) => void;
+      ticket?: () => Promise<LiveTicket>;
+      types?: readonly string[];
+      now?: () => number;
+    } = {},
   ) {
     const events: LiveEvent[] = [];
     const statuses: LiveStatus[] = [];
     const stream = openLiveStream({
       baseUrl: 'http://host',
       types: extra.types ?? ['lead.created', 'call.logged'],
-      ticket: extra.ticket ?? (() => Promise.resolve(`t${++tickets}`)),
+      ticket: extra.ticket ?? (() => Promise.resolve({ ticket: `t${++tickets}`, position: null })),
+      ...(extra.now ? { now: extra.now } : {}),
       onEvent: (event) => events.push(event),
       onStatus: (status) => statuses.push(status),
       ...(extra.onResync ? { onResync: extra.onResync } : {}),
@@ -96,10 +103,48 @@ describe('the live stream client', () => {
     expect(statuses).toContain('open');
   });
 
+  it("starts at its ticket's position, current from the ticket's answer, and resumes from there", async () => {
+    const resyncs: number[] = [];
+    let clock = 100;
+    const { events } = open({
+      onResync: (since) => resyncs.push(since),
+      now: () => clock,
+      ticket: () => Promise.resolve({ ticket: `t${++tickets}`, position: '40', answeredAt: 120 }),
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sources[0]!.url).toBe('http://host/api/v1/stream?ticket=t1&lastEventId=40');
+    clock = 500;
+    sources[0]!.open();
+    // Everything after event 40 comes on the stream: only what was read before the ticket's answer may be stale.
+    expect(resyncs).toEqual([120]);
+
+    sources[0]!.fail();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sources[1]!.url).toBe('http://host/api/v1/stream?ticket=t2&lastEventId=40');
+    sources[1]!.open();
+    sources[1]!.send('lead.created', '41', { entityId: 'L1' });
+    expect(resyncs).toEqual([120]);
+    expect(events.map((e) => e.id)).toEqual(['41']);
+  });
+
+  it('without a position, is current only from the moment it opened', async () => {
+    const resyncs: number[] = [];
+    let clock = 100;
+    open({ onResync: (since) => resyncs.push(since), now: () => clock });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sources[0]!.url).toBe('http://host/api/v1/stream?ticket=t1');
+    clock = 500;
+    sources[0]!.open();
+    expect(resyncs).toEqual([500]);
+  });
+
   it('waits longer after each failed attempt, and starts over once a connection opened', async () => {
     let refuse = true;
     open({
-      ticket: () => (refuse ? Promise.reject(new Error('offline')) : Promise.resolve(`t${++tickets}`)),
+      ticket: () =>
+        refuse
+          ? Promise.reject(new Error('offline'))
+          : Promise.resolve({ ticket: `t${++tickets}`, position: null }),
     });
     await vi.advanceTimersByTimeAsync(0); // attempt 0 fails at once
     await vi.advanceTimersByTimeAsync(1000); // attempt 1 after 1 s

@@ -3,7 +3,8 @@
  * token, so each connection opens with a single-use ticket (POST /api/v1/stream/ticket). EventSource's own
  * reconnect would present the spent ticket again, so every failure closes it and this client reconnects itself:
  * with a fresh ticket, the id of the last event it received (the server resumes after it, nothing missed or
- * repeated) and a growing delay between attempts.
+ * repeated) and a growing delay between attempts. The first connection starts at the position its ticket names (the
+ * tenant's latest event when the ticket was issued), so only what was read before that answer may need reading again.
  */
 
 /** One event of the stream: `id:` the tenant's sequence, `event:` the type, `data:` the JSON below. */
@@ -25,16 +26,27 @@ export interface EventSourceLike {
   close(): void;
 }
 
+/** A ticket of POST /api/v1/stream/ticket, with the tenant's latest event position when it was issued. */
+export interface LiveTicket {
+  ticket: string;
+  position: string | null;
+  /** When its answer arrived (performance.now()); now, if not given. */
+  answeredAt?: number;
+}
+
 export interface LiveStreamOptions {
   /** A fresh ticket for each connection. */
-  ticket: () => Promise<string>;
+  ticket: () => Promise<LiveTicket>;
   onEvent: (event: LiveEvent) => void;
   onStatus?: (status: LiveStatus) => void;
   /**
-   * Called when a connection opens without resuming (the first one, or a later one before any event arrived):
-   * what happened while no stream was open is not replayed, so a consumer that shows live data reads it again.
+   * Called when a connection opens without resuming (the first one, or a later one before any event arrived), with
+   * the moment (performance.now()) from which the stream brings every change: what was read before it may be stale,
+   * so a consumer that shows live data reads that again. What was read after it is current with the stream.
    */
-  onResync?: () => void;
+  onResync?: (since: number) => void;
+  /** The clock `onResync` speaks in; performance.now() unless a test gives another. */
+  now?: () => number;
   /** The event types to listen for (EventSource delivers a named event only to its listeners). */
   types: readonly string[];
   baseUrl?: string;
@@ -90,6 +102,7 @@ export function openLiveStream(options: LiveStreamOptions): { close: () => void 
   const baseUrl = options.baseUrl ?? (typeof window !== 'undefined' ? window.location.origin : '');
   const create = options.createEventSource ?? ((url: string) => new EventSource(url));
   const backoff = options.backoff ?? ((attempt: number) => defaultBackoff(attempt));
+  const now = options.now ?? (() => performance.now());
   let lastEventId: string | null = null;
   let attempt = 0;
   let source: EventSourceLike | null = null;
@@ -130,21 +143,26 @@ export function openLiveStream(options: LiveStreamOptions): { close: () => void 
     timer = null;
     if (isClosed()) return;
     setStatus('connecting');
-    let ticket: string;
+    let issued: LiveTicket;
     try {
-      ticket = await options.ticket();
+      issued = await options.ticket();
     } catch {
       retry();
       return;
     }
     if (isClosed()) return;
+    const answeredAt = issued.answeredAt ?? now();
     const resumed = lastEventId !== null;
-    const current = create(streamUrl(baseUrl, ticket, lastEventId));
+    // Not resuming: start where the ticket was issued, so that the events since then are not lost in between.
+    const from = lastEventId ?? issued.position;
+    const current = create(streamUrl(baseUrl, issued.ticket, from));
     source = current;
     current.onopen = () => {
       attempt = 0;
       setStatus('open');
-      if (!resumed) options.onResync?.();
+      if (resumed) return;
+      lastEventId ??= from;
+      options.onResync?.(from === null ? now() : answeredAt);
     };
     current.onerror = () => {
       // Closed here, so that EventSource does not retry with the spent ticket; a new one comes with the next try.

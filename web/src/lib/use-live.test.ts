@@ -28,11 +28,11 @@ describe("the tab's one live stream, shared", () => {
     const stopFirst = subscribeLiveEvents(['task.due'], first, firstResync);
     const stopSecond = subscribeLiveEvents(['task.due'], second);
 
-    dispatchLiveResync();
+    dispatchLiveResync(0);
     expect(firstResync).toHaveBeenCalledTimes(1);
     stopFirst();
     dispatchLiveEvent(event('task.due'));
-    dispatchLiveResync();
+    dispatchLiveResync(0);
 
     expect(first).not.toHaveBeenCalled();
     expect(firstResync).toHaveBeenCalledTimes(1);
@@ -45,7 +45,7 @@ describe("the tab's one live stream, shared", () => {
     const stopOne = subscribeLiveEvents(['task.due'], () => undefined, resync);
     const stopTwo = subscribeLiveEvents(['deal.won'], () => undefined, resync);
     stopOne();
-    dispatchLiveResync();
+    dispatchLiveResync(0);
     expect(resync).toHaveBeenCalledTimes(1);
     stopTwo();
   });

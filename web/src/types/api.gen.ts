@@ -1386,7 +1386,10 @@ export interface paths {
         put?: never;
         /**
          * Issue a stream ticket
-         * @description A single-use ticket for `GET /stream?ticket=`, valid for 60 seconds. Not replayed by Idempotency-Key, since it is a secret.
+         * @description A single-use ticket for `GET /stream?ticket=`, valid for 60 seconds, and `position`: the id of the
+         *     tenant's latest event when the ticket was issued. Open the first stream with `lastEventId=` that position
+         *     and every event after it follows, so what was read after this answer arrived is current with the stream.
+         *     Not replayed by Idempotency-Key, since it is a secret.
          */
         post: operations["IssueStreamTicket"];
         delete?: never;
@@ -3226,10 +3229,16 @@ export interface components {
             /** Format: int32 */
             sold: number | string;
         };
+        /**
+         * @description A ticket, and Position: the tenant's latest published event when it was issued. A client that
+         *     opens its first stream with `lastEventId=` that position gets every event after it, so what it read after
+         *     this answer arrived needs no second read.
+         */
         StreamTicketView: {
             ticket: string;
             /** Format: date-time */
             expiresAt: unknown;
+            position: string;
         };
         StripeIntegrationRequest: {
             billingEmail?: null | string;

@@ -22,7 +22,7 @@ export function widgetTitle(widget: PlacedWidget, type: WidgetType | undefined):
 
 /**
  * One widget: its numbers read once, then read again whenever the stream brings an event its type names (the
- * catalog's liveEvents) or reopens without resuming.
+ * catalog's liveEvents).
  */
 export function WidgetCard({
   widget,
@@ -51,7 +51,8 @@ export function WidgetCard({
       void queryClient.invalidateQueries({ queryKey: widgetDataQuery(widget, userId).queryKey, exact: true });
     }, liveBatchMs);
   };
-  useLiveEvents(type?.liveEvents ?? [], refresh, refresh);
+  // A stream that opens without resuming is the shell's live sync's to handle: it reads every older query again.
+  useLiveEvents(type?.liveEvents ?? [], refresh);
   useEffect(
     () => () => {
       if (timer.current !== null) clearTimeout(timer.current);

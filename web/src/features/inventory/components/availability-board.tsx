@@ -17,24 +17,22 @@ const UnitCell = memo(function UnitCell({
   onSelect: (id: string) => void;
 }) {
   const look = statusLook(unit.status);
+  // Two elements a cell (the floor is a labelled group, not a list of items): the board renders 1,000 of them at
+  // once, and every element is work for React and for the browser's style and layout.
   return (
-    <li>
-      <button
-        type="button"
-        aria-pressed={selected}
-        aria-label={`Unit ${unit.code}, ${look.label}`}
-        data-status={unit.status}
-        data-unit={unit.id}
-        onClick={() => onSelect(unit.id)}
-        className={`flex w-24 flex-col items-start rounded border-2 px-2 py-1 text-left text-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${look.cell} ${selected ? 'ring-2 ring-indigo-600 dark:ring-indigo-300' : ''}`}
-      >
-        <span className="font-semibold">{unit.code}</span>
-        <span>
-          <span aria-hidden="true">{look.mark} </span>
-          {look.label}
-        </span>
-      </button>
-    </li>
+    <button
+      type="button"
+      aria-pressed={selected}
+      aria-label={`Unit ${unit.code}, ${look.label}`}
+      data-status={unit.status}
+      data-unit={unit.id}
+      onClick={() => onSelect(unit.id)}
+      className={`flex w-24 flex-col items-start rounded border-2 px-2 py-1 text-left text-xs font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${look.cell} ${selected ? 'ring-2 ring-indigo-600 dark:ring-indigo-300' : ''}`}
+    >
+      {unit.code}
+      {/* The button's label is what assistive technology reads; the mark is for eyes that miss the colour. */}
+      <span className="font-normal">{`${look.mark} ${look.label}`}</span>
+    </button>
   );
 });
 
@@ -55,7 +53,13 @@ export function AvailabilityBoard({
       {buildings.map(({ building, floors }) => {
         const name = building === null ? 'No building' : `Building ${building}`;
         return (
-          <section key={building ?? ''} aria-label={name} className="space-y-2">
+          // content-visibility: a building out of view is neither laid out nor painted until it scrolls near (its
+          // cells stay in the page and its accessibility tree), so a board of many buildings shows at once.
+          <section
+            key={building ?? ''}
+            aria-label={name}
+            className="space-y-2 [contain-intrinsic-size:auto_48rem] [content-visibility:auto]"
+          >
             <h2 className="text-lg font-semibold">{name}</h2>
             {floors.map(({ floor, units }) => {
               const floorName = floor === null ? 'No floor' : `Floor ${String(floor)}`;
@@ -64,7 +68,7 @@ export function AvailabilityBoard({
                   <h3 className="w-20 shrink-0 pt-2 text-sm font-medium text-slate-700 dark:text-slate-300">
                     {floorName}
                   </h3>
-                  <ul aria-label={`${name}, ${floorName}`} className="flex flex-wrap gap-2">
+                  <div role="group" aria-label={`${name}, ${floorName}`} className="flex flex-wrap gap-2">
                     {units.map((unit) => (
                       <UnitCell
                         key={unit.id}
@@ -73,7 +77,7 @@ export function AvailabilityBoard({
                         onSelect={onSelect}
                       />
                     ))}
-                  </ul>
+                  </div>
                 </div>
               );
             })}
