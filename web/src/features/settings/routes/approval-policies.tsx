@@ -18,6 +18,7 @@ import { RecordTable } from '../components/record-table';
 import { RecordsPage } from '../components/records-page';
 import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
+import { FormButtons } from '../components/form-buttons';
 import { StaleNotice } from '../components/stale-notice';
 import { conditionFormOf, conditionToSave } from '../utils/condition';
 
@@ -252,13 +253,12 @@ function PolicyEditor({
           hint="Empty: a week."
           error={fieldError(error, 'expiresAfterMinutes')}
         />
-        <div className="flex flex-wrap gap-3">
-          <Button type="submit" disabled={save.isPending}>
-            {policy === undefined ? 'Create approval policy' : 'Save approval policy'}
-          </Button>
-          <Button variant="secondary" onClick={onDone}>
-            Cancel
-          </Button>
+        <FormButtons
+          what="approval policy"
+          isNew={policy === undefined}
+          pending={save.isPending}
+          onCancel={onDone}
+        >
           {policy !== undefined && (
             <Button
               variant="secondary"
@@ -268,7 +268,7 @@ function PolicyEditor({
               Delete approval policy
             </Button>
           )}
-        </div>
+        </FormButtons>
       </form>
     </EditorPanel>
   );

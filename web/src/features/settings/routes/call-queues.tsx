@@ -1,5 +1,4 @@
 import { useState, type SyntheticEvent } from 'react';
-import { Button } from '@/components/button';
 import { SelectField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
 import { useGroups, type Group } from '../api/people';
@@ -18,6 +17,7 @@ import { RecordTable } from '../components/record-table';
 import { RecordsPage } from '../components/records-page';
 import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
+import { FormButtons } from '../components/form-buttons';
 import { StaleNotice } from '../components/stale-notice';
 
 const fields = [
@@ -196,14 +196,12 @@ function CallQueueEditor({
           onChange={set('maxAttempts')}
           error={fieldError(error, 'maxAttempts')}
         />
-        <div className="flex flex-wrap gap-3">
-          <Button type="submit" disabled={save.isPending}>
-            {queue === undefined ? 'Create call queue' : 'Save call queue'}
-          </Button>
-          <Button variant="secondary" onClick={onDone}>
-            Cancel
-          </Button>
-        </div>
+        <FormButtons
+          what="call queue"
+          isNew={queue === undefined}
+          pending={save.isPending}
+          onCancel={onDone}
+        />
       </form>
     </EditorPanel>
   );

@@ -9,6 +9,7 @@ import { RecordTable } from '../components/record-table';
 import { RecordsPage } from '../components/records-page';
 import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
+import { FormButtons } from '../components/form-buttons';
 import { StaleNotice } from '../components/stale-notice';
 
 export function GroupsRoute() {
@@ -96,13 +97,7 @@ function GroupEditor({
           onChange={setMemberIds}
           error={fieldError(error, 'memberIds')}
         />
-        <div className="flex flex-wrap gap-3">
-          <Button type="submit" disabled={save.isPending}>
-            {group === undefined ? 'Create group' : 'Save group'}
-          </Button>
-          <Button variant="secondary" onClick={onDone}>
-            Cancel
-          </Button>
+        <FormButtons what="group" isNew={group === undefined} pending={save.isPending} onCancel={onDone}>
           {group !== undefined && (
             <Button
               variant="secondary"
@@ -112,7 +107,7 @@ function GroupEditor({
               Delete group
             </Button>
           )}
-        </div>
+        </FormButtons>
       </form>
     </EditorPanel>
   );

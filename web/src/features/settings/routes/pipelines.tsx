@@ -8,6 +8,7 @@ import { EditButton } from '../components/record-table';
 import { RecordsPage } from '../components/records-page';
 import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
+import { FormButtons } from '../components/form-buttons';
 import { StaleNotice } from '../components/stale-notice';
 import { stageRowsOf, stagesToSave, type StageRow } from '../utils/stages';
 
@@ -123,14 +124,12 @@ function PipelineEditor({
             Add stage
           </Button>
         </fieldset>
-        <div className="flex flex-wrap gap-3">
-          <Button type="submit" disabled={save.isPending}>
-            {pipeline === undefined ? 'Create pipeline' : 'Save pipeline'}
-          </Button>
-          <Button variant="secondary" onClick={onDone}>
-            Cancel
-          </Button>
-        </div>
+        <FormButtons
+          what="pipeline"
+          isNew={pipeline === undefined}
+          pending={save.isPending}
+          onCancel={onDone}
+        />
       </form>
     </EditorPanel>
   );

@@ -15,6 +15,7 @@ import { RecordTable } from '../components/record-table';
 import { RecordsPage } from '../components/records-page';
 import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
+import { FormButtons } from '../components/form-buttons';
 import { StaleNotice } from '../components/stale-notice';
 
 const scopes = ['own', 'group', 'all'] as const;
@@ -129,13 +130,7 @@ function RoleEditor({
             ))}
           </div>
         </fieldset>
-        <div className="flex flex-wrap gap-3">
-          <Button type="submit" disabled={save.isPending}>
-            {role === undefined ? 'Create role' : 'Save role'}
-          </Button>
-          <Button variant="secondary" onClick={onDone}>
-            Cancel
-          </Button>
+        <FormButtons what="role" isNew={role === undefined} pending={save.isPending} onCancel={onDone}>
           {role !== undefined && role.builtIn === null && (
             <Button
               variant="secondary"
@@ -145,7 +140,7 @@ function RoleEditor({
               Delete role
             </Button>
           )}
-        </div>
+        </FormButtons>
       </form>
     </EditorPanel>
   );

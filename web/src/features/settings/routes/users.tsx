@@ -19,6 +19,7 @@ import { RecordTable } from '../components/record-table';
 import { RecordsPage } from '../components/records-page';
 import { useEditing } from '../components/use-editing';
 import { LoadState } from '../components/load-state';
+import { FormButtons } from '../components/form-buttons';
 import { StaleNotice } from '../components/stale-notice';
 
 const fields = ['name', 'email', 'mobile', 'password', 'roleIds', 'groupIds', 'status'] as const;
@@ -171,13 +172,7 @@ function UserEditor({
           onChange={setGroupIds}
           error={fieldError(error, 'groupIds')}
         />
-        <div className="flex flex-wrap gap-3">
-          <Button type="submit" disabled={saving.isPending}>
-            {user === undefined ? 'Create user' : 'Save user'}
-          </Button>
-          <Button variant="secondary" onClick={onDone}>
-            Cancel
-          </Button>
+        <FormButtons what="user" isNew={user === undefined} pending={saving.isPending} onCancel={onDone}>
           {user !== undefined && user.status !== 'disabled' && (
             <Button
               variant="secondary"
@@ -187,7 +182,7 @@ function UserEditor({
               Disable user
             </Button>
           )}
-        </div>
+        </FormButtons>
       </form>
     </EditorPanel>
   );
