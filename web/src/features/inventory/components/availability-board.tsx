@@ -54,7 +54,7 @@ export function AvailabilityBoard({
         const name = building === null ? 'No building' : `Building ${building}`;
         return (
           // content-visibility: a building out of view is neither laid out nor painted until it scrolls near (its
-          // cells stay in the page and its accessibility tree), so a board of many buildings shows at once.
+          // cells stay in the page and its accessibility tree).
           <section
             key={building ?? ''}
             aria-label={name}
