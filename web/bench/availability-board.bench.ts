@@ -110,7 +110,10 @@ function median(values: number[]) {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 }
 
-test('the availability board of 1,000 units: render and live status change', async ({ browser, request }) => {
+test('the availability board of 1,000 units: render and live status change', async ({
+  browser,
+  request,
+}, testInfo) => {
   const manager = await signIn(request);
   const headers = { Authorization: `Bearer ${manager.accessToken}`, 'X-Tenant-Id': workspace };
   const run = Date.now().toString(36).toUpperCase();
@@ -135,16 +138,44 @@ test('the availability board of 1,000 units: render and live status change', asy
     // Run 0 warms the host (its caches, the units' grains), as a day's first user would; it is not counted.
     for (let r = 0; r <= runs; r++) {
       const { context, page } = await freshPage(browser, manager);
+      // With M3_BENCH_TRACE, the uncounted first run is also recorded as a Chromium trace (main thread's script,
+      // style, layout and paint), for chrome://tracing or Perfetto.
+      const tracing = process.env.M3_BENCH_TRACE && r === 0;
+      if (tracing)
+        await browser.startTracing(page, {
+          path: testInfo.outputPath('board-trace.json'),
+          categories: ['devtools.timeline', 'blink.user_timing'],
+        });
       await page.goto(board, { waitUntil: 'commit' });
       const shownAt = await page.evaluate(
         (count) => window.__paintedWhen!('button[data-status]', count),
         units,
       );
+      if (tracing) await browser.stopTracing();
       // The board's own part: from the answer of its read of the units to every cell painted.
       const answeredAt = await page.evaluate(() => {
         const reads = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
         return reads.find((entry) => entry.name.endsWith('/availability'))?.responseEnd ?? Number.NaN;
       });
+      if (process.env.M3_BENCH_TRACE) {
+        console.log(
+          shownAt,
+          await page.evaluate(() =>
+            JSON.stringify(
+              performance
+                .getEntries()
+                .filter(
+                  (e) => e.entryType === 'resource' || e.entryType === 'paint' || e.entryType === 'mark',
+                )
+                .map((e) => [
+                  e.name.slice(-60),
+                  Math.round(e.startTime),
+                  Math.round(e.startTime + e.duration),
+                ]),
+            ),
+          ),
+        );
+      }
       if (r > 0) {
         result.render!.push(shownAt);
         result.renderFromData!.push(shownAt - answeredAt);

@@ -46,12 +46,16 @@ const primedTicketMs = 20_000;
 
 /**
  * Asks for the stream's ticket before any page reads (main.tsx, on a signed-in page): the stream then starts at a
- * position older than every read of the first page, and none of them needs reading again when it opens.
+ * position older than every read of the first page, and none of them needs reading again when it opens. Resolves
+ * once the ticket is answered, true if it was: reads started from then on are ones the stream will not resync.
  */
-export function primeLiveTicket() {
+export function primeLiveTicket(): Promise<boolean> {
   const ticket = requestTicket();
-  ticket.catch(() => undefined);
   primed = { at: performance.now(), ticket };
+  return ticket.then(
+    () => true,
+    () => false,
+  );
 }
 
 function takeTicket(): Promise<LiveTicket> {

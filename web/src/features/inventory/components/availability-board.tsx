@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import type { Availability, BoardUnit } from '../api/inventory';
 import { boardGrid } from '../utils/board';
 import { statusLook } from '../utils/status';
+import './unit-status.css';
 
 /**
  * One unit on the board. Memoised on its unit object and selection: a live event replaces only the unit it names,
@@ -17,8 +18,7 @@ const UnitCell = memo(function UnitCell({
   onSelect: (id: string) => void;
 }) {
   const look = statusLook(unit.status);
-  // Two elements a cell (the floor is a labelled group, not a list of items): the board renders 1,000 of them at
-  // once, and every element is work for React and for the browser's style and layout.
+  // One element a cell (see .board-cell): the button's aria-label is what assistive technology reads.
   return (
     <button
       type="button"
@@ -26,12 +26,11 @@ const UnitCell = memo(function UnitCell({
       aria-label={`Unit ${unit.code}, ${look.label}`}
       data-status={unit.status}
       data-unit={unit.id}
+      data-label={`${look.mark} ${look.label}`}
       onClick={() => onSelect(unit.id)}
-      className={`flex w-24 flex-col items-start rounded border-2 px-2 py-1 text-left text-xs font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${look.cell} ${selected ? 'ring-2 ring-indigo-600 dark:ring-indigo-300' : ''}`}
+      className="board-cell unit-status"
     >
       {unit.code}
-      {/* The button's label is what assistive technology reads; the mark is for eyes that miss the colour. */}
-      <span className="font-normal">{`${look.mark} ${look.label}`}</span>
     </button>
   );
 });

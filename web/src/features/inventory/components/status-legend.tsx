@@ -1,5 +1,6 @@
 import type { StatusCounts } from '../api/inventory';
 import { unitStatuses } from '../utils/status';
+import './unit-status.css';
 
 const countOf = {
   available: 'available',
@@ -13,7 +14,11 @@ export function StatusLegend({ counts }: { counts?: StatusCounts }) {
   return (
     <ul aria-label="Legend" className="flex flex-wrap gap-3 text-sm">
       {unitStatuses.map((entry) => (
-        <li key={entry.status} className={`flex items-center gap-2 rounded border-2 px-2 py-1 ${entry.cell}`}>
+        <li
+          key={entry.status}
+          data-status={entry.status}
+          className="unit-status flex items-center gap-2 rounded border-2 px-2 py-1"
+        >
           <span aria-hidden="true">{entry.mark}</span>
           <span>
             {entry.label}
@@ -30,7 +35,8 @@ export function StatusBadge({ status }: { status: keyof typeof countOf }) {
   const entry = unitStatuses.find((s) => s.status === status) ?? unitStatuses[0]!;
   return (
     <span
-      className={`inline-flex items-center gap-1 rounded border-2 px-2 py-0.5 text-xs font-semibold ${entry.cell}`}
+      data-status={entry.status}
+      className="unit-status inline-flex items-center gap-1 rounded border-2 px-2 py-0.5 text-xs font-semibold"
     >
       <span aria-hidden="true">{entry.mark}</span>
       {entry.label}
