@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
@@ -10,7 +11,12 @@ namespace M3CoreCRM.ApiHost.Reports;
 /// <summary>A report as JSON: each row an object keyed by column.</summary>
 public sealed record ReportView(
     string Report, string Title, string Tenant, ReportFilters Filters, IReadOnlyList<ReportColumn> Columns, IReadOnlyList<Dictionary<string, object?>> Rows,
-    IReadOnlyDictionary<string, object?> Totals, ReportChart Chart, DateTime GeneratedAt);
+    IReadOnlyDictionary<string, object?> Totals, ReportChart Chart, DateTime GeneratedAt)
+{
+    public static ReportView Of(Report report) => new(report.Name, report.Title, report.TenantName, report.Filters, report.Columns,
+        [.. report.Rows.Select(row => report.Columns.Select((c, i) => (c.Key, Value: row[i])).ToDictionary(p => p.Key, p => p.Value))],
+        report.Totals, new ReportChart(report.ChartLabel, report.ChartValue), report.GeneratedAt);
+}
 
 /// <summary>Which columns the report's chart draws: bars of <paramref name="Value"/> per <paramref name="Label"/>.</summary>
 public sealed record ReportChart(string Label, string Value);
@@ -24,7 +30,7 @@ public static class ReportsApi
     public static IServiceCollection AddApiReports(this IServiceCollection services, IConfiguration configuration)
     {
         ReportFontResolver.Configure(configuration["Reports:FontDirectory"]);
-        return services.AddSingleton<ReportQueries>();
+        return services.AddSingleton<ReportQueries>().AddSingleton<ReportAnswers>();
     }
 
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder endpoints)
@@ -38,13 +44,15 @@ public static class ReportsApi
                 projectId filter), activity (activities per day in the tenant's time zone, by type; from/to default to the last 30 days, at most 366).
                 Filters: from, to (on when records were created, calls made, leads converted, deals closed), ownerId, groupId (its members' records).
                 Figures count only records within the caller's scope of reports.read: an agent with own scope sees their own numbers.
+                The JSON answers of pipeline, funnel, agents and inventory are kept for the dashboards and served again while no event has changed them (for at most
+                2 minutes, which bounds changes that come without an event); generatedAt says when the figures were counted.
                 format=csv (or Accept: text/csv) streams the table as CSV; format=pdf (or Accept: application/pdf) renders one A4 page with the tenant's name, the filters, the table and a bar chart.
                 """);
         return group;
     }
 
     private static async Task<IResult> ReportAsync(
-        string name, Caller caller, ReportQueries reports, HttpRequest request, DateTime? from, DateTime? to, Guid? ownerId, Guid? groupId, Guid? projectId, Guid? pipelineId, string? format,
+        string name, Caller caller, ReportQueries reports, ReportAnswers answers, HttpRequest request, DateTime? from, DateTime? to, Guid? ownerId, Guid? groupId, Guid? projectId, Guid? pipelineId, string? format,
         CancellationToken cancellationToken)
     {
         if (!ReportQueries.Names.Contains(name))
@@ -73,7 +81,13 @@ public static class ReportsApi
             .Check(name != "activity" || (end - start)!.Value.TotalDays <= MaxActivityDays, "from", $"The activity report covers at most {MaxActivityDays} days.")
             .ThrowIfInvalid();
 
-        var report = await reports.RunAsync(name, caller, new ReportFilters(start, end, ownerId, groupId, projectId, pipelineId), cancellationToken);
+        var filters = new ReportFilters(start, end, ownerId, groupId, projectId, pipelineId);
+        if (format == "json" && ReportAnswers.Kept.Contains(name))
+        {
+            return TypedResults.Text(await answers.JsonAsync(name, caller, filters, cancellationToken), "application/json", Encoding.UTF8);
+        }
+
+        var report = await reports.RunAsync(name, caller, filters, cancellationToken);
         var file = $"{name}-{report.GeneratedAt.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
         switch (format)
         {
@@ -93,9 +107,7 @@ public static class ReportsApi
                 return TypedResults.File(ReportRendering.RenderPdf(report), "application/pdf", file + ".pdf");
 
             default:
-                return TypedResults.Ok(new ReportView(report.Name, report.Title, report.TenantName, report.Filters, report.Columns,
-                    [.. report.Rows.Select(row => report.Columns.Select((c, i) => (c.Key, Value: row[i])).ToDictionary(p => p.Key, p => p.Value))],
-                    report.Totals, new ReportChart(report.ChartLabel, report.ChartValue), report.GeneratedAt));
+                return TypedResults.Ok(ReportView.Of(report));
         }
     }
 }

@@ -41,6 +41,22 @@ public sealed partial class TenantEventLog(NpgsqlDataSource dataSource, ICluster
     }
 
     /// <summary>
+    /// The tenant's latest position now, and whether committed events are still waiting for theirs: a read made now
+    /// sees those events' changes, which the latest position does not yet count.
+    /// </summary>
+    public async Task<(long Latest, bool Unnumbered)> PositionAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.ForTenant(tenantId);
+        batch.Add("""
+            SELECT coalesce((SELECT last_seq FROM event_positions WHERE tenant_id = $1), 0),
+                   EXISTS (SELECT 1 FROM events WHERE tenant_id = $1 AND seq IS NULL)
+            """).With(tenantId);
+        await using var reader = await batch.ReadAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetBoolean(1));
+    }
+
+    /// <summary>
     /// Every event of the tenant after <paramref name="afterSequence"/>, in order, then each new one as its relay
     /// publishes it, until cancelled; resume by passing the last position seen. New events come from the tenant's
     /// live stream (<see cref="EventStreams"/>); the log fills whatever the stream did not bring in order (a batch

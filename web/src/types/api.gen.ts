@@ -1861,6 +1861,8 @@ export interface paths {
          *     projectId filter), activity (activities per day in the tenant's time zone, by type; from/to default to the last 30 days, at most 366).
          *     Filters: from, to (on when records were created, calls made, leads converted, deals closed), ownerId, groupId (its members' records).
          *     Figures count only records within the caller's scope of reports.read: an agent with own scope sees their own numbers.
+         *     The JSON answers of pipeline, funnel, agents and inventory are kept for the dashboards and served again while no event has changed them (for at most
+         *     2 minutes, which bounds changes that come without an event); generatedAt says when the figures were counted.
          *     format=csv (or Accept: text/csv) streams the table as CSV; format=pdf (or Accept: application/pdf) renders one A4 page with the tenant's name, the filters, the table and a bar chart.
          */
         get: operations["GetReport"];

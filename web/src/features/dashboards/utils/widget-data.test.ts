@@ -16,6 +16,12 @@ describe('reportRequestFor', () => {
     expect(reportRequestFor('agent_leaderboard', {}, now)?.query.from).toBe('2026-11-03T12:00:00.000Z');
   });
 
+  it('starts a period on a whole 5 minutes, so that dashboards opened close together ask the same', () => {
+    const at = (time: string) => reportRequestFor('funnel', { periodDays: 7 }, new Date(time))?.query.from;
+    expect(at('2026-12-03T12:04:59.999Z')).toBe('2026-11-26T12:00:00.000Z');
+    expect(at('2026-12-03T12:05:00.000Z')).toBe('2026-11-26T12:05:00.000Z');
+  });
+
   it('reads a key figure from the report its metric comes from, with a period only where it counts', () => {
     expect(reportRequestFor('kpi', { metric: 'won_value' }, now)?.report).toBe('agents');
     expect(reportRequestFor('kpi', { metric: 'units_sold' }, now)).toEqual({
