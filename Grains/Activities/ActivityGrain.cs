@@ -37,7 +37,12 @@ public sealed class ActivityGrain([PersistentState("activities", CrmStorage.Name
             Type = activity.Type, Subject = activity.Subject, At = activity.At, DurationSeconds = activity.DurationSeconds,
             Outcome = activity.Outcome, Body = activity.Body, OwnerId = activity.OwnerId, CreatedAt = DateTime.UtcNow,
         };
-        await state.WriteStateAsync();
+        // The event lets live dashboards count a call however it was logged (by an agent's disposition, through the
+        // API, or by the VOIP webhook); the body stays in the record.
+        await state.WriteStateAsync([new GrainEvent("activity.created", "activity", Key, new
+        {
+            id = Key, activity.Type, subjectType = activity.Subject.Type, subjectId = activity.Subject.Id, activity.At, activity.DurationSeconds, activity.Outcome, activity.OwnerId,
+        })]);
         return Info();
     }
 

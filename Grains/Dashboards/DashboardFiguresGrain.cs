@@ -11,7 +11,7 @@ namespace M3CoreCRM.Grains.Dashboards;
 /// per tenant in the cluster), holding report answers in memory only; a new activation starts empty and takes no
 /// answer read before it began. An answer is dropped when an event of a kind its report counts is numbered after
 /// the answer's position, when a batch of events is missing (anything may have changed), and after
-/// <see cref="MaxAge"/>, which bounds what changes without an event (a call logged straight as an activity).
+/// <see cref="MaxAge"/>, which bounds any change that comes without an event.
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Namespace)]
 [GrainType("dashboard-figures")]
@@ -32,6 +32,7 @@ public sealed class DashboardFiguresGrain(TenantEventLog log) : Grain, IDashboar
         ["lead"] = ["funnel", "agents"],
         ["lead_status"] = ["funnel"],
         ["call"] = ["agents"],
+        ["activity"] = ["agents"],
         ["unit"] = ["inventory"],
         ["project"] = ["inventory"],
         ["type_code"] = ["inventory"],

@@ -185,6 +185,35 @@ public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(po
         Assert.Equal(4, (await tenant.GetJsonAsync("/api/v1/reports/inventory")).GetProperty("totals").GetProperty("units").GetInt32());
     }
 
+    [Fact]
+    public async Task ACallLoggedAsAnActivityDropsTheKeptAgentsAnswerAndItsEventLeavesTheBodyOut()
+    {
+        var seed = await SeedAsync();
+        var tenant = seed.Tenant;
+        async Task<(DateTime GeneratedAt, int Calls)> AgentAsync()
+        {
+            var agents = await tenant.GetJsonAsync("/api/v1/reports/agents");
+            var row = Rows(agents).Single(r => r.GetProperty("agentId").GetGuid() == tenant.UserId);
+            return (agents.GetProperty("generatedAt").GetDateTime(), row.GetProperty("calls").GetInt32());
+        }
+
+        var kept = await Eventually.ReturnsAsync(async () => (First: await AgentAsync(), Second: await AgentAsync()), pair => pair.First.GeneratedAt == pair.Second.GeneratedAt);
+        var leadId = (await QueryAsSystemAsync("SELECT id FROM leads WHERE tenant_id = $1 LIMIT 1", r => r.GetGuid(0), tenant.TenantId))[0];
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/activities",
+            new { type = "call", subject = new { type = "lead", id = leadId }, outcome = "answered", durationSeconds = 42, body = "Asked about the sea view" }, HttpStatusCode.Created);
+
+        // Once the call's event is numbered, the answer kept before it is no longer served: the call counts.
+        await Eventually.ReturnsAsync(() => QueryAsSystemAsync("SELECT count(*)::int FROM events WHERE tenant_id = $1 AND seq IS NULL", r => r.GetInt32(0), tenant.TenantId), rows => rows[0] == 0);
+        Assert.Equal(kept.First.Calls + 1, (await AgentAsync()).Calls);
+
+        var created = JsonDocument.Parse(Assert.Single(await QueryAsSystemAsync(
+            "SELECT data::text FROM events WHERE tenant_id = $1 AND type = 'activity.created' AND data ->> 'outcome' = 'answered' AND (data ->> 'durationSeconds')::int = 42", r => r.GetString(0), tenant.TenantId))).RootElement;
+        Assert.Equal("call", created.GetProperty("type").GetString());
+        Assert.Equal(leadId, created.GetProperty("subjectId").GetGuid());
+        Assert.Equal(tenant.UserId, created.GetProperty("ownerId").GetGuid());
+        Assert.False(created.TryGetProperty("body", out _));
+    }
+
     private sealed record Seed(TenantSession Tenant, string AgentA, Guid AgentAId, Guid AgentBId, Guid GroupB, Guid PipelineId, Guid DealB, Guid[] Stages, Guid[] Units, Guid ProjectId);
 
     /// <summary>

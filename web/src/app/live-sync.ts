@@ -26,6 +26,13 @@ export function queryKeysFor(event: LiveEvent): QueryKey[] {
       return [['approvals'], ['notifications']];
     case 'unit':
       return [['units'], ...(id ? [['timeline', 'unit', id]] : [])];
+    case 'activity': {
+      // An activity shows in the timeline of the record it is about.
+      const { subjectType, subjectId } = (event.data ?? {}) as { subjectType?: unknown; subjectId?: unknown };
+      return typeof subjectType === 'string' && typeof subjectId === 'string'
+        ? [['timeline', subjectType, subjectId]]
+        : [];
+    }
     default:
       return [];
   }

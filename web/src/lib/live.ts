@@ -84,6 +84,7 @@ export const liveEventTypes = [
   'notification.created',
   'call.started',
   'call.logged',
+  'activity.created',
 ] as const;
 
 /** 1 s, 2 s, 4 s … up to 30 s, each with up to half of it taken off at random so that tabs do not reconnect in step. */
