@@ -69,21 +69,10 @@ public sealed class DashboardFiguresGrain(TenantEventLog log) : Grain, IDashboar
             return Task.CompletedTask;
         });
 
-    public Task<string?> GetAsync(string key, long position)
-    {
-        if (position > _through || !_answers.TryGetValue(key, out var answer))
-        {
-            return Task.FromResult<string?>(null);
-        }
-
-        if (DateTimeOffset.UtcNow - answer.ReadAt > MaxAge)
-        {
-            _answers.Remove(key);
-            return Task.FromResult<string?>(null);
-        }
-
-        return Task.FromResult<string?>(answer.Json);
-    }
+    // Read-only: an answer past its age is only not served; the next keeping of its key replaces it, and the oldest
+    // answers go first when the grain is full.
+    public Task<string?> GetAsync(string key, long position) =>
+        Task.FromResult(position <= _through && _answers.TryGetValue(key, out var answer) && DateTimeOffset.UtcNow - answer.ReadAt <= MaxAge ? answer.Json : null);
 
     public Task<bool> KeepAsync(string report, string key, long position, string json)
     {
@@ -101,8 +90,14 @@ public sealed class DashboardFiguresGrain(TenantEventLog log) : Grain, IDashboar
         return Task.FromResult(true);
     }
 
+    /// <summary>
+    /// Takes in a batch in order: each event moves its reports' change position on, then one pass over the answers
+    /// drops those read before their report's latest change (an event per answer per event would be a busy tenant's
+    /// hot path).
+    /// </summary>
     private void TakeIn(IReadOnlyList<StoredEvent> events)
     {
+        var changed = false;
         foreach (var e in events)
         {
             if (e.Sequence <= _through)
@@ -114,24 +109,34 @@ public sealed class DashboardFiguresGrain(TenantEventLog log) : Grain, IDashboar
             {
                 // A batch never came: what it held is unknown, so nothing kept is known to be current.
                 _answers.Clear();
-                foreach (var report in AllReports)
-                {
-                    _changedAt[report] = e.Sequence;
-                }
+                MarkChanged(AllReports, e.Sequence);
             }
 
             _through = e.Sequence;
             var kind = e.Type.Split('.', 2)[0];
-            var reports = ChangesEveryReport.Contains(kind) ? AllReports : ReportsChangedBy.GetValueOrDefault(kind) ?? [];
-            foreach (var report in reports)
+            changed |= MarkChanged(ChangesEveryReport.Contains(kind) ? AllReports : ReportsChangedBy.GetValueOrDefault(kind) ?? [], e.Sequence);
+        }
+
+        if (changed)
+        {
+            foreach (var (key, answer) in _answers)
             {
-                _changedAt[report] = e.Sequence;
-                foreach (var (key, _) in _answers.Where(a => a.Value.Report == report && a.Value.Position < e.Sequence).ToList())
+                if (answer.Position < _changedAt.GetValueOrDefault(answer.Report))
                 {
                     _answers.Remove(key);
                 }
             }
         }
+    }
+
+    private bool MarkChanged(string[] reports, long position)
+    {
+        foreach (var report in reports)
+        {
+            _changedAt[report] = position;
+        }
+
+        return reports.Length > 0;
     }
 
     private sealed record Answer(string Report, long Position, DateTimeOffset ReadAt, string Json);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using M3CoreCRM.ApiHost.Reports;
 using M3CoreCRM.Testing;
 using Npgsql;
 
@@ -16,9 +17,6 @@ public sealed record ReportsReport(IReadOnlyList<Measurement> Reports, Measureme
 /// </summary>
 public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, int units)
 {
-    /// <summary>The reports whose JSON answers the API keeps for dashboards (ApiHost/Reports/ReportAnswers.cs).</summary>
-    private static readonly string[] KeptReports = ["pipeline", "funnel", "agents", "inventory"];
-
     private static readonly string[] Statuses = ["new", "contacted", "qualified", "won", "lost"];
     private static readonly string[] Outcomes = ["answered", "no_answer", "busy", "callback", "interested", "not_interested", "wrong_number"];
     private static readonly string[] UnitStatuses = ["available", "available", "available", "on_hold", "reserved", "sold"];
@@ -134,7 +132,7 @@ public sealed class ReportsBenchmark(TimeSpan duration, int clients, int leads, 
             var shown = $"GET /reports/{name}{query.Replace(month, "from=(30 days ago)", StringComparison.Ordinal).Replace(group.ToString(), "(a group of 10 agents)", StringComparison.Ordinal)}";
             // Each request a filter of its own (a `to` beyond now, which changes no figure), so that a report whose
             // answers dashboards keep is run every time; then, for those, the same report asked alike each time.
-            var kept = KeptReports.Contains(name) && !query.Contains("format", StringComparison.Ordinal);
+            var kept = ReportAnswers.Kept.Contains(name) && !query.Contains("format", StringComparison.Ordinal);
             var asked = 0L;
             string Afresh() => kept ? $"{path}{(query.Length == 0 ? "?" : "&")}to={DateTime.UtcNow.AddDays(1).AddTicks(Interlocked.Increment(ref asked)):O}" : path;
             figures.Add(await Load.MeasureAsync($"{shown}, 1 client", 1, duration, _ => async () => await tenant.SendAsync(HttpMethod.Get, Afresh())));
