@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -75,12 +76,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         var startedHere = false;
         if (status.ExitCode != 0)
         {
-            var start = await RunAsync(bin, "pg_ctl", ["start", "-D", dataDirectory, "-w", "-t", "60", "-s", "-l", Path.Combine(dataDirectory, "server.log")], cancellationToken);
-            if (start.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"PostgreSQL did not start in {dataDirectory} (port {port}): {start.Output}. Its log is {Path.Combine(dataDirectory, "server.log")}.");
-            }
-
+            port = await StartServerAsync(bin, dataDirectory, portFile, port, cancellationToken);
             startedHere = true;
         }
 
@@ -88,6 +84,52 @@ public sealed class LocalPostgres : IAsyncDisposable
         await server.EnsureAppRoleAsync(cancellationToken);
         await server.EnsureDatabaseAsync(DatabaseName, cancellationToken);
         return server;
+    }
+
+    /// <summary>
+    /// Starts the postmaster. A port found free when the folder was made may be taken by the time the server starts
+    /// (another server, a silo, an outgoing connection), so a start that fails to bind moves to another free port
+    /// and tries again. Returns the port the server listens on.
+    /// </summary>
+    private static async Task<int> StartServerAsync(string bin, string dataDirectory, string portFile, int port, CancellationToken cancellationToken)
+    {
+        const int attempts = 5;
+        var log = Path.Combine(dataDirectory, "server.log");
+        for (var attempt = 1; ; attempt++)
+        {
+            var logLengthBefore = File.Exists(log) ? new FileInfo(log).Length : 0;
+            var start = await RunAsync(bin, "pg_ctl", ["start", "-D", dataDirectory, "-w", "-t", "60", "-s", "-l", log], cancellationToken);
+            if (start.ExitCode == 0)
+            {
+                return port;
+            }
+
+            var logTail = await ReadLogSinceAsync(log, logLengthBefore, cancellationToken);
+            var portTaken = logTail.Contains("could not bind", StringComparison.OrdinalIgnoreCase)
+                || logTail.Contains("Address already in use", StringComparison.OrdinalIgnoreCase);
+            if (!portTaken || attempt == attempts)
+            {
+                throw new InvalidOperationException($"PostgreSQL did not start in {dataDirectory} (port {port}): {start.Output}. Its log ends: {logTail}");
+            }
+
+            port = FreePort();
+            await File.WriteAllTextAsync(portFile, port.ToString(CultureInfo.InvariantCulture), cancellationToken);
+
+            // The last setting in postgresql.conf wins.
+            await File.AppendAllLinesAsync(Path.Combine(dataDirectory, "postgresql.conf"), [$"port = {port}"], cancellationToken);
+        }
+    }
+
+    private static async Task<string> ReadLogSinceAsync(string log, long offset, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(log))
+        {
+            return "(no log was written)";
+        }
+
+        var text = await File.ReadAllTextAsync(log, cancellationToken);
+        var since = offset <= text.Length ? text[(int)offset..] : text;
+        return since.Length > 2_000 ? since[^2_000..].Trim() : since.Trim();
     }
 
     /// <summary>Creates an empty database on this server and returns its connection string.</summary>
@@ -177,7 +219,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        await File.WriteAllTextAsync(portFile, FreePort().ToString(), cancellationToken);
+        await File.WriteAllTextAsync(portFile, FreePort().ToString(CultureInfo.InvariantCulture), cancellationToken);
 
         // initdb reads the password from a file that the user it runs as can read.
         var initPasswordFile = Path.Combine(dataDirectory, "..", $"initpw-{Guid.NewGuid():N}");
@@ -223,11 +265,30 @@ public sealed class LocalPostgres : IAsyncDisposable
         await File.AppendAllLinesAsync(Path.Combine(dataDirectory, "postgresql.conf"), settings, cancellationToken);
     }
 
+    /// <summary>
+    /// A port that is free now, from below Linux's ephemeral range (32768 and up) so that outgoing connections,
+    /// which draw their local ports from that range, cannot take it before the server binds it.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var candidate = RandomNumberGenerator.GetInt32(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, candidate);
+                listener.Start();
+                return candidate;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
+        using var any = new TcpListener(IPAddress.Loopback, 0);
+        any.Start();
+        return ((IPEndPoint)any.LocalEndpoint).Port;
     }
 
     private static async Task ChownAsync(string path, CancellationToken cancellationToken)

@@ -24,14 +24,34 @@ public static class OrleansTestSettings
 
     private static readonly HashSet<int> HandedOut = [];
 
-    /// <summary>A port nobody listens on right now, and never handed out before by this process (a port released by one probe is often the next probe's too).</summary>
+    /// <summary>
+    /// A port nobody listens on right now, and never handed out before by this process. It comes from below Linux's
+    /// ephemeral range (32768 and up), where outgoing connections take their local ports, and from a different band
+    /// than the test PostgreSQL servers' (20000-31999), so that nothing else takes it before its user binds it.
+    /// </summary>
     public static int FreePort()
     {
         while (true)
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            var port = System.Security.Cryptography.RandomNumberGenerator.GetInt32(10_000, 20_000);
+            lock (HandedOut)
+            {
+                if (HandedOut.Contains(port))
+                {
+                    continue;
+                }
+            }
+
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
             lock (HandedOut)
             {
                 if (HandedOut.Add(port))

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using M3CoreCRM.Testing;
 using M3CoreCRM.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,12 +86,7 @@ public abstract class IntegrationTestBase(PostgresFixture postgres) : IAsyncLife
 
     internal static int FreePortForServers() => FreePort();
 
-    protected static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    protected static int FreePort() => OrleansTestSettings.FreePort();
 }
 
 /// <summary>Keeps every log line of the process, with its exception, as text.</summary>
