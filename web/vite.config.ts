@@ -8,9 +8,25 @@ import { defineConfig } from 'vite';
 // (`dotnet run --project ApiHost --urls http://127.0.0.1:5080`); M3_API overrides that address.
 const api = process.env.M3_API ?? 'http://127.0.0.1:5080';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [react(), tailwindcss()],
-  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
+      // react-router's package exports name only its development build (remix-run/react-router#12532, #14102), which
+      // keeps its development warnings and checks; the built app takes the production build it ships beside it.
+      ...(command === 'build'
+        ? [
+            {
+              find: /^react-router$/,
+              replacement: fileURLToPath(
+                new URL('./node_modules/react-router/dist/production/index.mjs', import.meta.url),
+              ),
+            },
+          ]
+        : []),
+    ],
+  },
   server: { proxy: { '/api': api, '/openapi': api } },
   build: {
     outDir: 'dist',
@@ -26,4 +42,4 @@ export default defineConfig({
     restoreMocks: true,
     testTimeout: 30_000,
   },
-});
+}));

@@ -138,13 +138,18 @@ test('the availability board of 1,000 units: render and live status change', asy
     // Run 0 warms the host (its caches, the units' grains), as a day's first user would; it is not counted.
     for (let r = 0; r <= runs; r++) {
       const { context, page } = await freshPage(browser, manager);
-      // With M3_BENCH_TRACE, the uncounted first run is also recorded as a Chromium trace (main thread's script,
-      // style, layout and paint), for chrome://tracing or Perfetto.
-      const tracing = process.env.M3_BENCH_TRACE && r === 0;
+      // With M3_BENCH_TRACE, the uncounted first run (or run M3_BENCH_TRACE_RUN: a warm one) is also recorded as a
+      // Chromium trace (main thread's script, style, layout and paint), for chrome://tracing or Perfetto;
+      // M3_BENCH_TRACE_JS adds V8's CPU samples, which a build with source maps names.
+      const tracing = process.env.M3_BENCH_TRACE && r === Number(process.env.M3_BENCH_TRACE_RUN ?? '0');
       if (tracing)
         await browser.startTracing(page, {
           path: testInfo.outputPath('board-trace.json'),
-          categories: ['devtools.timeline', 'blink.user_timing'],
+          categories: [
+            'devtools.timeline',
+            'blink.user_timing',
+            ...(process.env.M3_BENCH_TRACE_JS ? ['disabled-by-default-v8.cpu_profiler'] : []),
+          ],
         });
       await page.goto(board, { waitUntil: 'commit' });
       const shownAt = await page.evaluate(
