@@ -31,7 +31,7 @@ public static class DashboardsApi
                 The widget catalog: each type with its parameters (a JSON Schema), the sizes it may take on the 12-column grid, the report whose numbers it shows
                 (GET /reports/{report}; tasks and approvals read GET /tasks and GET /approvals?mine=awaiting), and liveEvents: the stream events that change those numbers.
                 A dashboard applies them as they come: deal events carry stageId, previousStageId, status and value; unit.status_changed carries status and previousStatus;
-                lead events carry status and previousStatus; call.logged carries agentId and disposition; activity.created carries type, ownerId, outcome, subjectType and subjectId;
+                lead events carry status and previousStatus; call.logged carries agentId and disposition; activity.created and activity.updated (a click-to-call's disposition or provider report completing its activity) carry type, ownerId, outcome, subjectType and subjectId;
                 approval events carry status.
                 """);
         group.MapGet("/me", GetMineAsync).WithName("GetMyDashboard").WithSummary("Get my dashboard")

@@ -10,6 +10,7 @@ using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Leads;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
 using M3CoreCRM.Grains;
+using M3CoreCRM.Grains.Activities;
 using M3CoreCRM.Grains.Persistence;
 using M3CoreCRM.Silo.Integrations;
 using Npgsql;
@@ -63,9 +64,9 @@ public static class VoipCallsApi
                 "For `twilio`, the form-encoded callback must carry `X-Twilio-Signature`: the base64 HMAC-SHA1, under the tenant's auth token, of the full URL followed by " +
                 "each POST field's name and value sorted by name (compared in constant time). A bad or missing signature, or a tenant without VOIP settings, is " +
                 "400 invalid_signature and changes nothing. `CallStatus` ringing, in-progress, completed, busy, no-answer, failed and canceled update the call " +
-                "(never back: a late ringing after completed is kept out), with `CallDuration`; a recording status callback (`RecordingStatus` completed) adds its `RecordingUrl`. A completed, busy or no-answer call is logged once, by " +
-                "its call SID, as the agent's `call` activity on the lead or contact, with its duration and the recording link if reported by then (the call keeps it either way); " +
-                "replayed callbacks log nothing twice.")
+                "(never back: a late ringing after completed is kept out), with `CallDuration`; a recording status callback (`RecordingStatus` completed) adds its `RecordingUrl`. A completed, busy or no-answer call is logged once " +
+                "as the agent's `call` activity on the lead or contact, with its duration and the recording link if reported by then (the call keeps it either way); " +
+                "replayed callbacks log nothing twice. The agent's disposition of the call (`POST /leads/{id}/calls`) goes into the same activity, in either order.")
             .Accepts<TwilioStatusCallback>("application/x-www-form-urlencoded")
             .AllowAnonymous();
     }
@@ -199,15 +200,15 @@ public static class VoipCallsApi
         var activityId = row.ActivityId;
         if (activityId is null && Outcome(row.Status) is { } outcome)
         {
-            // One activity per provider call, whatever the number of callbacks: its id derives from the call's SID.
-            var id = DerivedIds.Create(string.Create(CultureInfo.InvariantCulture, $"voip-call:{tenantId:N}:{voip.Name}:{report.ProviderCallId}"));
+            // One activity per call, whatever the number of callbacks, shared with the agent's disposition of it (in either order).
+            var id = CallActivityIds.ForClickToCall(tenantId, callId);
             var body = $"Click-to-call to {row.ToNumber} through {voip.Name}: {row.Status.Replace('_', ' ')}"
                 + (row.DurationSeconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $", {seconds} s") : "")
                 + (row.RecordingUrl is { } recording ? $". Recording: {recording}" : ".");
             using (CallerContext.Begin(tenantId, row.AgentId, context.Connection.RemoteIpAddress?.ToString()))
             {
-                await grains.GetGrain<IActivityGrain>(tenantId, id).CreateAsync(new NewActivity(
-                    ActivityType.Call, new ActivitySubject(row.SubjectType, row.SubjectId), DateTime.UtcNow, row.DurationSeconds, outcome, body, row.AgentId));
+                await grains.GetGrain<IActivityGrain>(tenantId, id).RecordCallAsync(new CallAccount(CallAccountSource.Provider, new NewActivity(
+                    ActivityType.Call, new ActivitySubject(row.SubjectType, row.SubjectId), DateTime.UtcNow, row.DurationSeconds, outcome, body, row.AgentId)));
             }
 
             await using var logged = db.ForTenant(tenantId);

@@ -5,6 +5,7 @@ using System.Globalization;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Integrations;
 using M3CoreCRM.ApiHost.Inventory;
 using M3CoreCRM.Grains.Abstractions.Identity;
 using M3CoreCRM.Grains.Abstractions.Leads;
@@ -62,7 +63,9 @@ public static class LeadsApi
         group.MapPost("/{id:guid}/convert", ConvertAsync).WithName("ConvertLead").WithSummary("Convert a lead").RequirePermission(Permissions.LeadsWrite)
             .WithDescription("Creates a contact from the lead, a company when companyName is given, and a deal when deal is given (pipelineId, optional stageId, title, value: the lead's budget by default): once (409 already_converted).");
         group.MapPost("/{id:guid}/calls", LogCallAsync).WithName("LogCall").WithSummary("Log a call on a lead").RequirePermission(Permissions.ActivitiesWrite)
-            .WithDescription("Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt). While another agent holds the lead for a call: 409 locked.");
+            .WithDescription("Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt). " +
+                "When the caller placed a click-to-call to this lead in the last 2 hours, after the lead's last logged call, the disposition is that call's: it goes into the call's one activity " +
+                "(which the provider's report completes, in either order), so the call counts once. While another agent holds the lead for a call: 409 locked.");
         return group;
     }
 
@@ -233,7 +236,8 @@ public static class LeadsApi
         return (await grains.GetGrain<ILeadGrain>(caller.TenantId, id).AssignAsync(owner, request.GroupId)).ToResult(response, l => l.Version);
     }
 
-    private static async Task<Ok<LeadInfo>> LogCallAsync(Guid id, LogCallRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, CancellationToken cancellationToken)
+    private static async Task<Ok<LeadInfo>> LogCallAsync(
+        Guid id, LogCallRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         // A call changes the lead (attempts, next call, done): the agent holding it from a queue, or someone who may write it.
         await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken, orLockedToCaller: true);
@@ -248,8 +252,9 @@ public static class LeadsApi
         var retryAfter = (current.Calls.LockedByQueue ?? current.Calls.LastQueueId) is { } queueId
             ? (await grains.GetGrain<ICallQueueGrain>(caller.TenantId, queueId).GetAsync()).RetryAfterMinutes
             : DefaultRetryAfterMinutes;
+        var clickToCall = await PlacedCalls.LatestToLeadAsync(db, caller.TenantId, caller.UserId, id, cancellationToken);
         return TypedResults.Ok(await grain.LogCallAsync(caller.UserId, new LogCall(
-            request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes, request.CallbackAt?.ToUniversalTime(), retryAfter)));
+            request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes, request.CallbackAt?.ToUniversalTime(), retryAfter) { ClickToCall = clickToCall }));
     }
 
     private static async Task<Ok<LeadConversion>> ConvertAsync(

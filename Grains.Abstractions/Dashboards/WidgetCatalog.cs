@@ -38,8 +38,8 @@ public static class WidgetCatalog
         new("agent_leaderboard", "Agent leaderboard",
             [new("metric", WidgetParameterKind.Choice, "What agents are ranked by.", Choices: ["calls", "conversions", "deals_won", "won_value"], Default: "calls"), PeriodDays, GroupId,
              new("limit", WidgetParameterKind.WholeNumber, "How many agents are shown.", Min: 3, Max: 20, Default: 10)],
-            4, 3, 12, 10, "agents", ["call.logged", "activity.created", "lead.converted", "deal.won"]),
-        new("calls_today", "Calls today", [GroupId], 2, 2, 6, 4, "agents", ["call.logged", "activity.created"]),
+            4, 3, 12, 10, "agents", ["call.logged", "activity.created", "activity.updated", "lead.converted", "deal.won"]),
+        new("calls_today", "Calls today", [GroupId], 2, 2, 6, 4, "agents", ["call.logged", "activity.created", "activity.updated"]),
         new("inventory_status", "Inventory by status", [new("projectId", WidgetParameterKind.Id, "The project; all projects when left out.", RecordType: "project")],
             3, 3, 12, 8, "inventory", ["unit.status_changed", "unit.created"]),
         new("tasks_due", "My tasks due", [new("days", WidgetParameterKind.WholeNumber, "Tasks due within this many days (overdue ones included).", Min: 1, Max: 30, Default: 7)],
@@ -49,7 +49,7 @@ public static class WidgetCatalog
             [new("metric", WidgetParameterKind.Choice,
                 "The figure shown, from a report's totals: open_leads, new_leads, converted_leads from funnel (open_leads: its rows of category open); open_deals, pipeline_value from pipeline; deals_won, won_value, calls from agents; units_available, units_sold from inventory.",
                 Choices: KpiMetrics, Default: "open_leads"), PeriodDays, GroupId],
-            2, 2, 6, 4, "by_metric", ["lead.created", "lead.updated", "lead.converted", "deal.created", "deal.updated", "deal.won", "deal.lost", "call.logged", "activity.created", "unit.status_changed"]),
+            2, 2, 6, 4, "by_metric", ["lead.created", "lead.updated", "lead.converted", "deal.created", "deal.updated", "deal.won", "deal.lost", "call.logged", "activity.created", "activity.updated", "unit.status_changed"]),
     ];
 
     public static WidgetType? Find(string type) => Types.FirstOrDefault(t => t.Type == type);

@@ -58,7 +58,16 @@ public sealed record LockForCall([property: Id(0)] Guid QueueId, [property: Id(1
 /// busy; <paramref name="CallbackAt"/> is required for a callback.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("crm.LogCall")]
-public sealed record LogCall([property: Id(0)] CallDisposition Disposition, [property: Id(1)] int DurationSeconds, [property: Id(2)] string? Notes, [property: Id(3)] DateTime? CallbackAt, [property: Id(4)] int RetryAfterMinutes);
+public sealed record LogCall([property: Id(0)] CallDisposition Disposition, [property: Id(1)] int DurationSeconds, [property: Id(2)] string? Notes, [property: Id(3)] DateTime? CallbackAt, [property: Id(4)] int RetryAfterMinutes)
+{
+    /// <summary>The agent's latest click-to-call to this lead, if any: the disposition is then that call's account, not a call of its own.</summary>
+    [Id(5)]
+    public PlacedCall? ClickToCall { get; init; }
+}
+
+/// <summary>A click-to-call an agent placed through the tenant's VOIP provider (our id of it, and when it was placed).</summary>
+[GenerateSerializer, Immutable, Alias("crm.PlacedCall")]
+public sealed record PlacedCall([property: Id(0)] Guid CallId, [property: Id(1)] DateTime PlacedAt);
 
 /// <summary>
 /// One lead (key: the lead id). Its phone and email are unique among the tenant's open leads

@@ -6,6 +6,7 @@ using M3CoreCRM.Grains.Abstractions.Common;
 using M3CoreCRM.Grains.Abstractions.Contacts;
 using M3CoreCRM.Grains.Abstractions.Deals;
 using M3CoreCRM.Grains.Abstractions.Leads;
+using M3CoreCRM.Grains.Activities;
 using M3CoreCRM.Grains.Approvals;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Persistence;
@@ -306,9 +307,20 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
         }
 
         // The activity first, under an id derived from the lead and this attempt: a retry after a failed lead write finds it already there.
-        var activityId = AttemptActivityId(calls.Attempts + 1);
-        await GrainFactory.GetGrain<IActivityGrain>(TenantId, activityId).CreateAsync(new NewActivity(
-            ActivityType.Call, new ActivitySubject("lead", Key), now, call.DurationSeconds, Disposition(call.Disposition), call.Notes, agentId));
+        // A click-to-call placed since the lead's last logged call is the call this disposition tells of: it goes into that call's
+        // one activity, which the provider's report completes (in either order), so the call is counted once.
+        var activity = new NewActivity(ActivityType.Call, new ActivitySubject("lead", Key), now, call.DurationSeconds, Disposition(call.Disposition), call.Notes, agentId);
+        Guid activityId;
+        if (call.ClickToCall is { } placed && (calls.LastCalledAt is null || placed.PlacedAt > calls.LastCalledAt))
+        {
+            activityId = CallActivityIds.ForClickToCall(TenantId, placed.CallId);
+            await GrainFactory.GetGrain<IActivityGrain>(TenantId, activityId).RecordCallAsync(new CallAccount(CallAccountSource.Agent, activity));
+        }
+        else
+        {
+            activityId = AttemptActivityId(calls.Attempts + 1);
+            await GrainFactory.GetGrain<IActivityGrain>(TenantId, activityId).CreateAsync(activity);
+        }
 
         var before = new { calls.Attempts, calls.NextCallAt, calls.LastDisposition, calls.Done };
         var endedLock = calls.LockId;

@@ -128,6 +128,64 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
     }
 
     [Fact]
+    public async Task AClickToCallAndItsAgentsDispositionAreOneCallActivityInEitherOrder()
+    {
+        using var twilio = TwilioAnswering(201, $$"""{"sid":"{{CallSid}}","status":"queued","direction":"outbound-api"}""");
+
+        // The provider's report first, then the agent's disposition: the disposition completes the call's activity.
+        var first = await TenantSession.SignUpAsync(Http);
+        await ConfigureAsync(first, twilio.Url!, new { userId = first.UserId, number = AgentNumber });
+        var firstLead = (await first.LeadAsync()).GetProperty("id").GetGuid();
+        var firstCallback = await PlaceCallAsync(twilio, first, firstLead);
+        var ended = await SignedCallbackAsync(firstCallback, Fields(("CallStatus", "completed"), ("CallDuration", "42")));
+        var firstActivity = ended.GetProperty("activityId").GetGuid();
+        var logged = await first.SendJsonAsync(HttpMethod.Post, $"/api/v1/leads/{firstLead}/calls",
+            new { disposition = "interested", notes = "Wants the two-bedroom on a high floor." }, HttpStatusCode.OK);
+        Assert.Equal(1, logged.GetProperty("calls").GetProperty("attempts").GetInt32());
+        var merged = Assert.Single(await CallActivitiesAsync(first, firstLead));
+        Assert.Equal(firstActivity, merged.GetProperty("id").GetGuid());
+        Assert.Equal("interested", merged.GetProperty("outcome").GetString());
+        Assert.Equal(42, merged.GetProperty("durationSeconds").GetInt32());
+        var body = merged.GetProperty("body").GetString()!;
+        Assert.StartsWith("Wants the two-bedroom on a high floor.", body, StringComparison.Ordinal);
+        Assert.Contains("Click-to-call to", body, StringComparison.Ordinal);
+        var firstAgents = await AgentRowAsync(first);
+        Assert.Equal((1, 1, 0), (firstAgents.GetProperty("calls").GetInt32(), firstAgents.GetProperty("interested").GetInt32(), firstAgents.GetProperty("answered").GetInt32()));
+        var firstEvents = await QueryAsSystemAsync(
+            "SELECT type FROM events WHERE tenant_id = $1 AND entity_type = 'activity' ORDER BY id", r => r.GetString(0), first.TenantId);
+        Assert.Equal(new[] { "activity.created", "activity.updated" }, firstEvents);
+
+        // The agent's disposition first, then the provider's report: one activity again, with the agent's outcome and the measured length.
+        var second = await TenantSession.SignUpAsync(Http);
+        await ConfigureAsync(second, twilio.Url!, new { userId = second.UserId, number = AgentNumber });
+        var secondLead = (await second.LeadAsync()).GetProperty("id").GetGuid();
+        var secondCallback = await PlaceCallAsync(twilio, second, secondLead);
+        await second.SendJsonAsync(HttpMethod.Post, $"/api/v1/leads/{secondLead}/calls", new { disposition = "not_interested" }, HttpStatusCode.OK);
+        var dispositioned = Assert.Single(await CallActivitiesAsync(second, secondLead));
+        var reported = await SignedCallbackAsync(secondCallback, Fields(("CallStatus", "completed"), ("CallDuration", "30")));
+        Assert.Equal(dispositioned.GetProperty("id").GetGuid(), reported.GetProperty("activityId").GetGuid());
+        var completed = Assert.Single(await CallActivitiesAsync(second, secondLead));
+        Assert.Equal(("not_interested", 30), (completed.GetProperty("outcome").GetString(), completed.GetProperty("durationSeconds").GetInt32()));
+
+        // A later call the agent logs without placing it through the provider is a call of its own.
+        await second.SendJsonAsync(HttpMethod.Post, $"/api/v1/leads/{secondLead}/calls", new { disposition = "no_answer" }, HttpStatusCode.OK);
+        Assert.Equal(2, (await CallActivitiesAsync(second, secondLead)).Count);
+        Assert.Equal(2, (await AgentRowAsync(second)).GetProperty("calls").GetInt32());
+    }
+
+    /// <summary>Places a click-to-call to the lead and returns the status callback address Twilio was given for it.</summary>
+    private static async Task<Uri> PlaceCallAsync(WireMockServer twilio, TenantSession tenant, Guid leadId)
+    {
+        var started = await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/calls/click-to-call", new { leadId }, HttpStatusCode.Accepted);
+        var callback = new Uri(QueryHelpers.ParseQuery(twilio.LogEntries[^1].RequestMessage.Body!)["StatusCallback"].Single()!);
+        Assert.Equal(started.GetProperty("callId").GetGuid().ToString(), QueryHelpers.ParseQuery(callback.Query)["call"].Single());
+        return callback;
+    }
+
+    private static async Task<JsonElement> AgentRowAsync(TenantSession tenant) =>
+        (await tenant.GetJsonAsync("/api/v1/reports/agents")).GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("agentId").GetGuid() == tenant.UserId);
+
+    [Fact]
     public async Task ClickToCallIsRefusedWithoutSettingsAnotherTenantsLeadAnAgentNumberOrAPhoneAndSaysWhatTwilioRefused()
     {
         using var twilio = TwilioAnswering(400, """{"code":21211,"message":"The 'To' number +971501112233 is not a valid phone number.","more_info":"https://www.twilio.com/docs/errors/21211","status":400}""");

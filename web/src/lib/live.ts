@@ -85,6 +85,7 @@ export const liveEventTypes = [
   'call.started',
   'call.logged',
   'activity.created',
+  'activity.updated',
 ] as const;
 
 /** 1 s, 2 s, 4 s … up to 30 s, each with up to half of it taken off at random so that tabs do not reconnect in step. */

@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Receive a VOIP provider's call status callbacks
-         * @description No user authentication: click-to-call registers this address, with `?tenant=` (the tenant's id) and `?call=` (the call's id), as the call's status callback. For `twilio`, the form-encoded callback must carry `X-Twilio-Signature`: the base64 HMAC-SHA1, under the tenant's auth token, of the full URL followed by each POST field's name and value sorted by name (compared in constant time). A bad or missing signature, or a tenant without VOIP settings, is 400 invalid_signature and changes nothing. `CallStatus` ringing, in-progress, completed, busy, no-answer, failed and canceled update the call (never back: a late ringing after completed is kept out), with `CallDuration`; a recording status callback (`RecordingStatus` completed) adds its `RecordingUrl`. A completed, busy or no-answer call is logged once, by its call SID, as the agent's `call` activity on the lead or contact, with its duration and the recording link if reported by then (the call keeps it either way); replayed callbacks log nothing twice.
+         * @description No user authentication: click-to-call registers this address, with `?tenant=` (the tenant's id) and `?call=` (the call's id), as the call's status callback. For `twilio`, the form-encoded callback must carry `X-Twilio-Signature`: the base64 HMAC-SHA1, under the tenant's auth token, of the full URL followed by each POST field's name and value sorted by name (compared in constant time). A bad or missing signature, or a tenant without VOIP settings, is 400 invalid_signature and changes nothing. `CallStatus` ringing, in-progress, completed, busy, no-answer, failed and canceled update the call (never back: a late ringing after completed is kept out), with `CallDuration`; a recording status callback (`RecordingStatus` completed) adds its `RecordingUrl`. A completed, busy or no-answer call is logged once as the agent's `call` activity on the lead or contact, with its duration and the recording link if reported by then (the call keeps it either way); replayed callbacks log nothing twice. The agent's disposition of the call (`POST /leads/{id}/calls`) goes into the same activity, in either order.
          */
         post: operations["VoipWebhook"];
         delete?: never;
@@ -922,7 +922,7 @@ export interface paths {
         put?: never;
         /**
          * Log a call on a lead
-         * @description Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt). While another agent holds the lead for a call: 409 locked.
+         * @description Logs a call as an activity, releases the caller's lock and schedules the retry (no_answer, busy: the queue's retryAfterMinutes) or the callback (callbackAt). When the caller placed a click-to-call to this lead in the last 2 hours, after the lead's last logged call, the disposition is that call's: it goes into the call's one activity (which the provider's report completes, in either order), so the call counts once. While another agent holds the lead for a call: 409 locked.
          */
         post: operations["LogCall"];
         delete?: never;
@@ -1811,7 +1811,7 @@ export interface paths {
          * @description The widget catalog: each type with its parameters (a JSON Schema), the sizes it may take on the 12-column grid, the report whose numbers it shows
          *     (GET /reports/{report}; tasks and approvals read GET /tasks and GET /approvals?mine=awaiting), and liveEvents: the stream events that change those numbers.
          *     A dashboard applies them as they come: deal events carry stageId, previousStageId, status and value; unit.status_changed carries status and previousStatus;
-         *     lead events carry status and previousStatus; call.logged carries agentId and disposition; activity.created carries type, ownerId, outcome, subjectType and subjectId;
+         *     lead events carry status and previousStatus; call.logged carries agentId and disposition; activity.created and activity.updated (a click-to-call's disposition or provider report completing its activity) carry type, ownerId, outcome, subjectType and subjectId;
          *     approval events carry status.
          */
         get: operations["ListWidgetTypes"];

@@ -1,0 +1,31 @@
+using M3CoreCRM.Grains.Abstractions.Leads;
+using M3CoreCRM.Grains.Persistence;
+using Npgsql;
+
+namespace M3CoreCRM.ApiHost.Integrations;
+
+/// <summary>The click-to-calls agents placed, as a disposition finds the call it tells of.</summary>
+public static class PlacedCalls
+{
+    /// <summary>How long after placing a call its agent may still log its disposition as that call's.</summary>
+    public static readonly TimeSpan DispositionWindow = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// The agent's latest click-to-call to the lead within <see cref="DispositionWindow"/> that got through to the
+    /// provider (not failed or canceled), or null. The lead's grain decides whether the disposition is that call's.
+    /// </summary>
+    public static async Task<PlacedCall?> LatestToLeadAsync(NpgsqlDataSource db, Guid tenantId, Guid agentId, Guid leadId, CancellationToken cancellationToken)
+    {
+        await using var batch = db.ForTenant(tenantId);
+        batch.Add("""
+            SELECT id, created_at FROM voip_calls
+            WHERE tenant_id = $1 AND subject_type = 'lead' AND subject_id = $2 AND agent_id = $3
+              AND status NOT IN ('failed', 'canceled') AND created_at > clock_timestamp() - $4::interval
+            ORDER BY created_at DESC LIMIT 1
+            """).With(tenantId).With(leadId).With(agentId).With(DispositionWindow);
+        await using var reader = await batch.ReadAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new PlacedCall(reader.GetGuid(0), reader.GetFieldValue<DateTime>(1))
+            : null;
+    }
+}
