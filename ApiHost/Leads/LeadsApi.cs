@@ -247,14 +247,15 @@ public static class LeadsApi
             .Optional("notes", request.Notes, 4000)
             .Check(request.Disposition != CallDisposition.Callback || request.CallbackAt > DateTime.UtcNow, "callbackAt", "A callback needs a time in the future.")
             .ThrowIfInvalid();
+        // The caller's latest click-to-call to the lead is read while the lead and its queue are asked.
+        var clickToCall = PlacedCalls.LatestToLeadAsync(db, caller.TenantId, caller.UserId, id, cancellationToken);
         var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
         var current = await grain.GetAsync();
         var retryAfter = (current.Calls.LockedByQueue ?? current.Calls.LastQueueId) is { } queueId
             ? (await grains.GetGrain<ICallQueueGrain>(caller.TenantId, queueId).GetAsync()).RetryAfterMinutes
             : DefaultRetryAfterMinutes;
-        var clickToCall = await PlacedCalls.LatestToLeadAsync(db, caller.TenantId, caller.UserId, id, cancellationToken);
         return TypedResults.Ok(await grain.LogCallAsync(caller.UserId, new LogCall(
-            request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes, request.CallbackAt?.ToUniversalTime(), retryAfter) { ClickToCall = clickToCall }));
+            request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes, request.CallbackAt?.ToUniversalTime(), retryAfter) { ClickToCall = await clickToCall }));
     }
 
     private static async Task<Ok<LeadConversion>> ConvertAsync(

@@ -40,11 +40,7 @@ public sealed class ActivityGrain([PersistentState("activities", CrmStorage.Name
             return Info();
         }
 
-        state.State = new ActivityState
-        {
-            Type = activity.Type, Subject = activity.Subject, At = activity.At, DurationSeconds = activity.DurationSeconds,
-            Outcome = activity.Outcome, Body = activity.Body, OwnerId = activity.OwnerId, CreatedAt = DateTime.UtcNow,
-        };
+        state.State = StateOf(activity);
         await state.WriteStateAsync([Created()]);
         return Info();
     }
@@ -59,11 +55,8 @@ public sealed class ActivityGrain([PersistentState("activities", CrmStorage.Name
 
         if (!state.RecordExists)
         {
-            state.State = new ActivityState
-            {
-                Type = a.Type, Subject = a.Subject, At = a.At, DurationSeconds = a.DurationSeconds, Outcome = a.Outcome, OwnerId = a.OwnerId,
-                CreatedAt = DateTime.UtcNow, Accounts = [account.Source],
-            };
+            state.State = StateOf(a);
+            state.State.Accounts.Add(account.Source);
             TakeBody(account.Source, a.Body);
             await state.WriteStateAsync([Created()]);
             return Info();
@@ -114,9 +107,15 @@ public sealed class ActivityGrain([PersistentState("activities", CrmStorage.Name
             s.ProviderSummary = body;
         }
 
-        s.Body = string.Join("\n\n", new[] { s.AgentNotes, s.ProviderSummary }.Where(part => !string.IsNullOrWhiteSpace(part)));
-        s.Body = s.Body.Length == 0 ? null : s.Body;
+        var parts = new[] { s.AgentNotes, s.ProviderSummary }.Where(part => !string.IsNullOrWhiteSpace(part)).ToList();
+        s.Body = parts.Count == 0 ? null : string.Join("\n\n", parts);
     }
+
+    private static ActivityState StateOf(NewActivity a) => new()
+    {
+        Type = a.Type, Subject = a.Subject, At = a.At, DurationSeconds = a.DurationSeconds, Outcome = a.Outcome, Body = a.Body, OwnerId = a.OwnerId,
+        CreatedAt = DateTime.UtcNow,
+    };
 
     // The event lets live dashboards count a call however it was logged (by an agent's disposition, through the API,
     // or by the VOIP webhook); the body stays in the record.

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using M3CoreCRM.Silo.Hosting;
 using Npgsql;
 
 namespace M3CoreCRM.Silo.Storage;
@@ -265,31 +264,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         await File.AppendAllLinesAsync(Path.Combine(dataDirectory, "postgresql.conf"), settings, cancellationToken);
     }
 
-    /// <summary>
-    /// A port that is free now, from below Linux's ephemeral range (32768 and up) so that outgoing connections,
-    /// which draw their local ports from that range, cannot take it before the server binds it.
-    /// </summary>
-    private static int FreePort()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var candidate = RandomNumberGenerator.GetInt32(20_000, 32_000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, candidate);
-                listener.Start();
-                return candidate;
-            }
-            catch (SocketException)
-            {
-                // Taken: try another.
-            }
-        }
-
-        using var any = new TcpListener(IPAddress.Loopback, 0);
-        any.Start();
-        return ((IPEndPoint)any.LocalEndpoint).Port;
-    }
+    /// <summary>The server's band of ports; the test hosts' is 10000-19999 (<c>OrleansTestSettings.FreePort</c>).</summary>
+    private static int FreePort() => FreePorts.InBand(20_000, 32_000);
 
     private static async Task ChownAsync(string path, CancellationToken cancellationToken)
     {

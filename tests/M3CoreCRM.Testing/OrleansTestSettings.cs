@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using M3CoreCRM.Silo.Hosting;
 using Orleans.Runtime;
 
 namespace M3CoreCRM.Testing;
@@ -25,42 +24,16 @@ public static class OrleansTestSettings
     private static readonly HashSet<int> HandedOut = [];
 
     /// <summary>
-    /// A port nobody listens on right now, and never handed out before by this process. It comes from below Linux's
-    /// ephemeral range (32768 and up), where outgoing connections take their local ports, and from a different band
-    /// than the test PostgreSQL servers' (20000-31999), so that nothing else takes it before its user binds it.
+    /// A port nobody listens on right now, never handed out before by this process, from a band of its own (the
+    /// PostgreSQL servers' is 20000-31999: see <see cref="FreePorts"/>).
     /// </summary>
-    public static int FreePort()
+    public static int FreePort() => FreePorts.InBand(10_000, 20_000, port =>
     {
-        while (true)
+        lock (HandedOut)
         {
-            var port = System.Security.Cryptography.RandomNumberGenerator.GetInt32(10_000, 20_000);
-            lock (HandedOut)
-            {
-                if (HandedOut.Contains(port))
-                {
-                    continue;
-                }
-            }
-
-            try
-            {
-                using var probe = new TcpListener(IPAddress.Loopback, port);
-                probe.Start();
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-
-            lock (HandedOut)
-            {
-                if (HandedOut.Add(port))
-                {
-                    return port;
-                }
-            }
+            return HandedOut.Add(port);
         }
-    }
+    });
 
     /// <summary>The <c>GrainId</c> Orleans stores for a domain grain (record id with its tenant as key extension).</summary>
     public static GrainId GrainIdOf(string grainType, Guid tenantId, Guid key) => GrainId.Create(grainType, $"{key:N}+{tenantId:N}");
