@@ -18,6 +18,10 @@ public abstract class CrmGrain : Grain
 {
     private readonly Dictionary<string, IGrainReminder> _reminders = new(StringComparer.Ordinal);
     private readonly HashSet<string> _rescheduled = new(StringComparer.Ordinal);
+    /// <summary>How long an activation that answered 404 stays for further requests before it goes.</summary>
+    protected static readonly TimeSpan AbsentLinger = TimeSpan.FromSeconds(10);
+
+    private IGrainTimer? _absentTimer;
     private Guid? _tenantId;
     private Guid? _key;
 
@@ -101,12 +105,18 @@ public abstract class CrmGrain : Grain
     }
 
     /// <summary>
-    /// The 404 for a record this grain does not hold (never created, or deleted). The activation goes once
-    /// idle: probing made-up ids must not leave activations behind for the collection age.
+    /// The 404 for a record this grain does not hold (never created, or deleted). The activation goes
+    /// <see cref="AbsentLinger"/> later: probing made-up ids must not leave activations behind for the collection
+    /// age. Not at once: requests for the same id that are already queued here would each be sent on to a new
+    /// activation that went too, until Orleans gave up forwarding them and they failed with a 503.
     /// </summary>
     protected DomainException Absent(string what)
     {
-        DeactivateOnIdle();
+        _absentTimer ??= this.RegisterGrainTimer(() =>
+        {
+            DeactivateOnIdle();
+            return Task.CompletedTask;
+        }, AbsentLinger, Timeout.InfiniteTimeSpan);
         return DomainException.NotFound(what);
     }
 

@@ -40,9 +40,10 @@ public sealed class NeverNullGuard(RequestDelegate next, IOptions<HttpJsonOption
                 using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
                 AddNulls(validation, body.RootElement, fields, "");
             }
-            catch (JsonException)
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException)
             {
-                // Not JSON at all: binding answers that, as for any other route.
+                // Not JSON at all, or a name that is not valid UTF-16 (a lone surrogate, found as the name is read):
+                // binding answers that, as for any other route.
             }
 
             validation.ThrowIfInvalid();

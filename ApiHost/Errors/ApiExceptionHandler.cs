@@ -82,6 +82,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             (400, ProblemCodes.ValidationFailed, "The request body is not valid JSON for this endpoint.", null),
         BadHttpRequestException bad =>
             (bad.StatusCode, ProblemCodes.ForStatus(bad.StatusCode), "The request could not be read.", null),
+        InvalidOperationException { InnerException: ArgumentException, TargetSite.DeclaringType: var reader } when reader == typeof(HttpRequestJsonExtensions) =>
+            (415, ProblemCodes.UnsupportedMediaType, "The request body's charset is not one this API reads; send JSON in UTF-8.", null),
         InconsistentStateException =>
             (409, ProblemCodes.Conflict, "The record was changed by another request at the same time; retry the request.", 0),
         StorageUnavailableException =>

@@ -270,40 +270,17 @@ public static class LeadsCsvApi
     private static async Task ExportAsync(
         HttpContext context, Caller caller, NpgsqlDataSource db, [AsParameters] LeadFilter filter, CancellationToken cancellationToken)
     {
+        // Page by page in creation order (keyset), so that memory stays flat however many leads there are. The first
+        // page is read before anything is written, so a filter the database refuses is answered with a problem, not
+        // with a file cut short.
+        var page = await ReadExportPageAsync(db, caller, filter, after: null, cancellationToken);
         context.Response.ContentType = "text/csv; charset=utf-8";
         context.Response.Headers.ContentDisposition = "attachment; filename=\"leads.csv\"";
         await using var csv = CsvWriter.Create(context.Response.Body, new CsvWriterOptions(), leaveOpen: true);
         csv.WriteHeader(["id", "name", "phone", "email", "source", "status", "statusCategory", "ownerId", "groupId", "tags", "notes", "budgetAmount", "budgetCurrency", "createdAt", "updatedAt"]);
-
-        // Page by page in creation order (keyset), so that memory stays flat however many leads there are.
-        (DateTime CreatedAt, Guid Id)? after = null;
         while (true)
         {
-            await using var batch = db.ForTenant(caller.TenantId);
-            var command = batch.Add("");
-            var where = new SqlConditions(command);
-            where.Where($"l.tenant_id = {where.Param(caller.TenantId)} AND NOT l.deleted")
-                .Where(ScopeFilter.Condition(caller, Permissions.LeadsRead, "l.owner_id", command))
-                .Where(ScopeFilter.Condition(caller, Permissions.LeadsExport, "l.owner_id", command));
-            filter.Apply(where);
-            if (after is { } last)
-            {
-                where.Where($"(l.created_at, l.id) > ({where.Param(last.CreatedAt)}, {where.Param(last.Id)})");
-            }
-
-            command.CommandText = $"SELECT l.id, l.state::text, l.version, l.created_at FROM leads l WHERE {where} ORDER BY l.created_at, l.id LIMIT {where.Param(ExportPage)}";
-            // The page is read whole before it is written, so a slow client never holds a database connection.
-            var page = new List<LeadInfo>(ExportPage);
-            await using (var reader = await batch.ReadAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    page.Add(LeadQueries.FromRow(reader));
-                    after = (reader.GetFieldValue<DateTime>(3), page[^1].Id);
-                }
-            }
-
-            foreach (var lead in page)
+            foreach (var (lead, _) in page)
             {
                 await csv.WriteRecordAsync(Fields(lead), cancellationToken);
             }
@@ -313,7 +290,39 @@ public static class LeadsCsvApi
             {
                 break;
             }
+
+            page = await ReadExportPageAsync(db, caller, filter, (page[^1].CreatedAt, page[^1].Lead.Id), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// One page of the export after <paramref name="after"/>, read whole before it is written, so that a slow client
+    /// never holds a database connection.
+    /// </summary>
+    private static async Task<List<(LeadInfo Lead, DateTime CreatedAt)>> ReadExportPageAsync(
+        NpgsqlDataSource db, Caller caller, LeadFilter filter, (DateTime CreatedAt, Guid Id)? after, CancellationToken cancellationToken)
+    {
+        await using var batch = db.ForTenant(caller.TenantId);
+        var command = batch.Add("");
+        var where = new SqlConditions(command);
+        where.Where($"l.tenant_id = {where.Param(caller.TenantId)} AND NOT l.deleted")
+            .Where(ScopeFilter.Condition(caller, Permissions.LeadsRead, "l.owner_id", command))
+            .Where(ScopeFilter.Condition(caller, Permissions.LeadsExport, "l.owner_id", command));
+        filter.Apply(where);
+        if (after is { } last)
+        {
+            where.Where($"(l.created_at, l.id) > ({where.Param(last.CreatedAt)}, {where.Param(last.Id)})");
+        }
+
+        command.CommandText = $"SELECT l.id, l.state::text, l.version, l.created_at FROM leads l WHERE {where} ORDER BY l.created_at, l.id LIMIT {where.Param(ExportPage)}";
+        var page = new List<(LeadInfo, DateTime)>(ExportPage);
+        await using var reader = await batch.ReadAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            page.Add((LeadQueries.FromRow(reader), reader.GetFieldValue<DateTime>(3)));
+        }
+
+        return page;
     }
 
     private static string[] Fields(LeadInfo lead) =>

@@ -25,6 +25,7 @@ public sealed record ReportChart(string Label, string Value);
 public static class ReportsApi
 {
     private const int DefaultActivityDays = 30;
+    private const int MinYear = 1900, MaxYear = 9998;
     private const int MaxActivityDays = 366;
 
     public static IServiceCollection AddApiReports(this IServiceCollection services, IConfiguration configuration)
@@ -42,7 +43,7 @@ public static class ReportsApi
                 name: pipeline (open deals' count, value and weighted value by pipeline stage; pipelineId filter), funnel (leads by status with share and conversions),
                 agents (per active user: calls by outcome, conversions, deals won and their value), inventory (units and list value by project, type and status; needs inventory.read;
                 projectId filter), activity (activities per day in the tenant's time zone, by type; from/to default to the last 30 days, at most 366).
-                Filters: from, to (on when records were created, calls made, leads converted, deals closed), ownerId, groupId (its members' records).
+                Filters: from, to (on when records were created, calls made, leads converted, deals closed; dates of the years 1900 to 9998), ownerId, groupId (its members' records).
                 Figures count only records within the caller's scope of reports.read: an agent with own scope sees their own numbers.
                 The JSON answers of pipeline, funnel, agents and inventory are kept for the dashboards and served again while no event has changed them (for at most
                 2 minutes, which bounds changes that come without an event); generatedAt says when the figures were counted.
@@ -69,6 +70,11 @@ public static class ReportsApi
         format ??= accept.Contains("text/csv", StringComparison.OrdinalIgnoreCase) ? "csv" : accept.Contains("application/pdf", StringComparison.OrdinalIgnoreCase) ? "pdf" : "json";
         var start = from?.ToUniversalTime();
         var end = to?.ToUniversalTime();
+        // Checked before any date arithmetic: a default period counted back from year 1 does not exist.
+        new Validation()
+            .Check(start is null || start.Value.Year is >= MinYear and <= MaxYear, "from", $"A date from the year {MinYear} to {MaxYear}.")
+            .Check(end is null || end.Value.Year is >= MinYear and <= MaxYear, "to", $"A date from the year {MinYear} to {MaxYear}.")
+            .ThrowIfInvalid();
         if (name == "activity")
         {
             end ??= DateTime.UtcNow;

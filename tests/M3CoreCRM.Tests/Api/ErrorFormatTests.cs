@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -110,6 +111,16 @@ public sealed class ErrorFormatTests : IAsyncLifetime
         var response = await _client.PostAsync(new Uri("/echo", UriKind.Relative), content);
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task JsonInACharsetNoOneKnowsIsA415Problem()
+    {
+        using var content = new StringContent("{ \"name\": \"x\", \"count\": 7 }", Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=no-such-charset");
+        var response = await _client.PostAsync(new Uri("/echo", UriKind.Relative), content);
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
 
     [Fact]

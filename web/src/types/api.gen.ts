@@ -1860,7 +1860,7 @@ export interface paths {
          * @description name: pipeline (open deals' count, value and weighted value by pipeline stage; pipelineId filter), funnel (leads by status with share and conversions),
          *     agents (per active user: calls by outcome, conversions, deals won and their value), inventory (units and list value by project, type and status; needs inventory.read;
          *     projectId filter), activity (activities per day in the tenant's time zone, by type; from/to default to the last 30 days, at most 366).
-         *     Filters: from, to (on when records were created, calls made, leads converted, deals closed), ownerId, groupId (its members' records).
+         *     Filters: from, to (on when records were created, calls made, leads converted, deals closed; dates of the years 1900 to 9998), ownerId, groupId (its members' records).
          *     Figures count only records within the caller's scope of reports.read: an agent with own scope sees their own numbers.
          *     The JSON answers of pipeline, funnel, agents and inventory are kept for the dashboards and served again while no event has changed them (for at most
          *     2 minutes, which bounds changes that come without an event); generatedAt says when the figures were counted.
