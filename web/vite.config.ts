@@ -2,49 +2,14 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
-import { defineConfig, type Plugin } from 'vite';
-
-/**
- * Adds a modulepreload link for the app's own script (src/app/start.tsx, which main.tsx imports dynamically) and the
- * scripts it imports, so the browser fetches them from the start, beside the entry, and the app is counted as part of
- * the page's initial JavaScript.
- */
-function preloadApp(): Plugin {
-  return {
-    name: 'm3-preload-app',
-    apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, context) {
-        const chunks = Object.values(context.bundle ?? {}).filter((output) => output.type === 'chunk');
-        const app = chunks.find((chunk) => chunk.moduleIds.some((id) => id.endsWith('/src/app/start.tsx')));
-        if (!app) throw new Error('The build has no chunk for src/app/start.tsx.');
-        const files = new Set<string>();
-        const visit = (file: string) => {
-          if (files.has(file)) return;
-          files.add(file);
-          chunks.find((chunk) => chunk.fileName === file)?.imports.forEach(visit);
-        };
-        visit(app.fileName);
-        const entries = new Set(chunks.filter((chunk) => chunk.isEntry).map((chunk) => chunk.fileName));
-        return [...files]
-          .filter((file) => !entries.has(file))
-          .map((file) => ({
-            tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` },
-            injectTo: 'head' as const,
-          }));
-      },
-    },
-  };
-}
+import { defineConfig } from 'vite';
 
 // `npm run dev` serves the app on :5173 and sends API calls to the one-machine mode
 // (`dotnet run --project ApiHost --urls http://127.0.0.1:5080`); M3_API overrides that address.
 const api = process.env.M3_API ?? 'http://127.0.0.1:5080';
 
 export default defineConfig(({ command }) => ({
-  plugins: [react(), tailwindcss(), preloadApp()],
+  plugins: [react(), tailwindcss()],
   resolve: {
     alias: [
       { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },

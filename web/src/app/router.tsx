@@ -1,4 +1,5 @@
-import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { createBrowserRouter, matchRoutes, Navigate, type Params, type RouteObject } from 'react-router';
 import { CallsRoute } from '@/features/calls/routes/calls';
 import { LoginRoute } from '@/features/auth/routes/login';
 import { SignUpRoute } from '@/features/auth/routes/signup';
@@ -7,6 +8,7 @@ import { LeadDetailRoute } from '@/features/leads/routes/lead-detail';
 import { LeadEditRoute } from '@/features/leads/routes/lead-edit';
 import { LeadNewRoute } from '@/features/leads/routes/lead-new';
 import { LeadsListRoute } from '@/features/leads/routes/leads-list';
+import { availabilityQuery, projectQuery } from '@/features/inventory/api/inventory';
 import { VerifyRoute } from '@/features/verification/routes/verify';
 import { ProfileRoute } from '@/features/profile/routes/profile';
 import { AppShell } from './layout/app-shell';
@@ -38,6 +40,22 @@ const inventory = () => import('@/features/inventory');
 const approvals = () => import('@/features/approvals');
 const dashboards = () => import('@/features/dashboards');
 const reports = () => import('@/features/reports');
+
+/**
+ * What a route may add: the reads its page makes first, so that a page opened from its address starts them as soon
+ * as the app runs, instead of after its code is fetched and its shell drawn (see prefetchRouteData).
+ */
+interface RouteHandle {
+  prefetch?: (queryClient: QueryClient, params: Params) => void;
+}
+
+const boardHandle: RouteHandle = {
+  prefetch: (queryClient, { id = '' }) => {
+    // A failed read is the page's to show: its own query reads again and shows the error.
+    queryClient.query(projectQuery(id)).catch(() => undefined);
+    queryClient.query(availabilityQuery(id)).catch(() => undefined);
+  },
+};
 
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
@@ -83,6 +101,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: 'inventory/projects/:id/board',
+            handle: boardHandle,
             lazy: async () => ({ Component: (await inventory()).AvailabilityRoute }),
           },
           {
@@ -151,4 +170,11 @@ export const routes: RouteObject[] = [
 /** The app's router, made once as the app starts: it begins fetching the first page's code at once. */
 export function createAppRouter() {
   return createBrowserRouter(routes);
+}
+
+/** Starts the reads that the routes matching `pathname` name in their handles (the queries' own cache dedupes them). */
+export function prefetchRouteData(queryClient: QueryClient, pathname: string) {
+  for (const match of matchRoutes(routes, pathname) ?? []) {
+    (match.route.handle as RouteHandle | undefined)?.prefetch?.(queryClient, match.params);
+  }
 }

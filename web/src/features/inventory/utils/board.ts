@@ -1,5 +1,5 @@
 import type { Availability, BoardUnit, StatusCounts, UnitStatus } from '../api/inventory';
-import { isUnitStatus, statusLook } from './status';
+import { isUnitStatus } from './status';
 
 export interface BoardFloor {
   floor: number | null;
@@ -134,42 +134,4 @@ export function applyUnitEvent(availability: Availability, event: UnitStatusEven
     };
   }
   return availability;
-}
-
-const htmlEscapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text made safe to put into HTML, as an element's text or a quoted attribute's value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => htmlEscapes[character]!);
-}
-
-/**
- * A cell's attributes that follow its unit. The button's aria-label is what assistive technology reads; data-label is
- * the second line that `.board-cell` draws (the status's mark and word, for eyes that miss the colour).
- */
-export function cellAttributes(unit: BoardUnit): Record<'aria-label' | 'data-status' | 'data-label', string> {
-  const look = statusLook(unit.status);
-  return {
-    'aria-label': `Unit ${unit.code}, ${look.label}`,
-    'data-status': unit.status,
-    'data-label': `${look.mark} ${look.label}`,
-  };
-}
-
-/** The HTML of a floor's cells: one button a unit, its code as its text, everything from the unit escaped. */
-export function cellsHtml(units: readonly BoardUnit[], selectedId: string | null): string {
-  let html = '';
-  for (const unit of units) {
-    let attributes = `type="button" class="board-cell unit-status" data-unit="${escapeHtml(unit.id)}" aria-pressed="${String(unit.id === selectedId)}"`;
-    for (const [name, value] of Object.entries(cellAttributes(unit)))
-      attributes += ` ${name}="${escapeHtml(value)}"`;
-    html += `<button ${attributes}>${escapeHtml(unit.code)}</button>`;
-  }
-  return html;
 }
