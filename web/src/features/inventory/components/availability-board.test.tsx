@@ -1,0 +1,147 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { Availability, BoardUnit } from '../api/inventory';
+import { applyUnitEvent } from '../utils/board';
+import { AvailabilityBoard } from './availability-board';
+
+const unit = (code: string, floor: number, status: BoardUnit['status'] = 'available'): BoardUnit => ({
+  id: `id-${code}`,
+  code,
+  typeCode: '2BR',
+  building: 'A',
+  floor,
+  status,
+  listPrice: { amount: 100, currency: 'USD' },
+  heldBy: null,
+  holdExpiresAt: null,
+});
+
+const counts = (total: number) => ({ total, available: total, onHold: 0, reserved: 0, sold: 0 });
+
+function board(units: BoardUnit[]): Availability {
+  return {
+    projectId: 'p1',
+    counts: counts(units.length),
+    byTypeCode: [{ typeCode: '2BR', counts: counts(units.length) }],
+    floors: [{ floor: null, counts: counts(units.length), units }],
+  };
+}
+
+const held = (code: string) => ({
+  id: `id-${code}`,
+  projectId: 'p1',
+  status: 'on_hold' as const,
+  heldBy: { type: 'deal' as const, id: 'd1' },
+  holdExpiresAt: '2030-01-01T00:00:00Z',
+});
+
+describe('AvailabilityBoard', () => {
+  it('shows each unit as a button named by its code and status, in a group per floor', () => {
+    render(
+      <AvailabilityBoard
+        availability={board([unit('A-1', 1), unit('A-2', 1), unit('A-9', 2, 'sold')])}
+        selectedId="id-A-2"
+        onSelect={() => undefined}
+      />,
+    );
+    const floor1 = screen.getByRole('group', { name: 'Building A, Floor 1' });
+    expect(
+      within(floor1)
+        .getAllByRole('button')
+        .map((cell) => cell.getAttribute('aria-label')),
+    ).toEqual(['Unit A-1, Available', 'Unit A-2, Available']);
+    expect(screen.getByRole('button', { name: 'Unit A-2, Available' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    const sold = screen.getByRole('button', { name: 'Unit A-9, Sold' });
+    expect(sold).toHaveAttribute('data-status', 'sold');
+    expect(sold).toHaveAttribute('data-label', '● Sold');
+    expect(sold).toHaveTextContent('A-9');
+  });
+
+  it('selects a unit by click and by keyboard', async () => {
+    const onSelect = vi.fn();
+    render(
+      <AvailabilityBoard
+        availability={board([unit('A-1', 1), unit('A-2', 1)])}
+        selectedId={null}
+        onSelect={onSelect}
+      />,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Unit A-2, Available' }));
+    expect(onSelect).toHaveBeenLastCalledWith('id-A-2');
+    screen.getByRole('button', { name: 'Unit A-1, Available' }).focus();
+    await user.keyboard('{Enter}');
+    expect(onSelect).toHaveBeenLastCalledWith('id-A-1');
+  });
+
+  it('writes a live change onto the cell it names, which keeps its focus', () => {
+    const before = board([unit('A-1', 1), unit('A-2', 1)]);
+    const { rerender } = render(
+      <AvailabilityBoard availability={before} selectedId={null} onSelect={() => undefined} />,
+    );
+    const cell = screen.getByRole('button', { name: 'Unit A-1, Available' });
+    cell.focus();
+    rerender(
+      <AvailabilityBoard
+        availability={applyUnitEvent(before, held('A-1'))}
+        selectedId="id-A-2"
+        onSelect={() => undefined}
+      />,
+    );
+    const after = screen.getByRole('button', { name: 'Unit A-1, On hold' });
+    expect(after).toBe(cell);
+    expect(after).toHaveFocus();
+    expect(after).toHaveAttribute('data-status', 'on_hold');
+    expect(after).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByRole('button', { name: 'Unit A-2, Available' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+  });
+
+  it('draws a floor afresh when its units change, and moves the selection between floors', () => {
+    const { rerender } = render(
+      <AvailabilityBoard
+        availability={board([unit('A-1', 1), unit('A-5', 2)])}
+        selectedId="id-A-1"
+        onSelect={() => undefined}
+      />,
+    );
+    rerender(
+      <AvailabilityBoard
+        availability={board([unit('A-1', 1), unit('A-3', 1), unit('A-5', 2)])}
+        selectedId="id-A-5"
+        onSelect={() => undefined}
+      />,
+    );
+    const floor1 = screen.getByRole('group', { name: 'Building A, Floor 1' });
+    expect(within(floor1).getAllByRole('button')).toHaveLength(2);
+    expect(screen.getByRole('button', { name: 'Unit A-1, Available' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
+    expect(screen.getByRole('button', { name: 'Unit A-5, Available' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+  });
+
+  it('shows a code with markup in it as text', () => {
+    const onSelect = vi.fn();
+    render(
+      <AvailabilityBoard
+        availability={board([unit('<img src=x onerror="alert(1)">&', 1)])}
+        selectedId={null}
+        onSelect={onSelect}
+      />,
+    );
+    const cell = screen.getByRole('button', { name: 'Unit <img src=x onerror="alert(1)">&, Available' });
+    expect(cell).toHaveTextContent('<img src=x onerror="alert(1)">&');
+    expect(cell.querySelector('img')).toBeNull();
+    expect(document.querySelector('img')).toBeNull();
+  });
+});
