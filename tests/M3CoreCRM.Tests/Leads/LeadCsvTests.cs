@@ -139,6 +139,18 @@ public sealed class LeadCsvTests(PostgresFixture postgres) : ApiTestBase(postgre
         Assert.Equal("Line one\nline two", rows[1].Notes);
     }
 
+    [Fact]
+    public async Task AnExportWhoseFilterTheDatabaseRefusesIsAProblemNotAFileCutShort()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        await tenant.LeadIdAsync();
+
+        // PostgreSQL refuses a NUL in text: the answer says so before any CSV is written.
+        var response = await tenant.SendAsync(HttpMethod.Get, "/api/v1/leads/export.csv?q=%00");
+
+        await ErrorFormatTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+    }
+
     private static async Task<System.Text.Json.JsonElement> ImportAsync(TenantSession tenant, string csv, HttpStatusCode expected, string? token = null)
     {
         var request = tenant.Request(HttpMethod.Post, "/api/v1/leads/import", token: token);

@@ -12,6 +12,28 @@ namespace M3CoreCRM.Tests.Leads;
 public sealed class LeadTests(PostgresFixture postgres) : ApiTestBase(postgres)
 {
     [Fact]
+    public async Task ConcurrentReadsOfALeadThatDoesNotExistAreAllAnswered404()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var missing = Guid.NewGuid();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => tenant.SendAsync(HttpMethod.Get, $"/api/v1/leads/{missing}")));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode));
+    }
+
+    [Fact]
+    public async Task APatchWhosePropertyNameIsNotValidUtf16IsA400()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var id = await tenant.LeadIdAsync();
+        var request = tenant.Request(HttpMethod.Patch, $"/api/v1/leads/{id}");
+        request.Content = new StringContent("{\"\\ud800\": 1}", System.Text.Encoding.UTF8, "application/json");
+
+        await ErrorFormatTests.AssertProblemAsync(await tenant.Http.SendAsync(request), HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
     public async Task ALeadIsCreatedNormalisedReadChangedAndDeleted()
     {
         var tenant = await TenantSession.SignUpAsync(Http);

@@ -15,6 +15,18 @@ namespace M3CoreCRM.Tests.Reports;
 public sealed class ReportTests(PostgresFixture postgres) : InventoryTestBase(postgres)
 {
     [Fact]
+    public async Task AReportDateOutsideTheYears1900To9998IsA400()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+
+        // The activity report counts its default period back from `to`: from year 1 there is none to count back.
+        var response = await tenant.SendAsync(HttpMethod.Get, "/api/v1/reports/activity?to=0001-01-01T00:00:00Z");
+
+        var problem = await ErrorFormatTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _));
+    }
+
+    [Fact]
     public async Task EachReportCountsTheSeededRecordsAndAnAgentSeesOnlyTheirOwn()
     {
         var seed = await SeedAsync();
