@@ -16,11 +16,11 @@ namespace M3CoreCRM.Grains;
 /// </summary>
 public abstract class CrmGrain : Grain
 {
+    /// <summary>How long an activation that answered 404 stays for further requests before it goes.</summary>
+    private static readonly TimeSpan AbsentLinger = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<string, IGrainReminder> _reminders = new(StringComparer.Ordinal);
     private readonly HashSet<string> _rescheduled = new(StringComparer.Ordinal);
-    /// <summary>How long an activation that answered 404 stays for further requests before it goes.</summary>
-    protected static readonly TimeSpan AbsentLinger = TimeSpan.FromSeconds(10);
-
     private IGrainTimer? _absentTimer;
     private Guid? _tenantId;
     private Guid? _key;

@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using M3CoreCRM.Tests.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Npgsql;
 
 namespace M3CoreCRM.Tests.Infrastructure;
 
@@ -47,19 +46,6 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         }
 
         _configure?.Invoke(builder);
-    }
-
-    /// <summary>
-    /// Stops the host, then closes the idle connections left in Npgsql's pool of its connection string (Orleans'
-    /// ADO.NET providers open their connections from it). The test run is one process, so without this each host's
-    /// connections would stay open for Npgsql's idle lifetime (5 minutes) after the host is gone, and the hosts of a
-    /// run together could fill the test server's max_connections.
-    /// </summary>
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await using var connection = new NpgsqlConnection(_connectionString);
-        NpgsqlConnection.ClearPool(connection);
     }
 }
 

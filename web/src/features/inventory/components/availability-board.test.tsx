@@ -1,40 +1,13 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { Availability, BoardUnit } from '../api/inventory';
+import { board, heldEvent, unit as unitOn } from '../testing/board-fixtures';
 import { applyUnitEvent } from '../utils/board';
 import { AvailabilityBoard } from './availability-board';
 
-const unit = (code: string, floor: number, status: BoardUnit['status'] = 'available'): BoardUnit => ({
-  id: `id-${code}`,
-  code,
-  typeCode: '2BR',
-  building: 'A',
-  floor,
-  status,
-  listPrice: { amount: 100, currency: 'USD' },
-  heldBy: null,
-  holdExpiresAt: null,
-});
-
-const counts = (total: number) => ({ total, available: total, onHold: 0, reserved: 0, sold: 0 });
-
-function board(units: BoardUnit[]): Availability {
-  return {
-    projectId: 'p1',
-    counts: counts(units.length),
-    byTypeCode: [{ typeCode: '2BR', counts: counts(units.length) }],
-    floors: [{ floor: null, counts: counts(units.length), units }],
-  };
-}
-
-const held = (code: string) => ({
-  id: `id-${code}`,
-  projectId: 'p1',
-  status: 'on_hold' as const,
-  heldBy: { type: 'deal' as const, id: 'd1' },
-  holdExpiresAt: '2030-01-01T00:00:00Z',
-});
+/** A unit of building A. */
+const unit = (code: string, floor: number, status?: Parameters<typeof unitOn>[3]) =>
+  unitOn(code, 'A', floor, status);
 
 describe('AvailabilityBoard', () => {
   it('shows each unit as a button named by its code and status, in a group per floor', () => {
@@ -87,7 +60,7 @@ describe('AvailabilityBoard', () => {
     cell.focus();
     rerender(
       <AvailabilityBoard
-        availability={applyUnitEvent(before, held('A-1'))}
+        availability={applyUnitEvent(before, heldEvent('A-1'))}
         selectedId="id-A-2"
         onSelect={() => undefined}
       />,

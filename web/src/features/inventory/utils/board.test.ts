@@ -1,40 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Availability, BoardUnit } from '../api/inventory';
+import { board, heldEvent, unit } from '../testing/board-fixtures';
 import { applyUnitEvent, boardGrid, unitStatusEvent } from './board';
-
-const unit = (
-  code: string,
-  building: string | null,
-  floor: number | null,
-  status: BoardUnit['status'] = 'available',
-): BoardUnit => ({
-  id: `id-${code}`,
-  code,
-  typeCode: '2BR',
-  building,
-  floor,
-  status,
-  listPrice: { amount: 100, currency: 'USD' },
-  heldBy: null,
-  holdExpiresAt: null,
-});
-
-const counts = (available: number, onHold = 0) => ({
-  total: available + onHold,
-  available,
-  onHold,
-  reserved: 0,
-  sold: 0,
-});
-
-function board(units: BoardUnit[]): Availability {
-  return {
-    projectId: 'p1',
-    counts: counts(units.length),
-    byTypeCode: [{ typeCode: '2BR', counts: counts(units.length) }],
-    floors: [{ floor: null, counts: counts(units.length), units }],
-  };
-}
 
 describe('boardGrid', () => {
   it('groups by building, floors from the top, units by code, the ones without a place last', () => {
@@ -55,13 +21,7 @@ describe('boardGrid', () => {
 
 describe('applyUnitEvent', () => {
   const before = board([unit('A-1', 'A', 1), unit('A-2', 'A', 1)]);
-  const held = {
-    id: 'id-A-1',
-    projectId: 'p1',
-    status: 'on_hold' as const,
-    heldBy: { type: 'deal' as const, id: 'd1' },
-    holdExpiresAt: '2030-01-01T00:00:00Z',
-  };
+  const held = heldEvent('A-1');
 
   it('replaces only the unit it names and moves the counts', () => {
     const after = applyUnitEvent(before, held);
