@@ -49,8 +49,18 @@ public static class TenantSql
     public static async Task<NpgsqlDataReader> ReadAsync(this NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        return reader;
+        try
+        {
+            await reader.NextResultAsync(cancellationToken);
+            return reader;
+        }
+        catch
+        {
+            // The statement's refusal or cancellation arrives here, after the reader is open; a data source's
+            // reader owns its connection, so one not disposed keeps the connection rented for good.
+            await reader.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs the batch and returns the rows its last statement changed.</summary>
