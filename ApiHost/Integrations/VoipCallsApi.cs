@@ -50,7 +50,7 @@ public static class VoipCallsApi
     {
         var group = endpoints.MapTenantGroup("/api/v1/calls", "Telemarketing").RequirePermission(Permissions.ActivitiesWrite);
         group.MapPost("/click-to-call", ClickToCallAsync).WithName("ClickToCall").WithSummary("Call a lead or contact from the agent's phone")
-            .WithDescription("Give one of `leadId` and `contactId`; the caller must be able to read it (else 404). The tenant's VOIP provider rings the caller's own number " +
+            .WithDescription("Give one of `leadId` and `contactId`; the caller must be able to read it (else 404 not_found). The tenant's VOIP provider rings the caller's own number " +
                 "(their entry in the `voip` settings' `agents`) and, when they answer, dials the record's phone (a contact's first). Answers 202 with the call's id and status; " +
                 "its progress (ringing, in_progress, completed with duration and recording) arrives on the provider's webhook, and the ended call is logged as the caller's " +
                 "call activity on the record. 409 not_configured while VOIP has no settings; 400 when the caller has no agent number or the record has no phone; " +

@@ -212,6 +212,7 @@ public static class ApiDocument
         ("NotFound", 404, "`not_found`: no such record in this tenant, or one outside the caller's scope (they read the same)."),
         ("VersionMismatch", 412, "`version_mismatch`: `If-Match` names a version that is no longer the current one; read the record again."),
         ("PayloadTooLarge", 413, "`payload_too_large`: the request body is larger than this endpoint accepts."),
+        ("UnsupportedMediaType", 415, "`unsupported_media_type`: the body's `Content-Type` is not one this operation reads (see its request body), or its JSON is not UTF-8."),
         ("RateLimited", 429, "`rate_limited`: too many requests; wait `Retry-After` seconds."),
         ("Unavailable", 503, "`unavailable`: storage or the cluster is not reachable at the moment; nothing was changed. Retry after `Retry-After` seconds."),
     ];

@@ -19,8 +19,9 @@ public sealed class AcceptsStreamTicket;
 /// tenant-scoped endpoints (<see cref="EndpointPermissionExtensions.MapTenantGroup"/>) need the bearer token and
 /// <c>X-Tenant-Id</c> and answer 401, 403 and 429; their POSTs take <c>Idempotency-Key</c>
 /// (<see cref="IdempotencyMiddleware"/>) and their PATCH, PUT and DELETE take <c>If-Match</c> (<see cref="Versioning"/>);
-/// a route with a path parameter answers 404; each one may answer 400 and 503. Codes that a route's description
-/// names with their status ("409 duplicate_lead") are listed under that status too.
+/// a route with a path parameter (or whose description names a 404) answers 404, one with a body 413 and 415; each
+/// one may answer 400 and 503. Codes that a route's description names with their status ("409 duplicate_lead") are
+/// listed under that status too.
 /// </summary>
 public static partial class OperationConventions
 {
@@ -108,7 +109,7 @@ public static partial class OperationConventions
             operation.Responses["401"] = ApiDocument.Problem(document, 401, string.Join(", ", unauthenticated.Select(code => $"`{code}`")) + ".");
         }
 
-        if (hasPathParameters)
+        if (hasPathParameters || described.ContainsKey(404))
         {
             operation.Responses["404"] = new OpenApiResponseReference("NotFound", document);
         }
@@ -145,6 +146,7 @@ public static partial class OperationConventions
         if (hasBody)
         {
             operation.Responses["413"] = new OpenApiResponseReference("PayloadTooLarge", document);
+            operation.Responses["415"] = new OpenApiResponseReference("UnsupportedMediaType", document);
         }
 
         if (tenantScoped || rateLimitedPerAddress || described.ContainsKey(429))

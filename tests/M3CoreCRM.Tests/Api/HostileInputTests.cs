@@ -350,7 +350,7 @@ public sealed class HostileInputTests(PostgresFixture postgres, HostileInputHost
     private static string Report(string what, int sent, List<Failure> failures)
     {
         var text = new StringBuilder();
-        text.AppendLine($"{failures.Count} of {sent} requests with {what} broke the rule (a 5xx, or a 4xx that is not application/problem+json).");
+        text.AppendLine($"{failures.Count} of {sent} requests with {what} broke the rule (a 5xx, a 4xx that is not application/problem+json, or an answer the operation does not document).");
         text.AppendLine("By operation and answer:");
         foreach (var group in failures.GroupBy(f => (f.Probe.Operation.Key, f.Status)).OrderBy(g => g.Key.Key, StringComparer.Ordinal).ThenBy(g => g.Key.Status))
         {
@@ -418,6 +418,15 @@ public sealed class HostileInputTests(PostgresFixture postgres, HostileInputHost
             if (status is >= 400 and < 500 && mediaType != "application/problem+json" && !(probe.ServerRefusesBare && status == 400 && answer.Length == 0))
             {
                 return (status, new Failure(probe, url, status, mediaType, answer));
+            }
+
+            // A client generated from the document knows the answers it lists; any other is a gap in the contract.
+            var documented = probe.Operation.Responses.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                || probe.Operation.Responses.Contains("default")
+                || (status is >= 200 and < 300 && probe.Operation.Responses.Any(code => code.StartsWith('2')));
+            if (!documented)
+            {
+                return (status, new Failure(probe, url, status, mediaType, "(not among the operation's documented answers) " + answer));
             }
 
             return (status, null);
@@ -507,7 +516,10 @@ public sealed class HostileInputTests(PostgresFixture postgres, HostileInputHost
                     }
                 }
 
-                operations.Add(new Operation(method, item.Name, pathParameters, query, headers, jsonBody, otherMediaType));
+                var responses = entry.Value.TryGetProperty("responses", out var answers)
+                    ? answers.EnumerateObject().Select(answer => answer.Name).ToHashSet(StringComparer.Ordinal)
+                    : [];
+                operations.Add(new Operation(method, item.Name, pathParameters, query, headers, jsonBody, otherMediaType, responses));
             }
         }
 
@@ -937,7 +949,8 @@ public sealed class HostileInputTests(PostgresFixture postgres, HostileInputHost
     private sealed record Parameter(string Name, string? Format);
 
     private sealed record Operation(
-        string Method, string Path, List<Parameter> PathParameters, List<Parameter> Query, HashSet<string> Headers, JsonElement? JsonBody, string? OtherMediaType)
+        string Method, string Path, List<Parameter> PathParameters, List<Parameter> Query, HashSet<string> Headers, JsonElement? JsonBody, string? OtherMediaType,
+        HashSet<string> Responses)
     {
         public string Key => $"{Method} {Path}";
     }
