@@ -76,10 +76,14 @@ public abstract class OwnedRecordGrain<TState, TFields, TInfo>(IPersistentState<
 
     protected abstract TInfo Info();
 
-    private Task WriteAsync(string change, Dictionary<string, FieldChange> changes) =>
-        state.WriteStateAsync([new GrainEvent($"{entityType}.{change}", entityType, Key, EventData(), changes)]);
+    /// <summary>Writes the state with an event of the record's own (a call logged on a contact).</summary>
+    protected Task WriteAsync(GrainEvent recorded) => state.WriteStateAsync([recorded]);
 
-    private void EnsureExists()
+    private Task WriteAsync(string change, Dictionary<string, FieldChange> changes) =>
+        WriteAsync(new GrainEvent($"{entityType}.{change}", entityType, Key, EventData(), changes));
+
+    /// <summary>A 404 for a record never created or deleted.</summary>
+    protected void EnsureExists()
     {
         if (!state.RecordExists || state.State.Deleted)
         {

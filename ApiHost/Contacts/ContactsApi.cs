@@ -1,9 +1,12 @@
 using System.Globalization;
 using M3CoreCRM.ApiHost.Conventions;
 using M3CoreCRM.ApiHost.Identity;
+using M3CoreCRM.ApiHost.Integrations;
 using M3CoreCRM.ApiHost.Leads;
+using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Contacts;
 using M3CoreCRM.Grains.Abstractions.Identity;
+using M3CoreCRM.Grains.Abstractions.Leads;
 using M3CoreCRM.Grains.Abstractions.Errors;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
 using M3CoreCRM.Grains.Persistence;
@@ -14,6 +17,8 @@ namespace M3CoreCRM.ApiHost.Contacts;
 public sealed record SaveContactRequest(
     [property: NeverNull] string? FirstName, [property: NeverNull] string? LastName, [property: NeverNull] string[]? Emails, [property: NeverNull] string[]? Phones,
     Guid? CompanyId, [property: NeverNull] Guid? OwnerId);
+
+public sealed record LogContactCallRequest(CallDisposition? Disposition, int? DurationSeconds, string? Notes);
 
 public sealed record SaveCompanyRequest([property: NeverNull] string? Name, string? Domain, string? Industry, [property: NeverNull] Guid? OwnerId);
 
@@ -37,6 +42,10 @@ public static class ContactsApi
         contacts.MapPost("", CreateContactAsync).WithName("CreateContact").WithSummary("Create a contact").RequirePermission(Permissions.ContactsWrite);
         contacts.MapPatch("/{id:guid}", UpdateContactAsync).WithName("UpdateContact").WithSummary("Update a contact").RequirePermission(Permissions.ContactsWrite);
         contacts.MapDelete("/{id:guid}", DeleteContactAsync).WithName("DeleteContact").WithSummary("Delete a contact").RequirePermission(Permissions.ContactsWrite);
+        contacts.MapPost("/{id:guid}/calls", LogCallAsync).WithName("LogContactCall").WithSummary("Log a call to a contact").RequirePermission(Permissions.ActivitiesWrite)
+            .WithDescription("Logs the caller's call to a contact they may read as a call activity, and answers it. When the caller placed a click-to-call to this " +
+                "contact in the last 2 hours, after the contact's last logged call, the disposition is that call's: it goes into the call's one activity (which the " +
+                "provider's report completes, in either order), so the call counts once. A contact has no call queue: a callback is noted, not scheduled (add a task).");
 
         var companies = endpoints.MapTenantGroup("/api/v1/companies", "Companies");
         companies.MapGet("", ListCompaniesAsync).WithName("ListCompanies").WithSummary("List companies").RequirePermission(Permissions.CompaniesRead);
@@ -99,6 +108,21 @@ public static class ContactsApi
         caller.EnsureReaches(Permissions.ContactsRead, contact.OwnerId, "The contact");
         Versioning.SetETag(response, contact.Version);
         return TypedResults.Ok(contact);
+    }
+
+    private static async Task<Ok<ActivityInfo>> LogCallAsync(
+        Guid id, LogContactCallRequest request, Caller caller, IGrainFactory grains, NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        new Validation()
+            .Check(request.Disposition is not null, "disposition", "One of: answered, no_answer, busy, wrong_number, callback, not_interested, interested.")
+            .Check(request.DurationSeconds is null or (>= 0 and <= 86_400), "durationSeconds", "0 to 86400 seconds.")
+            .Optional("notes", request.Notes, 4000)
+            .ThrowIfInvalid();
+        // The caller's latest click-to-call to the contact is read while the contact is asked.
+        var clickToCall = PlacedCalls.LatestAsync(db, caller.TenantId, caller.UserId, "contact", id, cancellationToken);
+        var grain = grains.GetGrain<IContactGrain>(caller.TenantId, id);
+        caller.EnsureReaches(Permissions.ContactsRead, (await grain.GetAsync()).OwnerId, "The contact");
+        return TypedResults.Ok(await grain.LogCallAsync(caller.UserId, new LogContactCall(request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes) { ClickToCall = await clickToCall }));
     }
 
     private static async Task<Ok<CompanyInfo>> GetCompanyAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)

@@ -11,18 +11,19 @@ public static class PlacedCalls
     public static readonly TimeSpan DispositionWindow = TimeSpan.FromHours(2);
 
     /// <summary>
-    /// The agent's latest click-to-call to the lead within <see cref="DispositionWindow"/> that got through to the
-    /// provider (not failed or canceled), or null. The lead's grain decides whether the disposition is that call's.
+    /// The agent's latest click-to-call to the record (a <c>lead</c> or <c>contact</c>) within <see cref="DispositionWindow"/>
+    /// that got through to the provider (not failed or canceled), or null. The record's grain decides whether the
+    /// disposition is that call's.
     /// </summary>
-    public static async Task<PlacedCall?> LatestToLeadAsync(NpgsqlDataSource db, Guid tenantId, Guid agentId, Guid leadId, CancellationToken cancellationToken)
+    public static async Task<PlacedCall?> LatestAsync(NpgsqlDataSource db, Guid tenantId, Guid agentId, string subjectType, Guid subjectId, CancellationToken cancellationToken)
     {
         await using var batch = db.ForTenant(tenantId);
         batch.Add("""
             SELECT id, created_at FROM voip_calls
-            WHERE tenant_id = $1 AND subject_type = 'lead' AND subject_id = $2 AND agent_id = $3
-              AND status NOT IN ('failed', 'canceled') AND created_at > clock_timestamp() - $4::interval
+            WHERE tenant_id = $1 AND subject_type = $2 AND subject_id = $3 AND agent_id = $4
+              AND status NOT IN ('failed', 'canceled') AND created_at > clock_timestamp() - $5::interval
             ORDER BY created_at DESC LIMIT 1
-            """).With(tenantId).With(leadId).With(agentId).With(DispositionWindow);
+            """).With(tenantId).With(subjectType).With(subjectId).With(agentId).With(DispositionWindow);
         await using var reader = await batch.ReadAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new PlacedCall(reader.GetGuid(0), reader.GetFieldValue<DateTime>(1))

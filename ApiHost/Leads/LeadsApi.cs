@@ -248,7 +248,7 @@ public static class LeadsApi
             .Check(request.Disposition != CallDisposition.Callback || request.CallbackAt > DateTime.UtcNow, "callbackAt", "A callback needs a time in the future.")
             .ThrowIfInvalid();
         // The caller's latest click-to-call to the lead is read while the lead and its queue are asked.
-        var clickToCall = PlacedCalls.LatestToLeadAsync(db, caller.TenantId, caller.UserId, id, cancellationToken);
+        var clickToCall = PlacedCalls.LatestAsync(db, caller.TenantId, caller.UserId, "lead", id, cancellationToken);
         var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
         var current = await grain.GetAsync();
         var retryAfter = (current.Calls.LockedByQueue ?? current.Calls.LastQueueId) is { } queueId

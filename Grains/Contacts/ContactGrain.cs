@@ -1,4 +1,6 @@
+using M3CoreCRM.Grains.Abstractions.Activities;
 using M3CoreCRM.Grains.Abstractions.Contacts;
+using M3CoreCRM.Grains.Activities;
 using M3CoreCRM.Grains.Events;
 using M3CoreCRM.Grains.Persistence;
 
@@ -23,6 +25,12 @@ public sealed class ContactState : IOwnedRecordState
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Calls logged on the contact; the next one's activity id is derived from it.</summary>
+    public int CallsLogged { get; set; }
+
+    /// <summary>When its last call was logged: a click-to-call placed before it has had its disposition.</summary>
+    public DateTime? LastCalledAt { get; set; }
 }
 
 [GrainType("contact")]
@@ -42,13 +50,37 @@ public sealed class ContactGrain([PersistentState("contacts", CrmStorage.Name)] 
         return changes;
     }
 
-    protected override object EventData() => new { id = Key, name = $"{State.FirstName} {State.LastName}".Trim(), ownerId = State.OwnerId, State.CompanyId };
+    public async Task<ActivityInfo> LogCallAsync(Guid agentId, LogContactCall call)
+    {
+        EnsureExists();
+        var s = State;
+        var now = DateTime.UtcNow;
+
+        // The activity first, under an id derived from the contact and this call: a retry after a failed contact write finds it there.
+        var activity = new NewActivity(ActivityType.Call, new ActivitySubject("contact", Key), now, call.DurationSeconds, CallActivityIds.Outcome(call.Disposition), call.Notes, agentId);
+        var logged = call.ClickToCall is { } placed && (s.LastCalledAt is null || placed.PlacedAt > s.LastCalledAt)
+            ? await GrainFactory.GetGrain<IActivityGrain>(TenantId, CallActivityIds.ForClickToCall(TenantId, placed.CallId)).RecordCallAsync(new CallAccount(CallAccountSource.Agent, activity))
+            : await GrainFactory.GetGrain<IActivityGrain>(TenantId, CallActivityIds.ForAttempt(TenantId, Key, s.CallsLogged + 1)).CreateAsync(activity);
+
+        s.CallsLogged++;
+        s.LastCalledAt = now;
+        await WriteAsync(new GrainEvent("call.logged", "contact", Key, new
+        {
+            id = Key, contactId = Key, activityId = logged.Id, agentId, disposition = call.Disposition, call.DurationSeconds,
+            ownerId = s.OwnerId, name = Name,
+        }));
+        return logged;
+    }
+
+    protected override object EventData() => new { id = Key, name = Name, ownerId = State.OwnerId, State.CompanyId };
 
     protected override ContactInfo Info()
     {
         var s = State;
         return new ContactInfo(Key, s.FirstName, s.LastName, s.Emails, s.Phones, s.CompanyId, s.OwnerId, s.CreatedAt, s.UpdatedAt, Version);
     }
+
+    private string Name => $"{State.FirstName} {State.LastName}".Trim();
 }
 
 public sealed class CompanyState : IOwnedRecordState

@@ -309,7 +309,7 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
         // The activity first, under an id derived from the lead and this attempt: a retry after a failed lead write finds it already there.
         // A click-to-call placed since the lead's last logged call is the call this disposition tells of: it goes into that call's
         // one activity, which the provider's report completes (in either order), so the call is counted once.
-        var activity = new NewActivity(ActivityType.Call, new ActivitySubject("lead", Key), now, call.DurationSeconds, Disposition(call.Disposition), call.Notes, agentId);
+        var activity = new NewActivity(ActivityType.Call, new ActivitySubject("lead", Key), now, call.DurationSeconds, CallActivityIds.Outcome(call.Disposition), call.Notes, agentId);
         Guid activityId;
         if (call.ClickToCall is { } placed && (calls.LastCalledAt is null || placed.PlacedAt > calls.LastCalledAt))
         {
@@ -318,7 +318,7 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
         }
         else
         {
-            activityId = AttemptActivityId(calls.Attempts + 1);
+            activityId = CallActivityIds.ForAttempt(TenantId, Key, calls.Attempts + 1);
             await GrainFactory.GetGrain<IActivityGrain>(TenantId, activityId).CreateAsync(activity);
         }
 
@@ -382,18 +382,8 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
         }
     }
 
-    private Guid AttemptActivityId(int attempt) => DerivedId($"call:{attempt}");
-
-    /// <summary>The id of what this lead makes for <paramref name="purpose"/> (its contact, its first call, ...): the same every time.</summary>
+    /// <summary>The id of what this lead makes for <paramref name="purpose"/> (its contact, company, deal): the same every time (its calls: <see cref="CallActivityIds.ForAttempt"/>).</summary>
     private Guid DerivedId(string purpose) => DerivedIds.Create(DerivedIds.UnixMillisecondsOf(Key), $"{TenantId:N}:{Key:N}:{purpose}");
-
-    private static string Disposition(CallDisposition disposition) => disposition switch
-    {
-        CallDisposition.NoAnswer => "no_answer",
-        CallDisposition.WrongNumber => "wrong_number",
-        CallDisposition.NotInterested => "not_interested",
-        _ => disposition.ToString().ToLowerInvariant(),
-    };
 
     private Task ForgetLockReminderAsync(Guid? lockId) => lockId is null ? Task.CompletedTask : ForgetReminderAsync(LockReminderPrefix + lockId);
 

@@ -46,6 +46,35 @@ public sealed class ContactTests(PostgresFixture postgres) : ApiTestBase(postgre
     }
 
     [Fact]
+    public async Task ACallToAContactIsACallActivityOnItForWhoeverMayReadIt()
+    {
+        var tenant = await TenantSession.SignUpAsync(Http);
+        var contactId = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts", new { firstName = "Layla", lastName = "Nasser" }, HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+
+        var logged = await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/contacts/{contactId}/calls",
+            new { disposition = "callback", durationSeconds = 95, notes = "Call back after the site visit." }, HttpStatusCode.OK);
+        Assert.Equal(("call", "contact", contactId), (logged.GetProperty("type").GetString(), logged.GetProperty("subject").GetProperty("type").GetString(), logged.GetProperty("subject").GetProperty("id").GetGuid()));
+        Assert.Equal(("callback", 95, tenant.UserId), (logged.GetProperty("outcome").GetString(), logged.GetProperty("durationSeconds").GetInt32(), logged.GetProperty("ownerId").GetGuid()));
+        var listed = Assert.Single((await tenant.GetJsonAsync($"/api/v1/activities?subjectId={contactId}")).GetProperty("items").EnumerateArray());
+        Assert.Equal(logged.GetProperty("id").GetGuid(), listed.GetProperty("id").GetGuid());
+        var timeline = (await tenant.GetJsonAsync($"/api/v1/entities/contact/{contactId}/timeline")).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.Contains("call.logged", timeline);
+
+        var invalid = await tenant.SendAsync(HttpMethod.Post, $"/api/v1/contacts/{contactId}/calls", new { durationSeconds = -1 });
+        var errors = (await ErrorFormatTests.AssertProblemAsync(invalid, HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("disposition", out _) && errors.TryGetProperty("durationSeconds", out _), errors.ToString());
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, $"/api/v1/contacts/{Guid.CreateVersion7()}/calls", new { disposition = "answered" }), HttpStatusCode.NotFound, "not_found");
+
+        // An agent sees only their own contacts: another's is not found for them, and nothing is logged on it.
+        var (_, agentToken, _) = await tenant.AddUserAsync("agent", $"agent@{tenant.Slug}.test");
+        await ErrorFormatTests.AssertProblemAsync(
+            await tenant.SendAsync(HttpMethod.Post, $"/api/v1/contacts/{contactId}/calls", new { disposition = "answered" }, token: agentToken), HttpStatusCode.NotFound, "not_found");
+        Assert.Single((await tenant.GetJsonAsync($"/api/v1/activities?subjectId={contactId}")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task BadContactsAndCompaniesAreRefusedFieldByField()
     {
         var tenant = await TenantSession.SignUpAsync(Http);

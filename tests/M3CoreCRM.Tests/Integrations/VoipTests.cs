@@ -173,6 +173,35 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
         Assert.Equal(2, (await AgentRowAsync(second)).GetProperty("calls").GetInt32());
     }
 
+    [Fact]
+    public async Task AContactsDispositionAfterAClickToCallIsThatCallsOneActivityAndALaterCallIsItsOwn()
+    {
+        using var twilio = TwilioAnswering(201, $$"""{"sid":"{{CallSid}}","status":"queued","direction":"outbound-api"}""");
+        var tenant = await TenantSession.SignUpAsync(Http);
+        await ConfigureAsync(tenant, twilio.Url!, new { userId = tenant.UserId, number = AgentNumber });
+        var contactId = (await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/contacts",
+            new { firstName = "Omar", lastName = "Haddad", phones = new[] { "+971509990011" } }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        await tenant.SendJsonAsync(HttpMethod.Post, "/api/v1/calls/click-to-call", new { contactId }, HttpStatusCode.Accepted);
+        var callback = new Uri(QueryHelpers.ParseQuery(twilio.LogEntries[^1].RequestMessage.Body!)["StatusCallback"].Single()!);
+        var ended = await SignedCallbackAsync(callback, Fields(("CallStatus", "completed"), ("CallDuration", "65")));
+
+        // The disposition completes the provider's activity for the call: one call, with the agent's outcome and the measured length.
+        var logged = await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/contacts/{contactId}/calls",
+            new { disposition = "interested", notes = "Asked for the payment plan." }, HttpStatusCode.OK);
+        Assert.Equal(ended.GetProperty("activityId").GetGuid(), logged.GetProperty("id").GetGuid());
+        var merged = Assert.Single(await CallActivitiesAsync(tenant, contactId));
+        Assert.Equal(("interested", 65), (merged.GetProperty("outcome").GetString(), merged.GetProperty("durationSeconds").GetInt32()));
+        Assert.StartsWith("Asked for the payment plan.", merged.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Equal((1, 1), ((await AgentRowAsync(tenant)).GetProperty("calls").GetInt32(), (await AgentRowAsync(tenant)).GetProperty("interested").GetInt32()));
+
+        // A later call without the provider is a call of its own, not a second account of the click-to-call.
+        var later = await tenant.SendJsonAsync(HttpMethod.Post, $"/api/v1/contacts/{contactId}/calls", new { disposition = "no_answer" }, HttpStatusCode.OK);
+        Assert.NotEqual(merged.GetProperty("id").GetGuid(), later.GetProperty("id").GetGuid());
+        Assert.Equal(2, (await CallActivitiesAsync(tenant, contactId)).Count);
+        Assert.Equal(2, (await AgentRowAsync(tenant)).GetProperty("calls").GetInt32());
+    }
+
     /// <summary>Places a click-to-call to the lead and returns the status callback address Twilio was given for it.</summary>
     private static async Task<Uri> PlaceCallAsync(WireMockServer twilio, TenantSession tenant, Guid leadId)
     {
@@ -345,8 +374,8 @@ public sealed class VoipTests(PostgresFixture postgres) : IntegrationTestBase(po
     private async Task<string> StatusAsync(Guid callId) =>
         Assert.Single(await QueryAsSystemAsync("SELECT status FROM voip_calls WHERE id = $1", r => r.GetString(0), callId));
 
-    private static async Task<List<JsonElement>> CallActivitiesAsync(TenantSession tenant, Guid leadId) =>
-        [.. (await tenant.GetJsonAsync($"/api/v1/activities?subjectId={leadId}")).GetProperty("items").EnumerateArray().Where(a => a.GetProperty("type").GetString() == "call")];
+    private static async Task<List<JsonElement>> CallActivitiesAsync(TenantSession tenant, Guid subjectId) =>
+        [.. (await tenant.GetJsonAsync($"/api/v1/activities?subjectId={subjectId}")).GetProperty("items").EnumerateArray().Where(a => a.GetProperty("type").GetString() == "call")];
 
     private static async Task AssertInvalidAsync(HttpResponseMessage response, string field)
     {

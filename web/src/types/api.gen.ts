@@ -1027,6 +1027,26 @@ export interface paths {
         patch: operations["UpdateContact"];
         trace?: never;
     };
+    "/api/v1/contacts/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a call to a contact
+         * @description Logs the caller's call to a contact they may read as a call activity, and answers it. When the caller placed a click-to-call to this contact in the last 2 hours, after the contact's last logged call, the disposition is that call's: it goes into the call's one activity (which the provider's report completes, in either order), so the call counts once. A contact has no call queue: a callback is noted, not scheduled (add a task).
+         */
+        post: operations["LogContactCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies": {
         parameters: {
             query?: never;
@@ -2625,6 +2645,12 @@ export interface components {
             notes?: null | string;
             /** Format: date-time */
             callbackAt?: unknown;
+        };
+        LogContactCallRequest: {
+            disposition?: null | components["schemas"]["CallDisposition"];
+            /** Format: int32 */
+            durationSeconds?: null | number | string;
+            notes?: null | string;
         };
         LoginRequest: {
             email?: null | string;
@@ -8096,6 +8122,69 @@ export interface operations {
                 };
             };
             412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    LogContactCall: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The workspace (tenant) the call is for: its id or slug. Missing: 400 `tenant_required`; not the access token's tenant: 403 `tenant_mismatch`.
+                 * @example acme-realty
+                 */
+                "X-Tenant-Id": components["parameters"]["TenantId"];
+                /**
+                 * @description Makes a retry safe: the same key with the same body within 24 hours answers the first success again (same status, headers and body) and does nothing twice. The same key with another body: 409 `idempotency_key_reused`; while the first is still running: 409 `request_in_progress`.
+                 * @example 0b7f3c1e-6d0a-4f52-9a57-2f1c9d1e8a41
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogContactCallRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityInfo"];
+                };
+            };
+            /** @description `validation_failed` (a field, query value or header is not valid; `errors` names each field); `tenant_required` (no `X-Tenant-Id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description `conflict` (another request changed the record at the same moment; retry); `idempotency_key_reused` (the key came with another body); `request_in_progress` (the first request with the key is still running; see `Retry-After`). */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
