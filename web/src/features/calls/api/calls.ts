@@ -1,22 +1,12 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api-client';
 import { apiErrorFrom } from '@/lib/problem';
+import type { Disposition } from '@/lib/dispositions';
 import type { components } from '@/types/api.gen';
 
 export type CallQueue = components['schemas']['CallQueueInfo'];
 export type CalledLead = components['schemas']['LeadInfo'];
-export type Disposition = components['schemas']['CallDisposition'];
-
-/** The contract's dispositions in the order of their shortcut digits (1 to 7). */
-export const dispositions: { value: Disposition; label: string }[] = [
-  { value: 'answered', label: 'Answered' },
-  { value: 'no_answer', label: 'No answer' },
-  { value: 'busy', label: 'Busy' },
-  { value: 'callback', label: 'Call back' },
-  { value: 'interested', label: 'Interested' },
-  { value: 'not_interested', label: 'Not interested' },
-  { value: 'wrong_number', label: 'Wrong number' },
-];
+export { dispositions, type Disposition } from '@/lib/dispositions';
 
 export const callQueuesQuery = () =>
   queryOptions({

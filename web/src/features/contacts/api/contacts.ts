@@ -7,6 +7,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api-client';
+import type { Disposition } from '@/lib/dispositions';
 import type { components } from '@/types/api.gen';
 
 export type Contact = components['schemas']['ContactInfo'];
@@ -114,6 +115,25 @@ export const timelineQuery = (type: 'contact' | 'company', id: string) =>
   });
 
 export const useTimeline = (type: 'contact' | 'company', id: string) => useQuery(timelineQuery(type, id));
+
+/** Logs a call to the contact; its timeline is read again to show it. */
+export function useLogContactCall(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (call: { disposition: Disposition; durationSeconds: number; notes: string }) =>
+      unwrap(
+        api.POST('/api/v1/contacts/{id}/calls', {
+          params: { path: { id } },
+          body: {
+            disposition: call.disposition,
+            durationSeconds: call.durationSeconds,
+            ...(call.notes.trim() ? { notes: call.notes.trim() } : {}),
+          },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: timelineQuery('contact', id).queryKey }),
+  });
+}
 
 export function useCreateContact() {
   const queryClient = useQueryClient();

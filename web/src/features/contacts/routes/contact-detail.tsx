@@ -4,6 +4,7 @@ import { FormAlert } from '@/components/form-alert';
 import { ActionLink, PageHeader } from '@/components/page-header';
 import { formatDateTime } from '@/lib/format';
 import { companyQuery, linkedDealsQuery, useContact, useTimeline } from '../api/contacts';
+import { ContactCallForm } from '../components/contact-call-form';
 import { DetailRow } from '../components/detail-row';
 import { LinkedDeals } from '../components/linked-deals';
 import { TimelineList } from '../components/timeline-list';
@@ -48,6 +49,7 @@ export function ContactDetailRoute() {
         <DetailRow term="Created">{formatDateTime(c.createdAt)}</DetailRow>
       </dl>
       <LinkedDeals deals={deals.data} loading={deals.isPending} />
+      <ContactCallForm contactId={c.id} />
       <TimelineList entries={timeline.data ?? []} />
     </div>
   );

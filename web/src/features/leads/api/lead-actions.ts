@@ -1,21 +1,11 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api-client';
 import { apiErrorFrom } from '@/lib/problem';
+import type { Disposition } from '@/lib/dispositions';
 import type { components } from '@/types/api.gen';
 import { leadQuery } from './leads';
 
-export type Disposition = components['schemas']['CallDisposition'];
 export type Conversion = components['schemas']['LeadConversion'];
-
-export const dispositionOptions: { value: Disposition; label: string }[] = [
-  { value: 'answered', label: 'Answered' },
-  { value: 'no_answer', label: 'No answer' },
-  { value: 'busy', label: 'Busy' },
-  { value: 'callback', label: 'Call back' },
-  { value: 'interested', label: 'Interested' },
-  { value: 'not_interested', label: 'Not interested' },
-  { value: 'wrong_number', label: 'Wrong number' },
-];
 
 /** After an action the lead, the lists and the lead's timeline are read again. */
 function useRefreshLead() {

@@ -3,14 +3,13 @@ import { Link } from 'react-router';
 import { Button } from '@/components/button';
 import { SelectField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
+import { dispositions, type Disposition } from '@/lib/dispositions';
 import {
-  dispositionOptions,
   useAddLeadTask,
   useAssignLead,
   useConvertLead,
   useLogLeadCall,
   usePipelines,
-  type Disposition,
 } from '../api/lead-actions';
 import { useOwners, type Lead } from '../api/leads';
 
@@ -68,7 +67,7 @@ function LogCallPanel({ lead }: { lead: Lead }) {
           label="Outcome"
           value={disposition}
           onChange={(event) => setDisposition(event.target.value as Disposition)}
-          options={dispositionOptions}
+          options={dispositions}
           error={fieldError(log.error, 'disposition')}
         />
         {disposition === 'callback' && (
