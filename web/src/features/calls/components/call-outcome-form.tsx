@@ -1,7 +1,7 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/button';
 import { fieldError, FormAlert } from '@/components/form-alert';
-import { TextField } from '@/components/field';
+import { TextAreaField, TextField } from '@/components/field';
 import { dispositions, type Disposition } from '../api/calls';
 
 export interface CallOutcome {
@@ -42,7 +42,6 @@ export function CallOutcomeForm({
   const [notes, setNotes] = useState('');
   const [callbackAt, setCallbackAt] = useState(inAnHour);
   const [missing, setMissing] = useState(false);
-  const notesId = useId();
   return (
     <form
       id={formId}
@@ -102,20 +101,15 @@ export function CallOutcomeForm({
           error={fieldError(error, 'callbackAt')}
         />
       )}
-      <div>
-        <label htmlFor={notesId} className="block text-sm font-medium text-slate-700 dark:text-slate-200">
-          Call notes
-        </label>
-        <textarea
-          id={notesId}
-          name="notes"
-          rows={3}
-          value={notes}
-          onChange={(event) => setNotes(event.target.value)}
-          className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-600 dark:bg-slate-800"
-        />
-      </div>
-      <FormAlert error={error} fields={['callbackAt']} />
+      <TextAreaField
+        label="Call notes"
+        name="notes"
+        rows={3}
+        value={notes}
+        onChange={(event) => setNotes(event.target.value)}
+        error={fieldError(error, 'notes')}
+      />
+      <FormAlert error={error} fields={['callbackAt', 'notes']} />
       <Button type="submit" disabled={pending} aria-keyshortcuts="Control+Enter Meta+Enter">
         {pending ? 'Saving…' : 'Save call'}
       </Button>

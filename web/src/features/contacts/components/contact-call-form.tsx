@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { Button } from '@/components/button';
-import { SelectField, TextField } from '@/components/field';
+import { SelectField, TextAreaField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
 import { dispositions, type Disposition } from '@/lib/dispositions';
 import { useLogContactCall } from '../api/contacts';
@@ -14,10 +14,10 @@ export function ContactCallForm({ contactId }: { contactId: string }) {
   const [disposition, setDisposition] = useState<Disposition>('answered');
   const [minutes, setMinutes] = useState('1');
   const [notes, setNotes] = useState('');
-  const notesId = useId();
+  const headingId = useId();
   return (
-    <section aria-labelledby={`${notesId}-title`} className="max-w-2xl space-y-3">
-      <h2 id={`${notesId}-title`} className="text-lg font-semibold">
+    <section aria-labelledby={headingId} className="max-w-2xl space-y-3">
+      <h2 id={headingId} className="text-lg font-semibold">
         Log a call
       </h2>
       <form
@@ -47,19 +47,14 @@ export function ContactCallForm({ contactId }: { contactId: string }) {
           onChange={(event) => setMinutes(event.target.value)}
           error={fieldError(log.error, 'durationSeconds')}
         />
-        <div>
-          <label htmlFor={notesId} className="block text-sm font-medium text-slate-700 dark:text-slate-200">
-            Call notes
-          </label>
-          <textarea
-            id={notesId}
-            rows={2}
-            value={notes}
-            onChange={(event) => setNotes(event.target.value)}
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-600 dark:bg-slate-800"
-          />
-        </div>
-        <FormAlert error={log.error} fields={['disposition', 'durationSeconds']} />
+        <TextAreaField
+          label="Call notes"
+          rows={2}
+          value={notes}
+          onChange={(event) => setNotes(event.target.value)}
+          error={fieldError(log.error, 'notes')}
+        />
+        <FormAlert error={log.error} fields={['disposition', 'durationSeconds', 'notes']} />
         <Button type="submit" disabled={log.isPending}>
           Log call
         </Button>

@@ -1,7 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/button';
-import { SelectField, TextField } from '@/components/field';
+import { SelectField, TextAreaField, TextField } from '@/components/field';
 import { fieldError, FormAlert } from '@/components/form-alert';
 import { dispositions, type Disposition } from '@/lib/dispositions';
 import {
@@ -44,7 +44,6 @@ function LogCallPanel({ lead }: { lead: Lead }) {
   const [minutes, setMinutes] = useState('1');
   const [notes, setNotes] = useState('');
   const [callbackAt, setCallbackAt] = useState(() => localIn(1));
-  const notesId = useId();
   return (
     <Panel title="Log a call">
       <form
@@ -89,19 +88,14 @@ function LogCallPanel({ lead }: { lead: Lead }) {
           onChange={(event) => setMinutes(event.target.value)}
           error={fieldError(log.error, 'durationSeconds')}
         />
-        <div>
-          <label htmlFor={notesId} className="block text-sm font-medium text-slate-700 dark:text-slate-200">
-            Call notes
-          </label>
-          <textarea
-            id={notesId}
-            rows={2}
-            value={notes}
-            onChange={(event) => setNotes(event.target.value)}
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-600 dark:bg-slate-800"
-          />
-        </div>
-        <FormAlert error={log.error} fields={['disposition', 'callbackAt', 'durationSeconds']} />
+        <TextAreaField
+          label="Call notes"
+          rows={2}
+          value={notes}
+          onChange={(event) => setNotes(event.target.value)}
+          error={fieldError(log.error, 'notes')}
+        />
+        <FormAlert error={log.error} fields={['disposition', 'callbackAt', 'durationSeconds', 'notes']} />
         <Button type="submit" disabled={log.isPending}>
           Log call
         </Button>
