@@ -71,6 +71,13 @@ test('create a company and a contact at it, open both, edit the contact, find it
   // The contact's page, and its company's, list the deal.
   const contactDeals = page.getByRole('region', { name: 'Deals' });
   await expect(contactDeals.getByRole('link', { name: 'Lind apartment, sea view' })).toBeVisible();
+  // A call to the contact, logged from its page, shows on its timeline.
+  const callLog = page.getByRole('region', { name: 'Log a call' });
+  await callLog.getByLabel('Outcome').selectOption({ label: 'Interested' });
+  await callLog.getByLabel('Call notes').fill('Wants the sea view.');
+  await callLog.getByRole('button', { name: 'Log call' }).click();
+  await expect(callLog.getByRole('status')).toHaveText('Call logged.');
+  await expect(page.getByRole('region', { name: 'Timeline' }).getByText(/call logged/)).toBeVisible();
 
   await page.getByRole('link', { name: 'Harbour Estates' }).click();
   await expect(page.getByRole('heading', { name: 'Harbour Estates', level: 1 })).toBeVisible();

@@ -21,7 +21,6 @@ export function ContactCallForm({ contactId }: { contactId: string }) {
         Log a call
       </h2>
       <form
-        aria-label="Log a call"
         className="space-y-3"
         onSubmit={(event) => {
           event.preventDefault();
