@@ -113,16 +113,16 @@ public static class ContactsApi
     private static async Task<Ok<ActivityInfo>> LogCallAsync(
         Guid id, LogContactCallRequest request, Caller caller, IGrainFactory grains, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
+        // A contact the caller may not read is not found, whatever the body says (as for a lead's calls).
+        var grain = grains.GetGrain<IContactGrain>(caller.TenantId, id);
+        caller.EnsureReaches(Permissions.ContactsRead, (await grain.GetAsync()).OwnerId, "The contact");
         new Validation()
             .Check(request.Disposition is not null, "disposition", "One of: answered, no_answer, busy, wrong_number, callback, not_interested, interested.")
             .Check(request.DurationSeconds is null or (>= 0 and <= 86_400), "durationSeconds", "0 to 86400 seconds.")
             .Optional("notes", request.Notes, 4000)
             .ThrowIfInvalid();
-        // The caller's latest click-to-call to the contact is read while the contact is asked.
-        var clickToCall = PlacedCalls.LatestAsync(db, caller.TenantId, caller.UserId, "contact", id, cancellationToken);
-        var grain = grains.GetGrain<IContactGrain>(caller.TenantId, id);
-        caller.EnsureReaches(Permissions.ContactsRead, (await grain.GetAsync()).OwnerId, "The contact");
-        return TypedResults.Ok(await grain.LogCallAsync(caller.UserId, new LogContactCall(request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes) { ClickToCall = await clickToCall }));
+        var clickToCall = await PlacedCalls.LatestAsync(db, caller.TenantId, caller.UserId, "contact", id, cancellationToken);
+        return TypedResults.Ok(await grain.LogCallAsync(caller.UserId, new LogContactCall(request.Disposition!.Value, request.DurationSeconds ?? 0, request.Notes) { ClickToCall = clickToCall }));
     }
 
     private static async Task<Ok<CompanyInfo>> GetCompanyAsync(Guid id, Caller caller, IGrainFactory grains, HttpResponse response)
