@@ -56,11 +56,9 @@ public sealed class ContactGrain([PersistentState("contacts", CrmStorage.Name)] 
         var s = State;
         var now = DateTime.UtcNow;
 
-        // The activity first, under an id derived from the contact and this call: a retry after a failed contact write finds it there.
+        // The activity first (the click-to-call's, or this call's under an id a retry after a failed contact write finds again).
         var activity = new NewActivity(ActivityType.Call, new ActivitySubject("contact", Key), now, call.DurationSeconds, CallActivityIds.Outcome(call.Disposition), call.Notes, agentId);
-        var logged = call.ClickToCall is { } placed && (s.LastCalledAt is null || placed.PlacedAt > s.LastCalledAt)
-            ? await GrainFactory.GetGrain<IActivityGrain>(TenantId, CallActivityIds.ForClickToCall(TenantId, placed.CallId)).RecordCallAsync(new CallAccount(CallAccountSource.Agent, activity))
-            : await GrainFactory.GetGrain<IActivityGrain>(TenantId, CallActivityIds.ForAttempt(TenantId, Key, s.CallsLogged + 1)).CreateAsync(activity);
+        var logged = await CallActivityIds.RecordAgentCallAsync(GrainFactory, TenantId, Key, s.CallsLogged + 1, s.LastCalledAt, call.ClickToCall, activity);
 
         s.CallsLogged++;
         s.LastCalledAt = now;

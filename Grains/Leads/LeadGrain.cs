@@ -306,21 +306,9 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
             throw DomainException.Invalid("callbackAt", "A callback needs a callbackAt in the future.");
         }
 
-        // The activity first, under an id derived from the lead and this attempt: a retry after a failed lead write finds it already there.
-        // A click-to-call placed since the lead's last logged call is the call this disposition tells of: it goes into that call's
-        // one activity, which the provider's report completes (in either order), so the call is counted once.
+        // The activity first (the click-to-call's, or this attempt's under an id a retry after a failed lead write finds again).
         var activity = new NewActivity(ActivityType.Call, new ActivitySubject("lead", Key), now, call.DurationSeconds, CallActivityIds.Outcome(call.Disposition), call.Notes, agentId);
-        Guid activityId;
-        if (call.ClickToCall is { } placed && (calls.LastCalledAt is null || placed.PlacedAt > calls.LastCalledAt))
-        {
-            activityId = CallActivityIds.ForClickToCall(TenantId, placed.CallId);
-            await GrainFactory.GetGrain<IActivityGrain>(TenantId, activityId).RecordCallAsync(new CallAccount(CallAccountSource.Agent, activity));
-        }
-        else
-        {
-            activityId = CallActivityIds.ForAttempt(TenantId, Key, calls.Attempts + 1);
-            await GrainFactory.GetGrain<IActivityGrain>(TenantId, activityId).CreateAsync(activity);
-        }
+        var activityId = (await CallActivityIds.RecordAgentCallAsync(GrainFactory, TenantId, Key, calls.Attempts + 1, calls.LastCalledAt, call.ClickToCall, activity)).Id;
 
         var before = new { calls.Attempts, calls.NextCallAt, calls.LastDisposition, calls.Done };
         var endedLock = calls.LockId;
@@ -382,7 +370,7 @@ public sealed class LeadGrain([PersistentState("leads", CrmStorage.Name)] IPersi
         }
     }
 
-    /// <summary>The id of what this lead makes for <paramref name="purpose"/> (its contact, company, deal): the same every time (its calls: <see cref="CallActivityIds.ForAttempt"/>).</summary>
+    /// <summary>The id of what this lead makes for <paramref name="purpose"/> (its contact, company, deal): the same every time (its calls: <see cref="CallActivityIds.RecordAgentCallAsync"/>).</summary>
     private Guid DerivedId(string purpose) => DerivedIds.Create(DerivedIds.UnixMillisecondsOf(Key), $"{TenantId:N}:{Key:N}:{purpose}");
 
     private Task ForgetLockReminderAsync(Guid? lockId) => lockId is null ? Task.CompletedTask : ForgetReminderAsync(LockReminderPrefix + lockId);
