@@ -63,7 +63,7 @@ app.UseSecurityHeaders();
 app.UseApiProblemDetails();
 app.UseApiIdentity();
 app.UseMiddleware<NeverNullGuard>();
-app.UseCursorScope();
+app.UseEndpointScope();
 
 app.MapHealthApi();
 app.MapOpenApi("/openapi/{documentName}.json");

@@ -14,7 +14,7 @@ namespace M3CoreCRM.Grains;
 /// default) and removed once its handler has done its work: a handler that fails is delivered again a period
 /// later, and one due while its silo was down fires within a period of the restart. Handlers stay idempotent.
 /// </summary>
-public abstract class CrmGrain : Grain
+public abstract class CrmGrain : Grain, ITenantKeyed
 {
     /// <summary>How long an activation that answered 404 stays for further requests before it goes.</summary>
     private static readonly TimeSpan AbsentLinger = TimeSpan.FromSeconds(10);
@@ -26,6 +26,8 @@ public abstract class CrmGrain : Grain
     private Guid? _key;
 
     protected Guid TenantId => _tenantId ??= ParseKey().TenantId;
+
+    Guid ITenantKeyed.TenantId => TenantId;
 
     protected Guid Key => _key ??= ParseKey().Key;
 

@@ -38,7 +38,7 @@ public static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
     {
-        var open = endpoints.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Auth).AnswersDomainRefusals();
+        var open = endpoints.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimiting(RateLimits.Auth);
         open.MapPost("/login", LoginAsync).WithName("Login").WithSummary("Log in").WithMetadata(new OpenApi.TakesTenantHeader())
             .WithDescription("The workspace is named by X-Tenant-Id. A wrong email or a wrong password is the same 401 invalid_credentials. Past the per-account login limit: 429 rate_limited. "
                 + "When the workspace's settings.secondFactor is sms, a right password answers 202 with a challenge instead of tokens, and a six-digit code goes to the user's mobile: "

@@ -18,24 +18,22 @@ public sealed class NoIdempotencyReplay;
 /// Only a success is kept: a refusal did nothing, and running the request again gives the same
 /// refusal (or, for a transient one such as 429 or 503, the success it should get after waiting).
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next)
+public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource db, IProblemDetailsService problems)
 {
     public const string Header = "Idempotency-Key";
     private const int MaxKeyLength = 128;
     private const int MaxStoredBody = 1024 * 1024;
 
-    public async Task InvokeAsync(HttpContext context, NpgsqlDataSource db, IProblemDetailsService problems)
-    {
-        if (!HttpMethods.IsPost(context.Request.Method)
-            || !context.Request.Headers.TryGetValue(Header, out var values)
-            || context.Items[typeof(Caller)] is not Caller caller
-            || context.GetEndpoint()?.Metadata.GetMetadata<NoIdempotencyReplay>() is not null)
-        {
-            await next(context);
-            return;
-        }
+    public Task InvokeAsync(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method)
+        && context.Request.Headers.TryGetValue(Header, out var values)
+        && context.Items[typeof(Caller)] is Caller caller
+        && context.GetEndpoint()?.Metadata.GetMetadata<NoIdempotencyReplay>() is null
+            ? RunOnceAsync(context, caller, values.ToString())
+            : next(context);
 
-        var key = values.ToString();
+    private async Task RunOnceAsync(HttpContext context, Caller caller, string key)
+    {
         if (key.Length is 0 or > MaxKeyLength)
         {
             await TenancyMiddleware.WriteAsync(context, problems, 400, "validation_failed", $"{Header} must have 1 to {MaxKeyLength} characters.");

@@ -26,29 +26,31 @@ public sealed class NeverNullGuard(RequestDelegate next, IOptions<HttpJsonOption
 
     private readonly ConcurrentDictionary<Type, NeverNullField[]> _fieldsByType = new();
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (HttpMethods.IsPatch(context.Request.Method)
-            && context.Request.HasJsonContentType()
-            && context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is { } type
-            && _fieldsByType.GetOrAdd(type, t => FieldsOf(t, depth: 0)) is { Length: > 0 } fields)
-        {
-            context.Request.EnableBuffering();
-            var validation = new Validation();
-            try
-            {
-                using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-                AddNulls(validation, body.RootElement, fields, "");
-            }
-            catch (Exception exception) when (exception is JsonException or InvalidOperationException)
-            {
-                // Not JSON at all, or a name that is not valid UTF-16 (a lone surrogate, found as the name is read):
-                // binding answers that, as for any other route.
-            }
+    public Task InvokeAsync(HttpContext context) =>
+        HttpMethods.IsPatch(context.Request.Method)
+        && context.Request.HasJsonContentType()
+        && context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is { } type
+        && _fieldsByType.GetOrAdd(type, t => FieldsOf(t, depth: 0)) is { Length: > 0 } fields
+            ? CheckThenRunAsync(context, fields)
+            : next(context);
 
-            validation.ThrowIfInvalid();
-            context.Request.Body.Position = 0;
+    private async Task CheckThenRunAsync(HttpContext context, NeverNullField[] fields)
+    {
+        context.Request.EnableBuffering();
+        var validation = new Validation();
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            AddNulls(validation, body.RootElement, fields, "");
         }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            // Not JSON at all, or a name that is not valid UTF-16 (a lone surrogate, found as the name is read):
+            // binding answers that, as for any other route.
+        }
+
+        validation.ThrowIfInvalid();
+        context.Request.Body.Position = 0;
 
         await next(context);
     }

@@ -101,25 +101,6 @@ public sealed record CursorScope(CursorSigner Signer, string List, string Sort)
     internal static void Set(CursorScope scope) => Scope.Value = scope;
 }
 
-public static class CursorScopeSetup
-{
-    /// <summary>Sets the scope of each request that reached an endpoint: its route pattern and its <c>sort</c> as sent.</summary>
-    public static WebApplication UseCursorScope(this WebApplication app)
-    {
-        var signer = app.Services.GetRequiredService<CursorSigner>();
-        app.Use(async (context, next) =>
-        {
-            if (context.GetEndpoint() is RouteEndpoint endpoint)
-            {
-                CursorScope.Set(new CursorScope(signer, endpoint.RoutePattern.RawText ?? "", context.Request.Query["sort"].ToString().Trim()));
-            }
-
-            await next(context);
-        });
-        return app;
-    }
-}
-
 /// <summary>A sortable field of a list: its SQL column and that column's type.</summary>
 public sealed record SortColumn(string Column, string SqlType);
 

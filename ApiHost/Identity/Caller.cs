@@ -76,6 +76,5 @@ public static class EndpointPermissionExtensions
         endpoints.MapGroup(prefix)
             .RequireAuthorization()
             .WithMetadata(new TenantScopedEndpoint())
-            .AnswersDomainRefusals()
             .WithTags(tag);
 }

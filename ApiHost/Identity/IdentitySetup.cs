@@ -23,6 +23,8 @@ public static class IdentitySetup
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
+            // Nothing reads the token back from the authentication properties; storing it cost every request a dictionary.
+            jwt.SaveToken = false;
             jwt.ForwardDefaultSelector = context => Stream.StreamTicketAuthentication.Applies(context) ? Stream.StreamTicketAuthentication.SchemeName : null;
             jwt.TokenValidationParameters = TokenService.ValidationParameters(options, signingKey);
             jwt.Events = new JwtBearerEvents

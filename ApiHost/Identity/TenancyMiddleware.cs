@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
 
@@ -9,11 +11,17 @@ namespace M3CoreCRM.ApiHost.Identity;
 /// still be active with the token's security stamp (401); and the endpoint's permission must be
 /// granted (403 <c>forbidden</c>, audited). Grain calls of the request carry the caller as actor.
 /// </summary>
-public sealed class TenancyMiddleware(RequestDelegate next)
+public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tenants, AccessResolver access, AuditWriter audit, IProblemDetailsService problems)
 {
     public const string TenantHeader = "X-Tenant-Id";
 
-    public async Task InvokeAsync(HttpContext context, TenantDirectory tenants, AccessResolver access, AuditWriter audit, IProblemDetailsService problems)
+    /// <summary>
+    /// The ids a token's claims carry, read once per identity: a validated access token keeps its identity for its
+    /// lifetime (<see cref="ValidatedTokenCache"/>), and an agent's client sends the same token with every request.
+    /// </summary>
+    private static readonly ConditionalWeakTable<ClaimsIdentity, TokenIds> IdsByIdentity = new();
+
+    public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
         if (endpoint?.Metadata.GetMetadata<TenantScopedEndpoint>() is null || context.User.Identity?.IsAuthenticated != true)
@@ -22,7 +30,8 @@ public sealed class TenancyMiddleware(RequestDelegate next)
             return;
         }
 
-        var tokenTenant = Guid.Parse(context.User.FindFirst(M3Claims.TenantId)!.Value);
+        var token = IdsOf(context.User);
+        var tokenTenant = token.TenantId;
         if (!context.Request.Headers.TryGetValue(TenantHeader, out var header) && context.User.HasClaim(c => c.Type == Stream.StreamTicketAuthentication.ViaTicketClaim))
         {
             // A stream ticket names its tenant, and browsers' EventSource cannot send the header.
@@ -42,9 +51,7 @@ public sealed class TenancyMiddleware(RequestDelegate next)
             return;
         }
 
-        var userId = Guid.Parse(context.User.FindFirst(M3Claims.UserId)!.Value);
-        var stamp = Guid.Parse(context.User.FindFirst(M3Claims.SecurityStamp)!.Value);
-        var familyId = Guid.Parse(context.User.FindFirst(M3Claims.FamilyId)!.Value);
+        var (_, userId, stamp, familyId) = token;
 
         // Disabling a user, a password change, logout and a detected token reuse end access at once, not when the access token expires.
         var user = await access.GetAsync(tenant.Id, userId, familyId, context.RequestAborted);
@@ -81,9 +88,19 @@ public sealed class TenancyMiddleware(RequestDelegate next)
         await next(context);
     }
 
+    private static TokenIds IdsOf(ClaimsPrincipal user) =>
+        IdsByIdentity.GetValue((ClaimsIdentity)user.Identity!, static identity => new TokenIds(
+            Guid.Parse(identity.FindFirst(M3Claims.TenantId)!.Value),
+            Guid.Parse(identity.FindFirst(M3Claims.UserId)!.Value),
+            Guid.Parse(identity.FindFirst(M3Claims.SecurityStamp)!.Value),
+            Guid.Parse(identity.FindFirst(M3Claims.FamilyId)!.Value)));
+
     internal static async Task WriteAsync(HttpContext context, IProblemDetailsService problems, int status, string code, string detail)
     {
         context.Response.StatusCode = status;
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = ProblemDetailsSetup.Create(status, code, detail) });
     }
 }
+
+/// <summary>The ids of an access token's claims.</summary>
+internal sealed record TokenIds(Guid TenantId, Guid UserId, Guid SecurityStamp, Guid FamilyId);

@@ -28,3 +28,13 @@ public static class TenantGrains
         return true;
     }
 }
+
+/// <summary>
+/// A grain that knows its tenant, read from its key once per activation: the incoming-call filter that refuses
+/// another tenant's calls asks it instead of parsing the key on every call.
+/// </summary>
+public interface ITenantKeyed
+{
+    /// <summary>The tenant of the grain's key.</summary>
+    Guid TenantId { get; }
+}

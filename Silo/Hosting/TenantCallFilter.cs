@@ -12,9 +12,7 @@ internal sealed partial class TenantCallFilter(ILogger<TenantCallFilter> logger)
 {
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        if (CallerContext.TenantId is { } callerTenant
-            && context.TargetContext.GrainId.TryGetTenantKey(out var grainTenant, out _)
-            && grainTenant != callerTenant)
+        if (CallerContext.TenantId is { } callerTenant && TenantOf(context) is { } grainTenant && grainTenant != callerTenant)
         {
             LogRefused(logger, callerTenant, context.TargetContext.GrainId, context.ImplementationMethod.Name);
             throw DomainException.NotFound("The record");
@@ -22,6 +20,11 @@ internal sealed partial class TenantCallFilter(ILogger<TenantCallFilter> logger)
 
         return context.Invoke();
     }
+
+    private static Guid? TenantOf(IIncomingGrainCallContext context) =>
+        context.TargetContext.GrainInstance is ITenantKeyed keyed ? keyed.TenantId
+        : context.TargetContext.GrainId.TryGetTenantKey(out var tenant, out _) ? tenant
+        : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a call of tenant {CallerTenant} to {GrainId}.{Method}")]
     private static partial void LogRefused(ILogger logger, Guid callerTenant, GrainId grainId, string method);
