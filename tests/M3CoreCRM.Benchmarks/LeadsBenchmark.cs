@@ -26,6 +26,7 @@ public sealed class LeadsBenchmark(TimeSpan duration, int clients, int leads)
     public async Task<LeadsReport> RunAsync(string connectionString)
     {
         await using var api = await HostProcess.StartAsync("M3CoreCRM.ApiHost", HostSettings.ApiHost(connectionString));
+        using var measuring = Load.Measuring(api);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2 }) { BaseAddress = api.Address };
         var slug = $"bench-{Guid.NewGuid():N}"[..24];
         var signUp = await http.PostAsJsonAsync("/api/v1/tenants", new { name = "Bench", slug, owner = new { name = "Owner", email = $"owner@{slug}.test", password = "benchmark passphrase" } });

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using M3CoreCRM.Testing;
 
 namespace M3CoreCRM.Benchmarks;
 
@@ -9,6 +10,13 @@ public sealed record Measurement(string Name, long Operations, TimeSpan Elapsed,
 
     /// <summary>The slowest sample, where the figure keeps its samples (the web benchmark's); 0 otherwise.</summary>
     public double MaxMs { get; init; }
+
+    /// <summary>
+    /// CPU time of the measured host process per operation over the timed window, in microseconds, where the scenario
+    /// names its host (<see cref="Load.Measuring"/>). Steadier than the rate on a 2-core machine whose load generator,
+    /// database and host share the cores, so it tells whether a change made a request cheaper when rates only scatter.
+    /// </summary>
+    public double? HostMicrosecondsPerOperation { get; init; }
 }
 
 /// <summary>Runs <c>workers</c> loops of an operation for a warm-up and then a timed window.</summary>
@@ -20,14 +28,29 @@ public static class Load
     /// </summary>
     public static Measurement Faster(Measurement before, Measurement after) => after.PerSecond > before.PerSecond ? after : before;
 
+    private static HostProcess? _measuredHost;
+
+    /// <summary>Until disposed, figures also measure <paramref name="host"/>'s CPU time per operation.</summary>
+    public static IDisposable Measuring(HostProcess host)
+    {
+        _measuredHost = host;
+        return new MeasuredHostScope();
+    }
+
     public static async Task<Measurement> MeasureAsync(string name, int workers, TimeSpan duration, Func<int, Func<ValueTask>> operationFor)
     {
         // One operation per worker for the warm-up and the timed window both, so that a worker's state (the unit it holds next) runs on.
         var operations = Enumerable.Range(0, workers).Select(operationFor).ToArray();
         await WarmUpAsync(operations, duration);
+        var host = _measuredHost;
+        var cpuBefore = host?.ProcessorTime;
         var (count, elapsed, latencies) = await RunAsync(operations, duration, sampleLatency: true);
+        var hostCpu = host?.ProcessorTime - cpuBefore;
         latencies.Sort();
-        return new Measurement(name, count, elapsed, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99));
+        return new Measurement(name, count, elapsed, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99))
+        {
+            HostMicrosecondsPerOperation = hostCpu is { } cpu && count > 0 ? cpu.TotalMicroseconds / count : null,
+        };
     }
 
     /// <summary>
@@ -91,6 +114,11 @@ public static class Load
             }
         })));
         return (operations, Stopwatch.GetElapsedTime(started), latencies);
+    }
+
+    private sealed class MeasuredHostScope : IDisposable
+    {
+        public void Dispose() => _measuredHost = null;
     }
 
     private static double Percentile(List<double> sorted, double quantile) =>

@@ -52,8 +52,8 @@ internal static class Program
         try
         {
             Console.WriteLine($"# {DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Split(' ')[0]}, .NET {Environment.Version}, {seconds} s per figure");
-            Console.WriteLine("| figure | per second | p50 ms | p95 ms | p99 ms | yardstick (same run) | yardstick per second | ratio |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            Console.WriteLine("| figure | per second | p50 ms | p95 ms | p99 ms | yardstick (same run) | yardstick per second | ratio | host CPU µs per operation (figure / yardstick) |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
             var consistent = true;
             if (scenario is "runtime" or "all")
             {
@@ -231,11 +231,14 @@ internal static class Program
     /// <summary>A figure of milliseconds (lower is better): its ratio is its p99 over the yardstick's p99.</summary>
     private static void LatencyRow(Measurement figure, Measurement yardstick) => Console.WriteLine(
         string.Create(CultureInfo.InvariantCulture,
-            $"| {figure.Name} | — | {figure.P50Ms:0} | {figure.P95Ms:0} | {figure.P99Ms:0} | {yardstick.Name} | — | {figure.P99Ms / Math.Max(1, yardstick.P99Ms):0.0}× |"));
+            $"| {figure.Name} | — | {figure.P50Ms:0} | {figure.P95Ms:0} | {figure.P99Ms:0} | {yardstick.Name} | — | {figure.P99Ms / Math.Max(1, yardstick.P99Ms):0.0}× | — |"));
 
     private static void Row(Measurement figure, Measurement yardstick) => Console.WriteLine(
         string.Create(CultureInfo.InvariantCulture,
-            $"| {figure.Name} | {figure.PerSecond:N0} | {figure.P50Ms:0.###} | {figure.P95Ms:0.###} | {figure.P99Ms:0.###} | {yardstick.Name} | {yardstick.PerSecond:N0} | {figure.PerSecond / yardstick.PerSecond:P0} |"));
+            $"| {figure.Name} | {figure.PerSecond:N0} | {figure.P50Ms:0.###} | {figure.P95Ms:0.###} | {figure.P99Ms:0.###} | {yardstick.Name} | {yardstick.PerSecond:N0} | {figure.PerSecond / yardstick.PerSecond:P0} | {HostCpu(figure)} / {HostCpu(yardstick)} |"));
+
+    private static string HostCpu(Measurement figure) =>
+        figure.HostMicrosecondsPerOperation is { } micros ? micros.ToString("0", CultureInfo.InvariantCulture) : "—";
 
     private static int Option(string[] args, string name, int fallback)
     {

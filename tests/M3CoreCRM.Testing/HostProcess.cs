@@ -23,6 +23,16 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The CPU time the process has used so far, user and system.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <param name="assembly">The executable's assembly name, e.g. <c>M3CoreCRM.Silo</c>.</param>
     /// <param name="environment">Settings in environment form (<c>Orleans__SiloPort</c>).</param>
     /// <param name="awaitedPath">What must answer 200 before the process counts as started.</param>
