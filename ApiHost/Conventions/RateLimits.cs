@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.ApiHost.Identity;
@@ -47,10 +45,10 @@ public static class RateLimits
 
             // Authenticated calls: per tenant, then per user (anonymous calls fall under the per-address auth policy where they exist).
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => PartitionsOf(context.User).Tenant is { } tenant
+                PartitionedRateLimiter.Create<HttpContext, string>(context => TokenClaims.Of(context.User).TenantPartition is { } tenant
                     ? RateLimitPartition.GetTokenBucketLimiter(tenant, _ => Bucket(options.TenantPerSecond))
                     : RateLimitPartition.GetNoLimiter("anonymous")),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => PartitionsOf(context.User).User is { } user
+                PartitionedRateLimiter.Create<HttpContext, string>(context => TokenClaims.Of(context.User).UserPartition is { } user
                     ? RateLimitPartition.GetTokenBucketLimiter(user, _ => Bucket(options.UserPerSecond))
                     : RateLimitPartition.GetNoLimiter("anonymous")));
 
@@ -68,23 +66,6 @@ public static class RateLimits
         });
         return builder;
     }
-
-    /// <summary>
-    /// The partitions of a caller: <c>t:</c> and <c>u:</c> with the tenant and user of its token, when it has them.
-    /// Read from an authenticated identity's claims once: a validated access token keeps its identity for its
-    /// lifetime (<see cref="ValidatedTokenCache"/>), and each request would otherwise search the claims and make both keys again.
-    /// </summary>
-    private static Partitions PartitionsOf(ClaimsPrincipal user) => user.Identity is ClaimsIdentity { IsAuthenticated: true } identity
-        ? PartitionsByIdentity.GetValue(identity, Read)
-        : Read(user.Identity as ClaimsIdentity);
-
-    private static Partitions Read(ClaimsIdentity? identity) => new(
-        identity?.FindFirst(M3Claims.TenantId)?.Value is { } tenant ? "t:" + tenant : null,
-        identity?.FindFirst(M3Claims.UserId)?.Value is { } user ? "u:" + user : null);
-
-    private static readonly ConditionalWeakTable<ClaimsIdentity, Partitions> PartitionsByIdentity = new();
-
-    private sealed record Partitions(string? Tenant, string? User);
 
     private static TokenBucketRateLimiterOptions Bucket(int perSecond) => new()
     {

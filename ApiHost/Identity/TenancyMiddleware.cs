@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Security.Claims;
 using M3CoreCRM.ApiHost.Errors;
 using M3CoreCRM.Grains.Abstractions.Tenancy;
 
@@ -15,12 +13,6 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
 {
     public const string TenantHeader = "X-Tenant-Id";
 
-    /// <summary>
-    /// The ids a token's claims carry, read once per identity: a validated access token keeps its identity for its
-    /// lifetime (<see cref="ValidatedTokenCache"/>), and an agent's client sends the same token with every request.
-    /// </summary>
-    private static readonly ConditionalWeakTable<ClaimsIdentity, TokenIds> IdsByIdentity = new();
-
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
@@ -30,8 +22,9 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
             return;
         }
 
-        var token = IdsOf(context.User);
-        var tokenTenant = token.TenantId;
+        // Tokens this API signed carry all four ids.
+        var token = TokenClaims.Of(context.User);
+        var tokenTenant = token.TenantId!.Value;
         if (!context.Request.Headers.TryGetValue(TenantHeader, out var header) && context.User.HasClaim(c => c.Type == Stream.StreamTicketAuthentication.ViaTicketClaim))
         {
             // A stream ticket names its tenant, and browsers' EventSource cannot send the header.
@@ -51,7 +44,7 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
             return;
         }
 
-        var (_, userId, stamp, familyId) = token;
+        var (userId, stamp, familyId) = (token.UserId!.Value, token.SecurityStamp!.Value, token.FamilyId!.Value);
 
         // Disabling a user, a password change, logout and a detected token reuse end access at once, not when the access token expires.
         var user = await access.GetAsync(tenant.Id, userId, familyId, context.RequestAborted);
@@ -88,19 +81,9 @@ public sealed class TenancyMiddleware(RequestDelegate next, TenantDirectory tena
         await next(context);
     }
 
-    private static TokenIds IdsOf(ClaimsPrincipal user) =>
-        IdsByIdentity.GetValue((ClaimsIdentity)user.Identity!, static identity => new TokenIds(
-            Guid.Parse(identity.FindFirst(M3Claims.TenantId)!.Value),
-            Guid.Parse(identity.FindFirst(M3Claims.UserId)!.Value),
-            Guid.Parse(identity.FindFirst(M3Claims.SecurityStamp)!.Value),
-            Guid.Parse(identity.FindFirst(M3Claims.FamilyId)!.Value)));
-
     internal static async Task WriteAsync(HttpContext context, IProblemDetailsService problems, int status, string code, string detail)
     {
         context.Response.StatusCode = status;
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = ProblemDetailsSetup.Create(status, code, detail) });
     }
 }
-
-/// <summary>The ids of an access token's claims.</summary>
-internal sealed record TokenIds(Guid TenantId, Guid UserId, Guid SecurityStamp, Guid FamilyId);
