@@ -23,6 +23,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>The CPU time the process has used so far, user and system.</summary>
     public TimeSpan ProcessorTime
     {
