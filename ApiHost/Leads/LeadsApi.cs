@@ -109,16 +109,20 @@ public static class LeadsApi
         return TypedResults.Ok(lead);
     }
 
+    private static Task<LeadInfo> ReadableAsync(IGrainFactory grains, Caller caller, Guid id) =>
+        InScopeAsync(grains.GetGrain<ILeadGrain>(caller.TenantId, id), caller, Permissions.LeadsRead, orLockedToCaller: true);
+
     /// <summary>
-    /// The lead from its grain's memory (its state is the committed state: writes go through it), when the
-    /// caller's scope of leads.read reaches its owner or it is locked to the caller for a call right now (an
-    /// agent reads, and logs calls on, the leads a queue hands them). Otherwise 404, as for a lead that does not exist.
+    /// The lead from its grain's memory (its state is the committed state: writes go through it), when the caller's
+    /// scope of <paramref name="permission"/> reaches its owner or, where <paramref name="orLockedToCaller"/>, a queue
+    /// has it locked to the caller right now (an agent reads, and logs calls on, the leads a queue hands them).
+    /// Otherwise 404, as for a lead that does not exist.
     /// </summary>
-    private static async Task<LeadInfo> ReadableAsync(IGrainFactory grains, Caller caller, Guid id)
+    private static async Task<LeadInfo> InScopeAsync(ILeadGrain grain, Caller caller, string permission, bool orLockedToCaller = false)
     {
-        var lead = await grains.GetGrain<ILeadGrain>(caller.TenantId, id).GetAsync();
-        var lockedToCaller = lead.Calls.LockedBy == caller.UserId && lead.Calls.LockedUntil > DateTime.UtcNow;
-        return caller.Reaches(Permissions.LeadsRead, lead.OwnerId) || lockedToCaller ? lead : throw DomainException.NotFound("The lead");
+        var lead = await grain.GetAsync();
+        var lockedToCaller = orLockedToCaller && lead.Calls.LockedBy == caller.UserId && lead.Calls.LockedUntil > DateTime.UtcNow;
+        return caller.Reaches(permission, lead.OwnerId) || lockedToCaller ? lead : throw DomainException.NotFound("The lead");
     }
 
     private static async Task<Results<Created<LeadInfo>, ProblemHttpResult>> CreateAsync(
@@ -155,12 +159,12 @@ public static class LeadsApi
     private static async Task<Results<Ok<LeadInfo>, Accepted<ApprovalTicket>, ProblemHttpResult>> UpdateAsync(
         Guid id, SaveLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, InventoryQueries inventory, HttpContext context, CancellationToken cancellationToken)
     {
-        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken);
         var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
         var catalog = await grains.GetGrain<ILeadCatalogGrain>(caller.TenantId, caller.TenantId).GetAsync();
         try
         {
-            var lead = await Versioning.MergeAsync(context.Request, grain.GetAsync, current => current.Version, async (current, version) =>
+            // The lead is read, and its scope checked, before anything of the request is: one out of scope is a 404.
+            var lead = await Versioning.MergeAsync(context.Request, () => InScopeAsync(grain, caller, Permissions.LeadsWrite), current => current.Version, async (current, version) =>
             {
                 var fields = Validate(Merge(request, current), catalog, current);
                 if (request.Interest is not null)
@@ -196,17 +200,19 @@ public static class LeadsApi
         }
     }
 
-    private static async Task<NoContent> DeleteAsync(Guid id, Caller caller, IGrainFactory grains, LeadQueries leads, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(Guid id, Caller caller, IGrainFactory grains, HttpRequest request)
     {
-        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken);
-        await grains.GetGrain<ILeadGrain>(caller.TenantId, id).DeleteAsync(Versioning.IfMatch(request));
+        var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
+        await InScopeAsync(grain, caller, Permissions.LeadsWrite);
+        await grain.DeleteAsync(Versioning.IfMatch(request));
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<LeadInfo>, Accepted<ApprovalTicket>>> AssignAsync(
         Guid id, AssignLeadRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, HttpResponse response, CancellationToken cancellationToken)
     {
-        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsAssign, cancellationToken);
+        var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
+        await InScopeAsync(grain, caller, Permissions.LeadsAssign);
         var scope = caller.ScopeOf(Permissions.LeadsAssign);
         new Validation()
             .Check(request.OwnerId is not null ^ request.GroupId is not null, "ownerId", "Give either ownerId, or groupId with a strategy.")
@@ -233,14 +239,15 @@ public static class LeadsApi
             await Ownership.EnsureMayOwnAsync(leads, caller, owner, null, scope, cancellationToken);
         }
 
-        return (await grains.GetGrain<ILeadGrain>(caller.TenantId, id).AssignAsync(owner, request.GroupId)).ToResult(response, l => l.Version);
+        return (await grain.AssignAsync(owner, request.GroupId)).ToResult(response, l => l.Version);
     }
 
     private static async Task<Ok<LeadInfo>> LogCallAsync(
-        Guid id, LogCallRequest request, Caller caller, IGrainFactory grains, LeadQueries leads, NpgsqlDataSource db, CancellationToken cancellationToken)
+        Guid id, LogCallRequest request, Caller caller, IGrainFactory grains, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         // A call changes the lead (attempts, next call, done): the agent holding it from a queue, or someone who may write it.
-        await EnsureInScopeAsync(leads, caller, id, Permissions.LeadsWrite, cancellationToken, orLockedToCaller: true);
+        var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
+        var current = await InScopeAsync(grain, caller, Permissions.LeadsWrite, orLockedToCaller: true);
         new Validation()
             .Check(request.Disposition is not null, "disposition", "One of: answered, no_answer, busy, wrong_number, callback, not_interested, interested.")
             .Check(request.DurationSeconds is null or (>= 0 and <= 86_400), "durationSeconds", "0 to 86400 seconds.")
@@ -249,8 +256,6 @@ public static class LeadsApi
             .ThrowIfInvalid();
         // The caller's latest click-to-call to the lead is read while the lead and its queue are asked.
         var clickToCall = PlacedCalls.LatestAsync(db, caller.TenantId, caller.UserId, "lead", id, cancellationToken);
-        var grain = grains.GetGrain<ILeadGrain>(caller.TenantId, id);
-        var current = await grain.GetAsync();
         var retryAfter = (current.Calls.LockedByQueue ?? current.Calls.LastQueueId) is { } queueId
             ? (await grains.GetGrain<ICallQueueGrain>(caller.TenantId, queueId).GetAsync()).RetryAfterMinutes
             : DefaultRetryAfterMinutes;
@@ -328,14 +333,6 @@ public static class LeadsApi
         }
 
         return TypedResults.Problem(problem);
-    }
-
-    private static async Task EnsureInScopeAsync(LeadQueries leads, Caller caller, Guid id, string permission, CancellationToken cancellationToken, bool orLockedToCaller = false)
-    {
-        if (!await leads.InScopeAsync(caller, id, permission, cancellationToken, orLockedToCaller))
-        {
-            throw DomainException.NotFound("The lead");
-        }
     }
 
     private static SaveLeadRequest Merge(SaveLeadRequest request, LeadInfo current) => new(
