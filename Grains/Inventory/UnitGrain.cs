@@ -48,6 +48,13 @@ public sealed class UnitState
 
     public DateTime? HoldExpiresAt { get; set; }
 
+    /// <summary>
+    /// The end the hold's reminder was set for. An extension leaves the reminder where it is; when it comes, a later
+    /// <see cref="HoldExpiresAt"/> moves it there instead of ending the hold. Null in holds stored before: their
+    /// reminder is at their end.
+    /// </summary>
+    public DateTime? HoldReminderAt { get; set; }
+
     public Money? FrozenPrice { get; set; }
 
     public DateTime? StatusChangedAt { get; set; }
@@ -137,17 +144,29 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
         await ExpireHoldIfDueAsync();
         var s = state.State;
         var expiresAt = DateTime.UtcNow.AddMinutes(command.HoldMinutes);
+        if (s.Status == UnitStatus.OnHold && s.HeldBy == command.Holder && expiresAt >= s.HoldExpiresAt)
+        {
+            // The holder asking again for longer extends its own hold; the frozen price stays. The hold keeps its id
+            // and its reminder, which comes at the old end and moves itself to the new one (OnReminderAsync): an
+            // extension, what an agent does most, is one write. If the write fails, nothing has moved.
+            var before = s.HoldExpiresAt;
+            s.HoldReminderAt ??= before;
+            s.HoldExpiresAt = expiresAt;
+            await WriteAsync([Event("unit.hold_extended", StatusData("hold_extended"), new() { ["holdExpiresAt"] = new(before, expiresAt) })]);
+            return Answer.Done(Info());
+        }
+
         if (s.Status == UnitStatus.OnHold && s.HeldBy == command.Holder)
         {
-            // The holder asking again extends (or shortens) its own hold; the frozen price stays. The
-            // new end gets a new hold id and reminder, so the old reminder, even one already on its
-            // way, finds no hold of its id; and if this write fails, the new one finds none either.
+            // Asking for less shortens the hold. The new end gets a new hold id and a reminder, so the old reminder,
+            // even one already on its way, finds no hold of its id; and if this write fails, the new one finds none either.
             var before = s.HoldExpiresAt;
             var previousHold = s.HoldId;
             var extendedHold = Guid.CreateVersion7();
             await RemindOnceAsync(HoldReminderPrefix + extendedHold, expiresAt - DateTime.UtcNow);
             s.HoldExpiresAt = expiresAt;
             s.HoldId = extendedHold;
+            s.HoldReminderAt = expiresAt;
             await WriteAsync([Event("unit.hold_extended", StatusData("hold_extended"), new() { ["holdExpiresAt"] = new(before, expiresAt) })]);
             await ForgetHoldReminderAsync(previousHold);
             return Answer.Done(Info());
@@ -166,6 +185,7 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
         await RemindOnceAsync(HoldReminderPrefix + holdId, expiresAt - DateTime.UtcNow);
         var changes = Transition(UnitStatus.OnHold, command.Holder, expiresAt);
         s.HoldId = holdId;
+        s.HoldReminderAt = expiresAt;
         s.FrozenPrice = s.ListPrice;
         await WriteAsync([Event("unit.status_changed", StatusData("held"), changes)]);
         return Answer.Done(Info());
@@ -298,10 +318,21 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
 
     private async Task OnReminderAsync(string reminderName)
     {
-        // The reminder fires on or after the hold's end; a reminder of an earlier hold (or of a
-        // hold already released, reserved or extended away) names another hold id and changes nothing.
-        if (state.RecordExists && state.State.Status == UnitStatus.OnHold && reminderName == HoldReminderPrefix + state.State.HoldId)
+        // The reminder fires on or after the end the hold had when it was set; a reminder of an earlier hold (or of
+        // a hold already released, reserved or shortened away) names another hold id and changes nothing.
+        var s = state.State;
+        if (state.RecordExists && s.Status == UnitStatus.OnHold && reminderName == HoldReminderPrefix + s.HoldId)
         {
+            if (s.HoldExpiresAt is { } end && end > s.HoldReminderAt)
+            {
+                // Extended since the reminder was set: it moves to the new end (HandleOnceAsync keeps a reminder its
+                // handler moved), before the state says so, as when a hold begins.
+                await RemindOnceAsync(reminderName, end - DateTime.UtcNow);
+                s.HoldReminderAt = end;
+                await WriteAsync([]);
+                return;
+            }
+
             await ExpireAsync();
         }
     }
@@ -417,6 +448,7 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
         s.HeldByUserId = holder is null ? null : byUser ?? CallerContext.ActorId ?? s.HeldByUserId;
         s.HoldExpiresAt = holdExpiresAt;
         s.HoldId = null;
+        s.HoldReminderAt = null;
         s.StatusChangedAt = now;
         s.UpdatedAt = now;
         return changes;

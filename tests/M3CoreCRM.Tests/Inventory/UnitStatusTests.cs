@@ -275,18 +275,40 @@ public sealed class UnitStatusTests(PostgresFixture postgres) : InventoryTestBas
     }
 
     [Fact]
-    public async Task ExtendingAHoldMovesItsExpiryReminder()
+    public async Task AnExtendedHoldOutlivesItsFirstEndAndItsReminderMovesToTheNewOne()
     {
         var (tenant, project) = await TenantWithProjectAsync();
         var unit = await tenant.UnitAsync(project, "E-3");
         var deal = await tenant.DealIdAsync();
         await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 10 }, HttpStatusCode.OK);
-
         var extended = await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 120 }, HttpStatusCode.OK);
+        var newEnd = extended.GetProperty("holdExpiresAt").GetDateTime().ToUniversalTime();
+
+        // The hold's first end comes: its reminder finds the hold running and moves itself to the new end.
+        Assert.Equal(1, await BringRemindersDueAsync(unit));
+        var due = await Eventually.ReturnsAsync(() => ReminderDueTimesAsync(unit), d => d.Length == 1 && d[0] > DateTime.UtcNow.AddMinutes(60));
+        Assert.InRange(due[0] - newEnd, TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
+        var stillHeld = await tenant.GetJsonAsync($"/api/v1/units/{unit}");
+        Assert.Equal("on_hold", stillHeld.GetProperty("status").GetString());
+        Assert.Equal(newEnd, stillHeld.GetProperty("holdExpiresAt").GetDateTime().ToUniversalTime());
+        Assert.Single((await tenant.GetJsonAsync($"/api/v1/audit-logs?entityId={unit}&action=unit.hold_extended")).GetProperty("items").EnumerateArray());
+        Assert.Single((await tenant.GetJsonAsync($"/api/v1/audit-logs?entityId={unit}&action=unit.status_changed")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AShortenedHoldExpiresAtItsNewEnd()
+    {
+        var (tenant, project) = await TenantWithProjectAsync();
+        var unit = await tenant.UnitAsync(project, "E-4");
+        var deal = await tenant.DealIdAsync();
+        await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 120 }, HttpStatusCode.OK);
+
+        var shortened = await HoldAsync(tenant, unit, new { dealId = deal, holdMinutes = 10 }, HttpStatusCode.OK);
 
         var due = Assert.Single(await ReminderDueTimesAsync(unit));
-        Assert.InRange(due - extended.GetProperty("holdExpiresAt").GetDateTime().ToUniversalTime(), TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
-        Assert.Single((await tenant.GetJsonAsync($"/api/v1/audit-logs?entityId={unit}&action=unit.hold_extended")).GetProperty("items").EnumerateArray());
+        Assert.InRange(due - shortened.GetProperty("holdExpiresAt").GetDateTime().ToUniversalTime(), TimeSpan.FromSeconds(-5), TimeSpan.FromSeconds(5));
+        Assert.Equal(1, await BringRemindersDueAsync(unit));
+        await Eventually.ReturnsAsync(() => tenant.GetJsonAsync($"/api/v1/units/{unit}"), u => u.GetProperty("status").GetString() == "available");
     }
 
     [Fact]
