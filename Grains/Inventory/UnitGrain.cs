@@ -144,31 +144,35 @@ public sealed class UnitGrain([PersistentState("units", CrmStorage.Name)] IPersi
         await ExpireHoldIfDueAsync();
         var s = state.State;
         var expiresAt = DateTime.UtcNow.AddMinutes(command.HoldMinutes);
-        if (s.Status == UnitStatus.OnHold && s.HeldBy == command.Holder && expiresAt >= s.HoldExpiresAt)
-        {
-            // The holder asking again for longer extends its own hold; the frozen price stays. The hold keeps its id
-            // and its reminder, which comes at the old end and moves itself to the new one (OnReminderAsync): an
-            // extension, what an agent does most, is one write. If the write fails, nothing has moved.
-            var before = s.HoldExpiresAt;
-            s.HoldReminderAt ??= before;
-            s.HoldExpiresAt = expiresAt;
-            await WriteAsync([Event("unit.hold_extended", StatusData("hold_extended"), new() { ["holdExpiresAt"] = new(before, expiresAt) })]);
-            return Answer.Done(Info());
-        }
-
         if (s.Status == UnitStatus.OnHold && s.HeldBy == command.Holder)
         {
-            // Asking for less shortens the hold. The new end gets a new hold id and a reminder, so the old reminder,
-            // even one already on its way, finds no hold of its id; and if this write fails, the new one finds none either.
+            // The holder asking again extends (or shortens) its own hold; the frozen price stays. A longer hold keeps
+            // its id and its reminder, which comes at the old end and moves itself to the new one (OnReminderAsync):
+            // an extension, what an agent does most, is one write. A shorter one gets a new hold id and a reminder at
+            // its new end, so the old reminder, even one already on its way, finds no hold of its id; and if the write
+            // fails, the new one finds none either.
             var before = s.HoldExpiresAt;
             var previousHold = s.HoldId;
-            var extendedHold = Guid.CreateVersion7();
-            await RemindOnceAsync(HoldReminderPrefix + extendedHold, expiresAt - DateTime.UtcNow);
+            var shortened = expiresAt < before;
+            if (shortened)
+            {
+                var shortenedHold = Guid.CreateVersion7();
+                await RemindOnceAsync(HoldReminderPrefix + shortenedHold, expiresAt - DateTime.UtcNow);
+                s.HoldId = shortenedHold;
+                s.HoldReminderAt = expiresAt;
+            }
+            else
+            {
+                s.HoldReminderAt ??= before;
+            }
+
             s.HoldExpiresAt = expiresAt;
-            s.HoldId = extendedHold;
-            s.HoldReminderAt = expiresAt;
             await WriteAsync([Event("unit.hold_extended", StatusData("hold_extended"), new() { ["holdExpiresAt"] = new(before, expiresAt) })]);
-            await ForgetHoldReminderAsync(previousHold);
+            if (shortened)
+            {
+                await ForgetHoldReminderAsync(previousHold);
+            }
+
             return Answer.Done(Info());
         }
 

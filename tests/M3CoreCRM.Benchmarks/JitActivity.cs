@@ -34,22 +34,18 @@ public static class JitActivity
 
     private static TimeSpan? CompilerTime(int processId)
     {
-        var tasks = $"/proc/{processId}/task";
-        if (!Directory.Exists(tasks))
+        string[] threads;
+        try
         {
+            threads = Directory.GetDirectories($"/proc/{processId}/task");
+        }
+        catch (IOException)
+        {
+            // No /proc (not Linux), or the process is gone.
             return null;
         }
 
         var total = TimeSpan.Zero;
-        IEnumerable<string> threads;
-        try
-        {
-            threads = Directory.GetDirectories(tasks);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
 
         foreach (var thread in threads)
         {
