@@ -29,14 +29,14 @@ public static class LeadSeed
     public static async Task<Guid> LeadIdAsync(this TenantSession tenant, string? name = null, Guid? ownerId = null, string? token = null) =>
         (await tenant.LeadAsync(name, ownerId, token)).GetProperty("id").GetGuid();
 
-    /// <summary>Every lead of a list, following its cursors.</summary>
-    public static async Task<List<JsonElement>> AllLeadsAsync(this TenantSession tenant, string query = "", string? token = null)
+    /// <summary>Every lead of a list, following its cursors, <paramref name="limit"/> to a page.</summary>
+    public static async Task<List<JsonElement>> AllLeadsAsync(this TenantSession tenant, string query = "", string? token = null, int limit = 200)
     {
         var all = new List<JsonElement>();
         string? cursor = null;
         do
         {
-            var page = await tenant.GetJsonAsync($"/api/v1/leads?limit=200{query}{(cursor is null ? "" : "&cursor=" + cursor)}", token);
+            var page = await tenant.GetJsonAsync($"/api/v1/leads?limit={limit}{query}{(cursor is null ? "" : "&cursor=" + cursor)}", token);
             all.AddRange(page.GetProperty("items").EnumerateArray());
             cursor = page.GetProperty("nextCursor").GetString();
         }
